@@ -1,0 +1,279 @@
+//! The engine: runs the enabled rules over a loaded project and turns their findings into
+//! diagnostics. Pure and synchronous: no IO, no async, no protocol types.
+
+pub mod suppression;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::openapi::edit::TextEdit;
+use crate::openapi::model::{ApiModel, NodeAt};
+use crate::openapi::pointer::{JsonPointer, locate};
+use crate::openapi::project::{FileId, Project};
+use crate::openapi::syntax::Span;
+use crate::rules::{self, Rule, RuleMeta};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" | "information" => Some(Severity::Info),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A code action: one or more edits to the file that holds the diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+    /// The one fix that is clearly right (`isPreferred`).
+    pub preferred: bool,
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
+        Self { title: title.into(), edits, preferred: false }
+    }
+
+    pub fn preferred(mut self) -> Self {
+        self.preferred = true;
+        self
+    }
+}
+
+/// Another place that explains a diagnostic (the `$ref` that brought a file in, a first
+/// occurrence).
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub span: Span,
+    pub pointer: JsonPointer,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+    /// Inserts an allow comment (YAML) or `x-archlens-allow` (JSON) for this rule.
+    pub suppression: Option<Fix>,
+    pub related: Vec<Related>,
+}
+
+/// Diagnostics of one file, with the text they were computed on.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of checking one document and the files it references. Every file of the
+/// project is listed, with or without diagnostics, so stale ones can be cleared.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+}
+
+/// What a rule reports, before configuration and suppressions are applied.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub file: FileId,
+    pub span: Span,
+    pub pointer: JsonPointer,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+    pub related: Vec<(FileId, Span, String)>,
+    /// Overrides the rule's severity for one variant of a finding.
+    pub severity: Option<Severity>,
+}
+
+impl Finding {
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn related(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Self {
+        self.related.push((file, span, message.into()));
+        self
+    }
+
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// Collects a rule's findings.
+#[derive(Debug, Default)]
+pub struct Sink {
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// Reports on a node, underlining its key (or the value when it has no key).
+    pub fn at(&mut self, at: &NodeAt<'_>, message: impl Into<String>) -> &mut Finding {
+        self.span(at.file, at.span(), at.pointer.clone(), message)
+    }
+
+    pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            file,
+            span,
+            pointer,
+            message: message.into(),
+            fixes: Vec::new(),
+            related: Vec::new(),
+            severity: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}
+
+/// What a rule sees.
+pub struct RuleContext<'a> {
+    pub project: &'a Project,
+    /// `None` when the root is not an OpenAPI 3.x document (API024 says why).
+    pub model: Option<&'a ApiModel<'a>>,
+    pub config: &'a Config,
+}
+
+/// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
+/// request has made the work pointless.
+pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() -> bool) -> Option<Report> {
+    let model = ApiModel::build(project);
+    let context = RuleContext { project, model: model.as_ref(), config };
+    let mut findings_by_rule: Vec<(&'static RuleMeta, Vec<Finding>)> = Vec::new();
+    for rule in rules::registry() {
+        if cancelled() {
+            return None;
+        }
+        let meta = rule.meta();
+        if !config.is_enabled(meta) {
+            continue;
+        }
+        findings_by_rule.push((meta, run_rule(*rule, &context)));
+    }
+    let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
+    let mut files: Vec<FileReport> = project
+        .files
+        .iter()
+        .map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() })
+        .collect();
+    for (meta, findings) in findings_by_rule {
+        for finding in findings {
+            if finding.file >= project.files.len()
+                || suppressions[finding.file].allows(&finding.pointer, meta)
+                || (meta.code != "API024" && hidden_by_syntax_error(project, &finding))
+            {
+                continue;
+            }
+            let file = finding.file;
+            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding));
+        }
+    }
+    for file in &mut files {
+        file.diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
+        file.diagnostics.dedup_by(|left, right| left.span == right.span && left.rule.code == right.rule.code && left.message == right.message);
+    }
+    Some(Report { files })
+}
+
+fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
+    let mut sink = Sink::default();
+    match catch_unwind(AssertUnwindSafe(|| rule.check(context, &mut sink))) {
+        Ok(()) => sink.findings,
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            tracing::error!(rule = rule.meta().code, %reason, "rule panicked; its findings are dropped");
+            Vec::new()
+        }
+    }
+}
+
+/// Findings about a node that holds a syntax error wait until it parses: a half-typed
+/// operation must not be reported as missing its responses.
+fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
+    let file = project.file(finding.file);
+    if file.parsed.errors.is_empty() {
+        return false;
+    }
+    let Some(node_span) = file.root().and_then(|root| locate(root, &finding.pointer)).map(|located| located.node.span.clone()) else {
+        return true;
+    };
+    file.parsed.errors.iter().any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
+}
+
+fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding) -> Diagnostic {
+    let file = project.file(finding.file);
+    let mut related: Vec<Related> = finding
+        .related
+        .iter()
+        .filter(|(file, _, _)| *file < project.files.len())
+        .map(|(file, span, message)| Related {
+            path: project.file(*file).path.clone(),
+            text: project.file(*file).text.clone(),
+            span: span.clone(),
+            message: message.clone(),
+        })
+        .collect();
+    // A finding inside a referenced file points back at the `$ref` that brought the file in.
+    if let Some(&site) = project.included_by.get(&finding.file) {
+        let site = &project.refs[site];
+        let from = project.file(site.file);
+        related.push(Related {
+            path: from.path.clone(),
+            text: from.text.clone(),
+            span: site.span.clone(),
+            message: format!("`{}` is referenced here", file.path.file_name().unwrap_or_default().to_string_lossy()),
+        });
+    }
+    let severity = config.severity_of(meta, finding.severity);
+    Diagnostic {
+        rule: meta,
+        severity,
+        path: file.path.clone(),
+        suppression: suppression::suppression_fix(file, &finding.pointer, meta),
+        span: finding.span,
+        pointer: finding.pointer,
+        message: finding.message,
+        fixes: finding.fixes,
+        related,
+    }
+}

@@ -1,0 +1,180 @@
+//! Suppressions written in the document: `# archlens: allow(CODE, name)` comments in YAML and
+//! `x-archlens-allow: [CODE]` members in JSON (and YAML). Either applies to the node it sits
+//! on and everything below it.
+//!
+//! A YAML comment applies to the outermost node that starts on the next line holding content
+//! (or, at the end of a line, to that line's node). Comments above the first line of content
+//! apply to the whole document.
+
+use serde_json::json;
+
+use crate::line_index::{ColumnUnit, LineIndex};
+use crate::openapi::edit::{TextEdit, append_item, insert_member};
+use crate::openapi::pointer::{JsonPointer, locate};
+use crate::openapi::project::SourceFile;
+use crate::openapi::syntax::{Format, Node, Value};
+use crate::rules::RuleMeta;
+
+use super::Fix;
+
+pub const ALLOW_KEY: &str = "x-archlens-allow";
+
+/// Where suppressions apply in one file.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    entries: Vec<(JsonPointer, Vec<String>)>,
+}
+
+impl Suppressions {
+    pub fn of(file: &SourceFile) -> Suppressions {
+        let mut entries = Vec::new();
+        let Some(root) = file.root() else { return Suppressions { entries } };
+        collect_allow_members(root, JsonPointer::root(), &mut entries);
+        if file.parsed.format == Format::Yaml && file.parsed.comments.iter().any(|comment| parse_allow(&comment.text).is_some()) {
+            let index = LineIndex::new(&file.text);
+            let starts = node_starts_by_line(root, &file.text, &index);
+            let first_content_line = starts.iter().map(|(line, _)| *line).min().unwrap_or(0);
+            for comment in &file.parsed.comments {
+                let Some(codes) = parse_allow(&comment.text) else { continue };
+                let line = index.position(&file.text, comment.span.start, ColumnUnit::Utf8).line as usize;
+                let line_text = &file.text[index.line_range(&file.text, line)];
+                let trailing = !line_text.trim_start().starts_with('#');
+                let target = if trailing {
+                    starts.iter().filter(|(start, _)| *start == line).map(|(_, pointer)| pointer.clone()).min_by_key(|pointer| pointer.as_str().len())
+                } else if line < first_content_line {
+                    Some(JsonPointer::root())
+                } else {
+                    starts
+                        .iter()
+                        .filter(|(start, _)| *start > line)
+                        .min_by_key(|(start, pointer)| (*start, pointer.as_str().len()))
+                        .map(|(_, pointer)| pointer.clone())
+                };
+                if let Some(target) = target {
+                    entries.push((target, codes));
+                }
+            }
+        }
+        Suppressions { entries }
+    }
+
+    /// True when a suppression on `pointer` or one of its ancestors names the rule.
+    pub fn allows(&self, pointer: &JsonPointer, meta: &RuleMeta) -> bool {
+        self.entries.iter().any(|(at, codes)| at.contains(pointer) && codes.iter().any(|code| meta.is_named(code)))
+    }
+}
+
+/// Reads `archlens: allow(A, b)` out of a comment.
+fn parse_allow(comment: &str) -> Option<Vec<String>> {
+    let body = comment.trim_start_matches('#').trim();
+    let rest = body.strip_prefix("archlens:")?.trim_start();
+    let inside = rest.strip_prefix("allow(")?;
+    let inside = &inside[..inside.find(')')?];
+    Some(inside.split(',').map(|code| code.trim().to_owned()).filter(|code| !code.is_empty()).collect())
+}
+
+fn collect_allow_members(node: &Node, pointer: JsonPointer, out: &mut Vec<(JsonPointer, Vec<String>)>) {
+    let mut stack = vec![(node, pointer)];
+    while let Some((node, pointer)) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries {
+                    if entry.key == ALLOW_KEY {
+                        let codes = match &entry.value.value {
+                            Value::Seq(items) => items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect(),
+                            Value::String(code) => vec![code.clone()],
+                            _ => Vec::new(),
+                        };
+                        out.push((pointer.clone(), codes));
+                    } else {
+                        stack.push((&entry.value, pointer.child(&entry.key)));
+                    }
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter().enumerate().map(|(index, item)| (item, pointer.index(index)))),
+            _ => {}
+        }
+    }
+}
+
+/// For each line, the nodes that start on it: mapping keys and sequence items.
+fn node_starts_by_line(root: &Node, text: &str, index: &LineIndex) -> Vec<(usize, JsonPointer)> {
+    let mut starts = Vec::new();
+    let mut stack = vec![(root, JsonPointer::root())];
+    let line_of = |offset: usize| index.position(text, offset, ColumnUnit::Utf8).line as usize;
+    while let Some((node, pointer)) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries {
+                    let child = pointer.child(&entry.key);
+                    starts.push((line_of(entry.key_span.start), child.clone()));
+                    stack.push((&entry.value, child));
+                }
+            }
+            Value::Seq(items) => {
+                for (position, item) in items.iter().enumerate() {
+                    let child = pointer.index(position);
+                    starts.push((line_of(item.span.start), child.clone()));
+                    stack.push((item, child));
+                }
+            }
+            _ => {}
+        }
+    }
+    starts
+}
+
+/// The edit that suppresses `meta` at `pointer`: a comment line above the node in YAML, an
+/// `x-archlens-allow` member in the nearest enclosing object in JSON.
+pub fn suppression_fix(file: &SourceFile, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
+    let root = file.root()?;
+    let title = format!("Allow {} ({}) here", meta.code, meta.name);
+    let edit = match file.parsed.format {
+        Format::Yaml => yaml_comment_edit(file, root, pointer, meta)?,
+        Format::Json => json_member_edit(file, root, pointer, meta)?,
+    };
+    Some(Fix::new(title, vec![edit]))
+}
+
+fn yaml_comment_edit(file: &SourceFile, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
+    let text = &*file.text;
+    let located = locate(root, pointer)?;
+    let start = located.key_span.clone().map_or(located.node.span.start, |span| span.start);
+    let index = LineIndex::new(text);
+    let line = index.position(text, start, ColumnUnit::Utf8).line as usize;
+    let line_range = index.line_range(text, line);
+    // An allow comment just above: add the code to it.
+    if line > 0 {
+        let above = index.line_range(text, line - 1);
+        let above_text = &text[above.clone()];
+        if let Some(codes) = parse_allow(above_text.trim_start())
+            && above_text.trim_start().starts_with('#')
+        {
+            let close = above.start + above_text.rfind(')')?;
+            let separator = if codes.is_empty() { "" } else { ", " };
+            return Some(TextEdit::insert(close, format!("{separator}{}", meta.code)));
+        }
+    }
+    let line_text = &text[line_range.clone()];
+    let indent: String = line_text.chars().take_while(|character| *character == ' ').collect();
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some(TextEdit::insert(line_range.start, format!("{indent}# archlens: allow({}){newline}", meta.code)))
+}
+
+fn json_member_edit(file: &SourceFile, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
+    let mut candidates = pointer.ancestors_and_self();
+    candidates.reverse();
+    for candidate in candidates {
+        let located = locate(root, &candidate)?;
+        if located.node.as_map().is_none() {
+            continue;
+        }
+        if let Some(existing) = located.node.get(ALLOW_KEY)
+            && existing.as_seq().is_some()
+        {
+            return Some(append_item(&file.text, Format::Json, existing, &json!(meta.code)));
+        }
+        return Some(insert_member(&file.text, Format::Json, located.node, ALLOW_KEY, &json!([meta.code])));
+    }
+    None
+}

@@ -1,0 +1,248 @@
+//! The command line: `check`, `rules`, `explain`, `lsp`. The only module that prints.
+
+mod human;
+mod json;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{Diagnostic, Severity};
+use crate::config::Config;
+use crate::rules::{find_rule, registry};
+use crate::workspace::{self, DiskSource};
+
+#[derive(Debug, Parser)]
+#[command(name = "archlens", version, about = "Reviews backend projects the way a senior architect would: a language server and a CI checker")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Serve the language server on stdio (what editors pass).
+    #[arg(long, hide = true)]
+    stdio: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check OpenAPI documents under the given paths (default: the current folder).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (API001) or name (verb-in-path).
+        rule: String,
+    },
+    /// Serve the Language Server Protocol on stdio.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Write the rule pages (docs/rules) from the rules' documentation.
+    #[command(hide = true)]
+    GenDocs { out: PathBuf },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Configuration file (default: the nearest archlens.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Only these rules (codes, names or area prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (codes, names or area prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Lsp { .. }) => run_lsp(),
+        None if cli.stdio => run_lsp(),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::from(2)
+        }
+        Some(Command::Check(arguments)) => check(arguments),
+        Some(Command::Rules) => {
+            print_rules();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Explain { rule }) => match find_rule(&rule) {
+            Some(meta) => {
+                println!("{}", crate::rule_docs::rule_page(meta));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule is called `{rule}`; `archlens rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+        Some(Command::GenDocs { out }) => match write_docs(&out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_lsp() -> ExitCode {
+    init_logging();
+    match crate::lsp::serve_stdio() {
+        Ok(true) => ExitCode::SUCCESS,
+        // `exit` without `shutdown`: the protocol asks for exit code 1.
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            tracing::error!("language server failed: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Logs go to stderr (stdout is JSON-RPC); `ARCHLENS_LOG` sets the filter.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+}
+
+fn print_rules() {
+    println!("{:<8} {:<30} {:<28} severity", "code", "name", "area");
+    for rule in registry() {
+        let meta = rule.meta();
+        println!("{:<8} {:<30} {:<28} {}", meta.code, meta.name, meta.area.title(), meta.severity.label());
+    }
+}
+
+fn write_docs(out: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+    for (name, content) in crate::rule_docs::all_pages() {
+        let path = out.join(name);
+        std::fs::write(&path, content).map_err(|error| format!("{}: {error}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// All diagnostics of a file, with the text they refer to.
+pub struct CheckedFile {
+    pub path: PathBuf,
+    pub text: std::sync::Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn check(arguments: CheckArgs) -> ExitCode {
+    let paths = if arguments.paths.is_empty() { vec![PathBuf::from(".")] } else { arguments.paths.clone() };
+    for path in &paths {
+        if !path.exists() {
+            eprintln!("error: {}: no such file or folder", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let config = match load_config(&arguments, &paths[0]) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let documents = workspace::discover_documents(&paths);
+    let files = match check_documents(&documents, &config) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let output = match arguments.format {
+        OutputFormat::Human => human::render(&files, documents.len(), std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()),
+        OutputFormat::Json => json::render(&files),
+    };
+    print!("{output}");
+    let failed = files.iter().flat_map(|file| &file.diagnostics).any(|diagnostic| diagnostic.severity == Severity::Error);
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, String> {
+    let mut config = match &arguments.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+            Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?
+        }
+        None => Config::load_for(&workspace::absolute(first_path))?,
+    };
+    if !arguments.select.is_empty() {
+        config.select = arguments.select.clone();
+    }
+    config.ignore.extend(arguments.ignore.iter().cloned());
+    Ok(config)
+}
+
+/// Checks documents on every core, one document per task; output order is by path.
+fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<CheckedFile>, String> {
+    let next = AtomicUsize::new(0);
+    let merged: Mutex<BTreeMap<PathBuf, CheckedFile>> = Mutex::new(BTreeMap::new());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(documents.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(document) = documents.get(index) else { break };
+                    let absolute = workspace::absolute(document);
+                    let root = workspace::workspace_root_for(&absolute);
+                    let report = match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
+                        Ok(Some(report)) => report,
+                        Ok(None) => continue,
+                        Err(error) => {
+                            failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(format!("{}: {error}", document.display()));
+                            continue;
+                        }
+                    };
+                    let mut merged = merged.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    for file in report.files {
+                        let entry = merged.entry(file.path.clone()).or_insert_with(|| CheckedFile { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() });
+                        for diagnostic in file.diagnostics {
+                            let duplicate = entry.diagnostics.iter().any(|seen| seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message);
+                            if !duplicate {
+                                entry.diagnostics.push(diagnostic);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = failure.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+        return Err(error);
+    }
+    let mut files: Vec<CheckedFile> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
+    for file in &mut files {
+        file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
+    }
+    Ok(files)
+}
+
+/// A path as the user would type it: relative to the current folder when below it.
+pub fn display_path(path: &Path) -> String {
+    let current = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&current).unwrap_or(path).display().to_string()
+}

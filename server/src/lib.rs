@@ -1,0 +1,16 @@
+//! archlens: an architecture-review language server and CI checker for backend projects.
+//!
+//! Layers, each knowing only the ones below it: `lsp` (protocol, async) → `workspace` (files,
+//! documents, roots) → `analysis` (pure rule engine) → `openapi` (parsers and models), with
+//! `rules` holding the catalogue. `cli` is the command line.
+
+pub mod analysis;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub mod cli;
+pub mod config;
+pub mod line_index;
+pub mod lsp;
+pub mod openapi;
+pub mod rule_docs;
+pub mod rules;
+pub mod workspace;

@@ -1,0 +1,211 @@
+//! Checking OpenAPI documents in the background and delivering the results: pushed with
+//! `publishDiagnostics`, or pulled with `textDocument/diagnostic` when the client can.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::openapi::project::guess_format;
+use crate::openapi::syntax::Format;
+use crate::workspace::{self, OverlaySource};
+
+use super::convert::{self, Positions};
+use super::state::{RootReport, State};
+
+/// How long a pull request waits for a check in progress.
+const PULL_WAIT: Duration = Duration::from_secs(10);
+/// How many documents the start-up scan checks at most.
+const MAX_SCANNED_DOCUMENTS: usize = 1_000;
+
+/// The roots whose check covers `path`: itself when it is an OpenAPI document, and every
+/// document that referenced it in its last check.
+pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
+    let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
+    let is_document = match state.documents.get(path) {
+        Some(document) => {
+            let format = Format::from_path(path).unwrap_or_else(|| guess_format(&document.text));
+            matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+                && workspace::is_openapi_document(&document.text, format)
+        }
+        None => workspace::sniff_file(path),
+    };
+    if is_document {
+        roots.insert(path.to_path_buf());
+    }
+    roots
+}
+
+/// Re-checks everything `path` belongs to; clears it when it belongs to nothing.
+pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
+    let roots = roots_for(state, path);
+    if roots.is_empty() {
+        if !state.pulls_diagnostics() {
+            let client = client.clone();
+            let state = state.clone();
+            let path = path.to_path_buf();
+            tokio::spawn(async move { publish(&client, &state, &path).await });
+        }
+        return;
+    }
+    for root in roots {
+        tokio::spawn(check_root(client.clone(), state.clone(), root));
+    }
+}
+
+/// Checks one root from a snapshot of the open documents, off the async runtime.
+pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
+    let generation = state.bump_generation(&root);
+    let mut overlay = OverlaySource::default();
+    let mut versions = std::collections::HashMap::new();
+    for document in state.documents.iter() {
+        overlay.open.insert(document.key().clone(), document.text.clone());
+        versions.insert(document.key().clone(), document.version);
+    }
+    let workspace_root = state.workspace_root_for(&root);
+    let worker_state = state.clone();
+    let worker_root = root.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let config = worker_state.config_for(&worker_root);
+        let cancelled = || !worker_state.is_current(&worker_root, generation);
+        workspace::check_document(&worker_root, &workspace_root, &overlay, &config, &cancelled)
+    })
+    .await;
+    if !state.is_current(&root, generation) {
+        return;
+    }
+    let report = match outcome {
+        Ok(Ok(Some(report))) => Some(report),
+        Ok(Ok(None)) => return,
+        Ok(Err(error)) => {
+            tracing::info!(root = %root.display(), "not checked: {error}");
+            None
+        }
+        Err(error) => {
+            tracing::error!(root = %root.display(), "the check failed: {error}");
+            None
+        }
+    };
+    let new_report = report.map(|report| RootReport {
+        files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(),
+        versions,
+    });
+    let affected = store(&state, &root, new_report);
+    state.analysis_done.notify_waiters();
+    if state.pulls_diagnostics() {
+        if state.supports_refresh() {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(5), client.workspace_diagnostic_refresh()).await;
+            });
+        }
+        return;
+    }
+    for path in affected {
+        publish(&client, &state, &path).await;
+    }
+}
+
+/// Replaces a root's report and the file-to-root index; returns every file whose
+/// diagnostics may have changed.
+fn store(state: &State, root: &Path, report: Option<RootReport>) -> BTreeSet<PathBuf> {
+    let new_files: BTreeSet<PathBuf> = report.iter().flat_map(|report| report.files.keys().cloned()).collect();
+    let old = match report {
+        Some(report) => state.reports.insert(root.to_path_buf(), Arc::new(report)),
+        None => state.reports.remove(root).map(|(_, old)| old),
+    };
+    let old_files: BTreeSet<PathBuf> = old.iter().flat_map(|report| report.files.keys().cloned()).collect();
+    for file in old_files.difference(&new_files) {
+        if let Some(mut roots) = state.file_roots.get_mut(file) {
+            roots.remove(root);
+        }
+    }
+    for file in &new_files {
+        state.file_roots.entry(file.clone()).or_default().insert(root.to_path_buf());
+    }
+    let mut affected = old_files;
+    affected.extend(new_files);
+    affected.insert(root.to_path_buf());
+    affected
+}
+
+/// The diagnostics of a file across every root that covers it, for the document version the
+/// editor has now. `None` while a check of that version is still running.
+pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Option<i32>)> {
+    let open_version = state.documents.get(path).map(|document| document.version);
+    let mut diagnostics: Vec<lsp::Diagnostic> = Vec::new();
+    for root in roots_for(state, path) {
+        let report = state.reports.get(&root)?.clone();
+        let checked_version = report.versions.get(path).copied();
+        if open_version.is_some() && checked_version != open_version {
+            return None;
+        }
+        let Some(file) = report.files.get(path) else { continue };
+        let positions = Positions::new(&file.text, state.column_unit());
+        for diagnostic in &file.diagnostics {
+            let converted = convert::diagnostic(diagnostic, &positions, open_version);
+            let duplicate = diagnostics.iter().any(|seen| seen.range == converted.range && seen.code == converted.code && seen.message == converted.message);
+            if !duplicate {
+                diagnostics.push(converted);
+            }
+        }
+    }
+    Some((diagnostics, open_version))
+}
+
+async fn publish(client: &Client, state: &State, path: &Path) {
+    let Some(uri) = convert::uri_of(path) else { return };
+    // A stale result is not published: the check of the newer version will publish.
+    let Some((diagnostics, version)) = collect(state, path) else { return };
+    client.publish_diagnostics(uri, diagnostics, version).await;
+}
+
+/// Answers `textDocument/diagnostic`, waiting for a check of the current version if one is
+/// running.
+pub async fn pull(state: &Arc<State>, params: lsp::DocumentDiagnosticParams) -> lsp::DocumentDiagnosticReportResult {
+    let items = match params.text_document.uri.to_file_path() {
+        Some(path) => wait_for_diagnostics(state, &path).await,
+        None => Vec::new(),
+    };
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
+    }))
+}
+
+async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagnostic> {
+    let deadline = tokio::time::Instant::now() + PULL_WAIT;
+    loop {
+        let notified = state.analysis_done.notified();
+        if let Some((diagnostics, _)) = collect(state, path) {
+            return diagnostics;
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return Vec::new();
+        }
+    }
+}
+
+/// Checks every OpenAPI document of the workspace folders once, in the background, so that
+/// problems in files that are not open show up and fragments know their documents.
+pub fn scan_workspace(client: Client, state: Arc<State>) {
+    tokio::spawn(async move {
+        let folders = state.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        if folders.is_empty() {
+            return;
+        }
+        let documents = tokio::task::spawn_blocking(move || workspace::discover_documents(&folders)).await.unwrap_or_default();
+        if documents.len() > MAX_SCANNED_DOCUMENTS {
+            tracing::warn!("{} OpenAPI documents found; only the first {MAX_SCANNED_DOCUMENTS} are checked at start-up", documents.len());
+        }
+        for document in documents.into_iter().take(MAX_SCANNED_DOCUMENTS) {
+            if state.reports.contains_key(&document) || state.shutdown_requested() {
+                continue;
+            }
+            check_root(client.clone(), state.clone(), document).await;
+        }
+    });
+}

@@ -1,0 +1,90 @@
+//! The language server: the only layer that knows LSP, JSON-RPC, tokio and async.
+//!
+//! Ordering rules (see ARCHITECTURE.md): edits are applied before the first `.await`, stale
+//! versions are dropped, analysis runs off the runtime from a snapshot, a newer edit cancels
+//! the older analysis, and publishes carry the version they were computed for.
+
+mod actions;
+mod convert;
+mod diagnostics;
+mod hover;
+mod state;
+mod sync;
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use state::State;
+
+/// How many requests and notifications the transport handles at once; slow requests must
+/// never hold up diagnostics.
+const CONCURRENCY: usize = 64;
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Serves LSP on stdin/stdout until `exit`. Returns whether `shutdown` came first.
+pub fn serve_stdio() -> anyhow::Result<bool> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let state = Arc::new(State::default());
+    let served_state = state.clone();
+    runtime.block_on(async move {
+        let (service, socket) = LspService::new(move |client| Backend { client, state: served_state });
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).concurrency_level(CONCURRENCY).serve(service).await;
+    });
+    // Background analysis may still run; do not wait for it.
+    runtime.shutdown_background();
+    Ok(state.shutdown_requested())
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        Ok(self.state.initialize(params))
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        diagnostics::scan_workspace(self.client.clone(), self.state.clone());
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        self.state.request_shutdown();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        sync::did_open(&self.client, &self.state, params);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        sync::did_change(&self.client, &self.state, params);
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        sync::did_close(&self.client, &self.state, params);
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        sync::did_save(&self.client, &self.state, params);
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        sync::did_change_configuration(&self.client, &self.state, params);
+    }
+
+    async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
+        Ok(diagnostics::pull(&self.state, params).await)
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        Ok(actions::code_actions(&self.state, params))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        Ok(hover::hover(&self.state, params))
+    }
+}

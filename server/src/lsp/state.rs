@@ -1,0 +1,181 @@
+//! What the server holds: open documents, negotiated capabilities, settings, and the latest
+//! report of every OpenAPI document it has checked.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use tokio::sync::Notify;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis::FileReport;
+use crate::config::Config;
+use crate::line_index::ColumnUnit;
+
+/// An open editor buffer.
+#[derive(Debug, Clone)]
+pub struct OpenDocument {
+    pub text: Arc<str>,
+    pub version: i32,
+}
+
+/// The latest check of one OpenAPI document (a "root") and the files it reaches.
+#[derive(Debug, Default)]
+pub struct RootReport {
+    pub files: HashMap<PathBuf, FileReport>,
+    /// The version of each open document that the check read.
+    pub versions: HashMap<PathBuf, i32>,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub documents: DashMap<PathBuf, OpenDocument>,
+    pub reports: DashMap<PathBuf, Arc<RootReport>>,
+    /// For each file, the roots whose last check included it.
+    pub file_roots: DashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Bumped for every scheduled check of a root; a check whose number is no longer current
+    /// stops and does not publish.
+    pub generations: DashMap<PathBuf, u64>,
+    pub analysis_done: Notify,
+    next_generation: AtomicU64,
+    utf8: AtomicBool,
+    pull_diagnostics: AtomicBool,
+    refresh_support: AtomicBool,
+    shutdown: AtomicBool,
+    pub folders: RwLock<Vec<PathBuf>>,
+    settings: RwLock<serde_json::Value>,
+}
+
+impl State {
+    pub fn initialize(&self, params: lsp::InitializeParams) -> lsp::InitializeResult {
+        let capabilities = &params.capabilities;
+        let utf8 = capabilities
+            .general
+            .as_ref()
+            .and_then(|general| general.position_encodings.as_ref())
+            .is_some_and(|encodings| encodings.contains(&lsp::PositionEncodingKind::UTF8));
+        self.utf8.store(utf8, Ordering::SeqCst);
+        let pull = capabilities.text_document.as_ref().and_then(|document| document.diagnostic.as_ref()).is_some();
+        self.pull_diagnostics.store(pull, Ordering::SeqCst);
+        let refresh = capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.diagnostics.as_ref())
+            .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false);
+        self.refresh_support.store(refresh, Ordering::SeqCst);
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty()
+            && let Some(root) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path().map(|path| path.into_owned()))
+        {
+            folders.push(root);
+        }
+        *self.folders.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = folders;
+        if let Some(options) = params.initialization_options {
+            self.set_settings(options);
+        }
+        let encoding = if utf8 { lsp::PositionEncodingKind::UTF8 } else { lsp::PositionEncodingKind::UTF16 };
+        lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(encoding),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                })),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    resolve_provider: Some(false),
+                    ..Default::default()
+                })),
+                diagnostic_provider: pull.then(|| {
+                    lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                        identifier: Some("archlens".into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo { name: "archlens".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            offset_encoding: None,
+        }
+    }
+
+    pub fn column_unit(&self) -> ColumnUnit {
+        if self.utf8.load(Ordering::SeqCst) { ColumnUnit::Utf8 } else { ColumnUnit::Utf16 }
+    }
+
+    pub fn pulls_diagnostics(&self) -> bool {
+        self.pull_diagnostics.load(Ordering::SeqCst)
+    }
+
+    pub fn supports_refresh(&self) -> bool {
+        self.refresh_support.load(Ordering::SeqCst)
+    }
+
+    pub fn request_shutdown(&self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+    }
+
+    pub fn shutdown_requested(&self) -> bool {
+        self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Accepts `{"rules": …}` or the same wrapped in `{"archlens": …}`; anything else
+    /// (null, `[]` from an empty Lua table) means no settings.
+    pub fn set_settings(&self, value: serde_json::Value) {
+        let value = match value {
+            serde_json::Value::Object(mut map) if map.contains_key("archlens") => map.remove("archlens").unwrap_or_default(),
+            serde_json::Value::Object(map) => serde_json::Value::Object(map),
+            _ => serde_json::Value::Null,
+        };
+        *self.settings.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
+    }
+
+    /// The configuration for a document: its `archlens.toml`, then the editor settings.
+    pub fn config_for(&self, path: &Path) -> Config {
+        let base = Config::load_for(path).unwrap_or_else(|error| {
+            tracing::warn!("{error}; using the defaults");
+            Config::default()
+        });
+        let settings = self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        base.clone().with_settings(&settings).unwrap_or_else(|error| {
+            tracing::warn!("invalid archlens settings: {error}");
+            base
+        })
+    }
+
+    /// The workspace folder that holds `path`, or the folder a check would use on its own.
+    pub fn workspace_root_for(&self, path: &Path) -> PathBuf {
+        let folders = self.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        folders
+            .iter()
+            .filter(|folder| path.starts_with(folder))
+            .max_by_key(|folder| folder.as_os_str().len())
+            .cloned()
+            .unwrap_or_else(|| crate::workspace::workspace_root_for(path))
+    }
+
+    /// Starts a new generation for a root and returns its number.
+    pub fn bump_generation(&self, root: &Path) -> u64 {
+        let generation = self.next_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.generations.insert(root.to_path_buf(), generation);
+        generation
+    }
+
+    pub fn is_current(&self, root: &Path, generation: u64) -> bool {
+        self.generations.get(root).is_some_and(|current| *current == generation)
+    }
+}

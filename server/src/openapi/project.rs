@@ -1,0 +1,439 @@
+//! One OpenAPI document and every file it reaches through `$ref`, parsed, with each reference
+//! resolved or explained.
+//!
+//! Loading is the only step that reads files, through [`FileSource`]; everything after it
+//! is pure. References are followed only to files under the workspace root and never over
+//! the network.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use super::pointer::{JsonPointer, locate};
+use super::syntax::{self, Format, Node, ParsedFile, Span, Value};
+
+/// How many files one document may pull in through `$ref`.
+pub const MAX_FILES: usize = 10_000;
+/// How many `$ref` hops one resolution follows before it calls the chain a cycle.
+const MAX_REF_HOPS: usize = 64;
+
+pub type FileId = usize;
+
+/// Reads files for the loader: the disk for `archlens check`, open editor buffers over the disk
+/// for the language server.
+pub trait FileSource: Sync {
+    fn read(&self, path: &Path) -> Result<Arc<str>, String>;
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub parsed: ParsedFile,
+}
+
+impl SourceFile {
+    pub fn root(&self) -> Option<&Node> {
+        self.parsed.root.as_ref()
+    }
+}
+
+/// One `$ref` in a file, and where it leads.
+#[derive(Debug, Clone)]
+pub struct RefSite {
+    pub file: FileId,
+    /// The range of the reference string.
+    pub span: Span,
+    /// The pointer of the object that holds `$ref`.
+    pub pointer: JsonPointer,
+    pub reference: String,
+    pub target: RefTarget,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefTarget {
+    Resolved { file: FileId, pointer: JsonPointer },
+    /// The target does not exist or may not be read; the text says why.
+    Broken(String),
+    /// An `http(s)://` reference: not fetched.
+    Remote,
+}
+
+/// A node reached by following references, with where it lives.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved<'p> {
+    pub file: FileId,
+    pub node: &'p Node,
+}
+
+#[derive(Debug)]
+pub enum ResolveError {
+    Broken(String),
+    Cycle,
+    Remote,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    /// The document the project was loaded from.
+    pub root: FileId,
+    pub workspace_root: PathBuf,
+    pub refs: Vec<RefSite>,
+    /// For each file other than the root, the first reference that brought it in.
+    pub included_by: HashMap<FileId, usize>,
+    /// Files that could not be read, with the reference that asked for them.
+    by_path: HashMap<PathBuf, FileId>,
+    ref_index: HashMap<(FileId, JsonPointer), usize>,
+}
+
+impl Project {
+    /// Loads `root_path` and, transitively, every file it references under `workspace_root`.
+    pub fn load(root_path: &Path, workspace_root: &Path, source: &dyn FileSource) -> Result<Project, String> {
+        let text = source.read(root_path)?;
+        let mut project = Project {
+            files: Vec::new(),
+            root: 0,
+            workspace_root: normalize(workspace_root),
+            refs: Vec::new(),
+            included_by: HashMap::new(),
+            by_path: HashMap::new(),
+            ref_index: HashMap::new(),
+        };
+        let root = project.add_file(normalize(root_path), text);
+        project.root = root;
+        let mut queue = VecDeque::from([root]);
+        let mut failed_reads: HashMap<PathBuf, String> = HashMap::new();
+        while let Some(file) = queue.pop_front() {
+            let mut sites = Vec::new();
+            if let Some(node) = project.files[file].root() {
+                collect_refs(node, &JsonPointer::root(), false, &mut sites);
+            }
+            for (pointer, reference, span) in sites {
+                let target = project.target_of(file, &reference, source, &mut queue, &mut failed_reads);
+                let index = project.refs.len();
+                if let RefTarget::Resolved { file: target_file, .. } = target
+                    && target_file != project.root
+                {
+                    project.included_by.entry(target_file).or_insert(index);
+                }
+                project.ref_index.insert((file, pointer.clone()), index);
+                project.refs.push(RefSite { file, span, pointer, reference, target });
+            }
+        }
+        Ok(project)
+    }
+
+    /// Parses one text as a single-file project, for tests and for unsaved buffers.
+    pub fn from_text(path: &Path, text: &str) -> Project {
+        struct OneFile<'t>(&'t Path, &'t str);
+        impl FileSource for OneFile<'_> {
+            fn read(&self, path: &Path) -> Result<Arc<str>, String> {
+                if path == self.0 { Ok(Arc::from(self.1)) } else { Err("not available".into()) }
+            }
+        }
+        let directory = path.parent().unwrap_or(Path::new("/"));
+        Project::load(path, directory, &OneFile(path, text)).unwrap_or_else(|_| unreachable_project(path, text))
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn root_node(&self) -> Option<&Node> {
+        self.files[self.root].root()
+    }
+
+    /// Follows `$ref` chains from `node` (in `file`) to the node they name.
+    pub fn resolve<'p>(&'p self, file: FileId, node: &'p Node, pointer: &JsonPointer) -> Result<Resolved<'p>, ResolveError> {
+        let mut current = Resolved { file, node };
+        let mut current_pointer = pointer.clone();
+        let mut seen = HashSet::new();
+        for _ in 0..MAX_REF_HOPS {
+            if current.node.reference().is_none() {
+                return Ok(current);
+            }
+            if !seen.insert((current.file, current_pointer.clone())) {
+                return Err(ResolveError::Cycle);
+            }
+            let Some(&index) = self.ref_index.get(&(current.file, current_pointer.clone())) else {
+                return Err(ResolveError::Broken("the reference was not indexed".into()));
+            };
+            match &self.refs[index].target {
+                RefTarget::Resolved { file, pointer } => {
+                    let root = self.files[*file].root().ok_or_else(|| ResolveError::Broken("the file is empty".into()))?;
+                    let located = locate(root, pointer).ok_or_else(|| ResolveError::Broken("missing target".into()))?;
+                    current = Resolved { file: *file, node: located.node };
+                    current_pointer = pointer.clone();
+                }
+                RefTarget::Broken(reason) => return Err(ResolveError::Broken(reason.clone())),
+                RefTarget::Remote => return Err(ResolveError::Remote),
+            }
+        }
+        Err(ResolveError::Cycle)
+    }
+
+    /// Resolves and, on any failure, keeps the reference object itself.
+    pub fn resolve_or_self<'p>(&'p self, file: FileId, node: &'p Node, pointer: &JsonPointer) -> Resolved<'p> {
+        self.resolve(file, node, pointer).unwrap_or(Resolved { file, node })
+    }
+
+    /// The pointer of a resolved node: where the last `$ref` of the chain landed.
+    pub fn resolved_pointer(&self, file: FileId, node: &Node, pointer: &JsonPointer) -> (FileId, JsonPointer) {
+        let mut current_file = file;
+        let mut current_pointer = pointer.clone();
+        let mut current_node = node;
+        for _ in 0..MAX_REF_HOPS {
+            if current_node.reference().is_none() {
+                break;
+            }
+            let Some(&index) = self.ref_index.get(&(current_file, current_pointer.clone())) else { break };
+            let RefTarget::Resolved { file, pointer } = &self.refs[index].target else { break };
+            let Some(located) = self.files[*file].root().and_then(|root| locate(root, pointer)) else { break };
+            current_file = *file;
+            current_pointer = pointer.clone();
+            current_node = located.node;
+        }
+        (current_file, current_pointer)
+    }
+
+    fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+        let format = Format::from_path(&path).unwrap_or_else(|| guess_format(&text));
+        let parsed = syntax::parse(&text, format);
+        let id = self.files.len();
+        self.by_path.insert(path.clone(), id);
+        self.files.push(SourceFile { path, text, parsed });
+        id
+    }
+
+    fn target_of(
+        &mut self,
+        from: FileId,
+        reference: &str,
+        source: &dyn FileSource,
+        queue: &mut VecDeque<FileId>,
+        failed_reads: &mut HashMap<PathBuf, String>,
+    ) -> RefTarget {
+        let (location, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let pointer = JsonPointer::parse(&percent_decode(fragment));
+        if location.is_empty() {
+            return self.check_pointer(from, pointer);
+        }
+        if location.contains("://") {
+            return if location.starts_with("http://") || location.starts_with("https://") {
+                RefTarget::Remote
+            } else {
+                RefTarget::Broken(format!("`{location}` is not a relative file reference"))
+            };
+        }
+        let base = self.files[from].path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let path = normalize(&base.join(percent_decode(location)));
+        if !path.starts_with(&self.workspace_root) {
+            return RefTarget::Broken(format!("`{location}` is outside the workspace root; it is not read"));
+        }
+        if let Some(&file) = self.by_path.get(&path) {
+            return self.check_pointer(file, pointer);
+        }
+        if let Some(reason) = failed_reads.get(&path) {
+            return RefTarget::Broken(reason.clone());
+        }
+        if self.files.len() >= MAX_FILES {
+            return RefTarget::Broken(format!("more than {MAX_FILES} files are referenced; the rest are not read"));
+        }
+        match source.read(&path) {
+            Ok(text) => {
+                let file = self.add_file(path, text);
+                queue.push_back(file);
+                self.check_pointer(file, pointer)
+            }
+            Err(error) => {
+                let reason = format!("`{location}` cannot be read: {error}");
+                failed_reads.insert(path, reason.clone());
+                RefTarget::Broken(reason)
+            }
+        }
+    }
+
+    fn check_pointer(&self, file: FileId, pointer: JsonPointer) -> RefTarget {
+        let file_data = &self.files[file];
+        let Some(root) = file_data.root() else {
+            // A file that does not parse is reported by the syntax check; do not pile on.
+            return RefTarget::Resolved { file, pointer };
+        };
+        if locate(root, &pointer).is_some() {
+            RefTarget::Resolved { file, pointer }
+        } else {
+            let name = file_data.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+            RefTarget::Broken(format!("there is no `{pointer}` in `{name}`"))
+        }
+    }
+}
+
+fn unreachable_project(path: &Path, text: &str) -> Project {
+    let format = Format::from_path(path).unwrap_or_else(|| guess_format(text));
+    Project {
+        files: vec![SourceFile { path: path.to_path_buf(), text: Arc::from(text), parsed: syntax::parse(text, format) }],
+        root: 0,
+        workspace_root: path.parent().unwrap_or(Path::new("/")).to_path_buf(),
+        refs: Vec::new(),
+        included_by: HashMap::new(),
+        by_path: HashMap::new(),
+        ref_index: HashMap::new(),
+    }
+}
+
+/// JSON when the first non-blank character opens an object or array, YAML otherwise.
+pub fn guess_format(text: &str) -> Format {
+    match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
+        Some('{' | '[') => Format::Json,
+        _ => Format::Yaml,
+    }
+}
+
+/// Keys whose values are literal data (examples, defaults, extensions): `$ref` inside them is
+/// not a reference. Under maps of names (`properties`, `responses`, …) every key is a name.
+fn is_literal_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+fn is_name_map(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "responses"
+            | "$defs"
+            | "definitions"
+            | "schemas"
+            | "parameters"
+            | "headers"
+            | "securitySchemes"
+            | "requestBodies"
+            | "links"
+            | "callbacks"
+            | "pathItems"
+            | "content"
+            | "encoding"
+            | "paths"
+            | "webhooks"
+            | "dependentSchemas"
+    )
+}
+
+fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(JsonPointer, String, Span)>) {
+    // An explicit stack keeps deep documents from exhausting the thread's stack.
+    let mut stack = vec![(node, pointer.clone(), names)];
+    while let Some((node, pointer, names)) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries.iter().rev() {
+                    if entry.key == "$ref" && !names {
+                        if let Some(reference) = entry.value.as_str() {
+                            out.push((pointer.clone(), reference.to_owned(), entry.value.span.clone()));
+                        }
+                        continue;
+                    }
+                    if !names && is_literal_key(&entry.key) {
+                        continue;
+                    }
+                    let child_names = !names && is_name_map(&entry.key);
+                    stack.push((&entry.value, pointer.child(&entry.key), child_names));
+                }
+            }
+            Value::Seq(items) => {
+                for (index, item) in items.iter().enumerate().rev() {
+                    stack.push((item, pointer.index(index), false));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(_, _, span)| span.start);
+}
+
+/// Removes `.` and `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let Some(hex) = text.get(index + 1..index + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            index += 3;
+            continue;
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Files(HashMap<PathBuf, String>);
+
+    impl FileSource for Files {
+        fn read(&self, path: &Path) -> Result<Arc<str>, String> {
+            self.0.get(path).map(|text| Arc::from(text.as_str())).ok_or_else(|| "no such file".to_owned())
+        }
+    }
+
+    fn files(pairs: &[(&str, &str)]) -> Files {
+        Files(pairs.iter().map(|(path, text)| (PathBuf::from(path), (*text).to_owned())).collect())
+    }
+
+    #[test]
+    fn follows_refs_across_files_and_stays_inside_the_root() {
+        let source = files(&[
+            ("/w/api.yaml", "paths:\n  /a:\n    $ref: 'paths/a.yaml#/item'\n  /b:\n    $ref: '../../etc/passwd'\n  /c:\n    $ref: 'https://example.com/x.yaml'\n"),
+            ("/w/paths/a.yaml", "item:\n  get:\n    responses: {}\n"),
+        ]);
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &source).unwrap();
+        assert_eq!(project.files.len(), 2);
+        assert!(matches!(project.refs[0].target, RefTarget::Resolved { file: 1, .. }));
+        assert!(matches!(&project.refs[1].target, RefTarget::Broken(reason) if reason.contains("outside")));
+        assert_eq!(project.refs[2].target, RefTarget::Remote);
+        let root = project.root_node().unwrap();
+        let a = root.get("paths").unwrap().get("/a").unwrap();
+        let resolved = project.resolve(0, a, &JsonPointer::parse("/paths/~1a")).unwrap();
+        assert_eq!(resolved.file, 1);
+        assert!(resolved.node.get("get").is_some());
+    }
+
+    #[test]
+    fn detects_pure_reference_cycles_but_not_recursive_schemas() {
+        let source = files(&[(
+            "/w/api.yaml",
+            "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    Tree:\n      properties:\n        children:\n          items: {$ref: '#/components/schemas/Tree'}\n",
+        )]);
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &source).unwrap();
+        let schemas = project.root_node().unwrap().get("components").unwrap().get("schemas").unwrap();
+        let pointer = JsonPointer::parse("/components/schemas/A");
+        assert!(matches!(project.resolve(0, schemas.get("A").unwrap(), &pointer), Err(ResolveError::Cycle)));
+        let items_pointer = JsonPointer::parse("/components/schemas/Tree/properties/children/items");
+        let items = locate(project.root_node().unwrap(), &items_pointer).unwrap().node;
+        assert!(project.resolve(0, items, &items_pointer).is_ok());
+    }
+}

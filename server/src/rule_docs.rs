@@ -1,0 +1,33 @@
+//! The rule pages under `docs/rules/`, generated from the rules' doc comments (the one source
+//! of rule documentation, shared with hover and `archlens explain`).
+
+use crate::rules::{RuleMeta, registry};
+
+/// The markdown page of one rule.
+pub fn rule_page(meta: &RuleMeta) -> String {
+    format!(
+        "# {code} {name}\n\nArea: {area} · Default severity: {severity} · Suppress with `# archlens: allow({code})` (YAML) or `x-archlens-allow: [{code}]` (JSON)\n\n{docs}\n",
+        code = meta.code,
+        name = meta.name,
+        area = meta.area.title(),
+        severity = meta.severity.label(),
+        docs = meta.documentation(),
+    )
+}
+
+/// The index page listing every rule.
+pub fn index_page() -> String {
+    let mut page = String::from("# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand.\n\n| code | name | area | severity | summary |\n|---|---|---|---|---|\n");
+    for rule in registry() {
+        let meta = rule.meta();
+        page.push_str(&format!("| [{code}]({code}.md) | {name} | {area} | {severity} | {summary} |\n", code = meta.code, name = meta.name, area = meta.area.title(), severity = meta.severity.label(), summary = meta.summary()));
+    }
+    page
+}
+
+/// Every generated file: (file name, content).
+pub fn all_pages() -> Vec<(String, String)> {
+    let mut pages = vec![("README.md".to_owned(), index_page())];
+    pages.extend(registry().iter().map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))));
+    pages
+}

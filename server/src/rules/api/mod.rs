@@ -1,0 +1,47 @@
+//! API design rules over OpenAPI documents.
+
+pub mod duplicate_operation_id;
+pub mod invalid_document;
+pub mod missing_error_responses;
+pub mod missing_operation_id;
+pub mod missing_rate_limit_response;
+pub mod non_kebab_case_path;
+pub mod path_parameter_mismatch;
+pub mod trailing_slash_path;
+pub mod unresolved_ref;
+pub mod verb_in_path;
+
+/// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.
+pub fn segment_words(segment: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for character in segment.chars() {
+        if matches!(character, '-' | '_' | '.' | ' ') {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if character.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = character.is_lowercase() || character.is_ascii_digit();
+        current.extend(character.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_words() {
+        assert_eq!(super::segment_words("getUserProfiles"), ["get", "user", "profiles"]);
+        assert_eq!(super::segment_words("user_profiles-v2"), ["user", "profiles", "v2"]);
+        assert_eq!(super::segment_words("HTMLPage"), ["htmlpage"]);
+    }
+}

@@ -1,0 +1,91 @@
+use std::collections::HashSet;
+
+use serde_json::json;
+
+use crate::analysis::{Fix, RuleContext, Sink};
+use crate::openapi::edit::{append_item, insert_member};
+use crate::openapi::model::{ParameterView, template_parameters};
+use crate::rules::{Check, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every `{name}` in a path template is declared as an `in: path` parameter
+    /// (on the path item or the operation, directly or through `$ref`), and that every
+    /// declared path parameter appears in the template.
+    ///
+    /// ## Why is this bad?
+    /// The specification requires both. An undeclared template variable has no type, so
+    /// clients and servers generated from the document disagree on it or fail to build; a
+    /// declared parameter that is not in the path can never be sent.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// /users/{userId}:
+    ///   get:
+    ///     parameters:
+    ///       - name: id
+    ///         in: path
+    ///         required: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// /users/{userId}:
+    ///   get:
+    ///     parameters:
+    ///       - name: userId
+    ///         in: path
+    ///         required: true
+    ///         schema:
+    ///           type: string
+    /// ```
+    ///
+    /// ## Fix
+    /// Declares a missing template parameter on the operation (`required: true`,
+    /// `type: string`; adjust the type). A declared parameter that is not in the template is
+    /// only reported: either the path or the parameter is wrong.
+    pub struct PathParameterMismatch {
+        code: "API019",
+        name: "path-parameter-mismatch",
+        area: Api,
+        severity: Error,
+    }
+}
+
+fn path_names(parameters: &[ParameterView<'_>]) -> HashSet<String> {
+    parameters.iter().filter(|parameter| parameter.location == "path").map(|parameter| parameter.name.clone()).collect()
+}
+
+impl Check for PathParameterMismatch {
+    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
+        let Some(model) = context.model else { return };
+        for path in &model.paths {
+            let template: Vec<String> = template_parameters(&path.path).into_iter().map(|(name, _)| name).collect();
+            let shared = path_names(&path.parameters);
+            for parameter in path.parameters.iter().filter(|parameter| parameter.location == "path") {
+                if !template.contains(&parameter.name) {
+                    sink.at(&parameter.use_site, format!("path parameter `{}` is not in the path `{}`", parameter.name, path.path));
+                }
+            }
+            for operation in &path.operations {
+                let own = path_names(&operation.parameters);
+                for parameter in operation.parameters.iter().filter(|parameter| parameter.location == "path") {
+                    if !template.contains(&parameter.name) {
+                        sink.at(&parameter.use_site, format!("path parameter `{}` of {} is not in the path", parameter.name, operation.label()));
+                    }
+                }
+                for name in template.iter().filter(|name| !shared.contains(*name) && !own.contains(*name)) {
+                    let file = context.project.file(operation.at.file);
+                    let declaration = json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
+                    let edit = match operation.at.child("parameters") {
+                        Some(list) if list.node.as_seq().is_some() => append_item(&file.text, file.parsed.format, list.node, &declaration),
+                        Some(_) => continue,
+                        None => insert_member(&file.text, file.parsed.format, operation.at.node, "parameters", &json!([declaration])),
+                    };
+                    sink.at(&operation.at, format!("`{{{name}}}` in the path of {} is not declared as a path parameter", operation.label()))
+                        .fix(Fix::new(format!("Declare path parameter `{name}`"), vec![edit]).preferred());
+                }
+            }
+        }
+    }
+}

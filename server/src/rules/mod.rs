@@ -1,0 +1,188 @@
+//! The rule catalogue. A rule is one file: a `declare_rule!` with its documentation, and a
+//! `Check` implementation. One line in [`registry`] adds it everywhere (CLI, editor, docs).
+
+pub mod api;
+pub mod sec;
+
+use crate::analysis::{RuleContext, Severity, Sink};
+
+/// The checklist areas of RULES.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Area {
+    Api,
+    Sec,
+    Scl,
+    Db,
+    Arc,
+    Prc,
+}
+
+impl Area {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Area::Api => "API",
+            Area::Sec => "SEC",
+            Area::Scl => "SCL",
+            Area::Db => "DB",
+            Area::Arc => "ARC",
+            Area::Prc => "PRC",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Area::Api => "API design",
+            Area::Sec => "security and compliance",
+            Area::Scl => "scalability and resilience",
+            Area::Db => "data and migrations",
+            Area::Arc => "architecture",
+            Area::Prc => "engineering practice",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub area: Area,
+    pub severity: Severity,
+    /// The doc comment, as written (each line keeps rustdoc's leading space).
+    pub raw_docs: &'static str,
+}
+
+impl RuleMeta {
+    /// True for the rule's code or name (case-insensitive for codes).
+    pub fn is_named(&self, selector: &str) -> bool {
+        selector.eq_ignore_ascii_case(self.code) || selector == self.name
+    }
+
+    /// True for the code, the name, `ALL`, or an area or code prefix (`SEC`, `API01`).
+    pub fn matches(&self, selector: &str) -> bool {
+        self.is_named(selector)
+            || selector.eq_ignore_ascii_case("ALL")
+            || (!selector.is_empty() && self.code.len() >= selector.len() && self.code[..selector.len()].eq_ignore_ascii_case(selector))
+    }
+
+    /// The documentation as markdown.
+    pub fn documentation(&self) -> String {
+        self.raw_docs.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n").trim().to_owned()
+    }
+
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> String {
+        let docs = self.documentation();
+        let body = section(&docs, "What it does").unwrap_or(docs.clone());
+        let first = body.split(". ").next().unwrap_or("").trim().trim_end_matches('.');
+        format!("{}.", first.replace('\n', " "))
+    }
+
+    /// Where the rule's page lives.
+    pub fn url(&self) -> String {
+        format!("{DOCS_URL}{}.md", self.code)
+    }
+}
+
+/// Where the generated rule pages (`docs/rules/`) are published.
+pub const DOCS_URL: &str = "https://github.com/archlens/archlens/blob/main/docs/rules/";
+
+/// The text of a `## heading` section of a rule's documentation.
+pub fn section(docs: &str, heading: &str) -> Option<String> {
+    let marker = format!("## {heading}");
+    let start = docs.find(&marker)? + marker.len();
+    let rest = &docs[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim().to_owned())
+}
+
+/// The generated part of every rule: its metadata.
+pub trait RuleInfo {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// The hand-written part of every rule.
+pub trait Check {
+    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink);
+}
+
+pub trait Rule: RuleInfo + Check + Sync {}
+impl<T: RuleInfo + Check + Sync> Rule for T {}
+
+/// Declares a rule: a unit struct with its documentation and metadata.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            area: $area:ident,
+            severity: $severity:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        $vis struct $name;
+
+        impl $crate::rules::RuleInfo for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                    code: $code,
+                    name: $rule_name,
+                    area: $crate::rules::Area::$area,
+                    severity: $crate::analysis::Severity::$severity,
+                    raw_docs: concat!($($doc, "\n"),*),
+                };
+                &META
+            }
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[
+        &api::verb_in_path::VerbInPath,
+        &api::non_kebab_case_path::NonKebabCasePath,
+        &api::trailing_slash_path::TrailingSlashPath,
+        &api::missing_error_responses::MissingErrorResponses,
+        &api::missing_rate_limit_response::MissingRateLimitResponse,
+        &api::missing_operation_id::MissingOperationId,
+        &api::duplicate_operation_id::DuplicateOperationId,
+        &api::path_parameter_mismatch::PathParameterMismatch,
+        &api::invalid_document::InvalidDocument,
+        &api::unresolved_ref::UnresolvedRef,
+        &sec::unsecured_operation::UnsecuredOperation,
+        &sec::undefined_security_scheme::UndefinedSecurityScheme,
+        &sec::credentials_in_url::CredentialsInUrl,
+        &sec::insecure_server_url::InsecureServerUrl,
+    ]
+}
+
+/// Finds a rule by code or name.
+pub fn find_rule(selector: &str) -> Option<&'static RuleMeta> {
+    registry().iter().map(|rule| rule.meta()).find(|meta| meta.is_named(selector))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let metas: Vec<_> = registry().iter().map(|rule| rule.meta()).collect();
+        for (index, meta) in metas.iter().enumerate() {
+            assert!(metas[index + 1..].iter().all(|other| other.code != meta.code && other.name != meta.name), "{}", meta.code);
+            assert!(meta.code.starts_with(meta.area.prefix()), "{}", meta.code);
+            let docs = meta.documentation();
+            for heading in ["What it does", "Why is this bad?", "Example"] {
+                assert!(section(&docs, heading).is_some(), "{} lacks `## {heading}`", meta.code);
+            }
+            assert!(section(&docs, "What it does").unwrap().starts_with("Checks for"), "{}", meta.code);
+        }
+        let codes: Vec<_> = metas.iter().map(|meta| meta.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_by_key(|code| (!code.starts_with("API"), *code));
+        assert_eq!(codes, sorted);
+    }
+}

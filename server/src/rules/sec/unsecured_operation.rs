@@ -1,0 +1,83 @@
+use serde_json::json;
+
+use crate::analysis::{Fix, RuleContext, Severity, Sink};
+use crate::openapi::edit::insert_member;
+use crate::openapi::model::NodeAt;
+use crate::rules::{Check, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for operations with no security requirement: neither the operation nor the
+    /// document root declares `security`, or the root's requirement allows anonymous access
+    /// (`{}`). Write operations (POST, PUT, PATCH, DELETE) are errors; reads are reported
+    /// as information.
+    ///
+    /// An operation that declares `security: []` (or `[{}]`) itself is an explicit, reviewed
+    /// decision that the endpoint is public (a login or a health check) and is not reported.
+    ///
+    /// ## Why is this bad?
+    /// Broken authentication is the second item of the OWASP API Security Top 10. An
+    /// operation without a requirement is either really public, which should be said
+    /// explicitly, or an endpoint whose gateway and generated clients will not send or check
+    /// credentials.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       operationId: createOrder
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       operationId: createOrder
+    ///       security:
+    ///         - bearerAuth: []
+    /// ```
+    ///
+    /// ## Fix
+    /// Adds a `security` requirement on the operation with the first scheme of
+    /// `components.securitySchemes`; offered only when the document defines a scheme.
+    pub struct UnsecuredOperation {
+        code: "SEC001",
+        name: "unsecured-operation",
+        area: Sec,
+        severity: Error,
+    }
+}
+
+/// True when a requirement list lets an anonymous caller through (empty, or holding `{}`).
+fn allows_anonymous(requirements: &NodeAt<'_>) -> bool {
+    match requirements.node.as_seq() {
+        Some(list) => list.is_empty() || list.iter().any(|requirement| requirement.as_map().is_some_and(<[_]>::is_empty)),
+        None => true,
+    }
+}
+
+impl Check for UnsecuredOperation {
+    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
+        let Some(model) = context.model else { return };
+        let globally_secured = model.security.as_ref().is_some_and(|security| !allows_anonymous(security));
+        let schemes = model.scheme_names();
+        for operation in model.operations() {
+            if operation.security.is_some() || globally_secured {
+                // Operation-level security, secured or explicitly public, is a decision.
+                continue;
+            }
+            let kind = if operation.is_write() { "write operation" } else { "operation" };
+            let finding = sink.at(&operation.at, format!("{kind} {} has no security requirement", operation.label()));
+            if !operation.is_write() {
+                finding.severity(Severity::Info);
+            }
+            if let Some(scheme) = schemes.first() {
+                let file = context.project.file(operation.at.file);
+                let edit = insert_member(&file.text, file.parsed.format, operation.at.node, "security", &json!([{ scheme.clone(): [] }]));
+                finding.fix(Fix::new(format!("Require `{scheme}` security"), vec![edit]).preferred());
+            }
+        }
+    }
+}
