@@ -90,7 +90,8 @@ pub struct Project {
 impl Project {
     /// Loads `root_path` and, transitively, every file it references under `workspace_root`.
     pub fn load(root_path: &Path, workspace_root: &Path, source: &dyn FileSource) -> Result<Project, String> {
-        let text = source.read(root_path)?;
+        let root_path = normalize(root_path);
+        let text = source.read(&root_path)?;
         let mut project = Project {
             files: Vec::new(),
             root: 0,
@@ -100,7 +101,7 @@ impl Project {
             by_path: HashMap::new(),
             ref_index: HashMap::new(),
         };
-        let root = project.add_file(normalize(root_path), text);
+        let root = project.add_file(root_path, text);
         project.root = root;
         let mut queue = VecDeque::from([root]);
         let mut failed_reads: HashMap<PathBuf, String> = HashMap::new();
@@ -171,6 +172,22 @@ impl Project {
             }
         }
         Err(ResolveError::Cycle)
+    }
+
+    /// True when following `$ref`s from the reference object at `pointer` comes back to it.
+    pub fn is_in_ref_cycle(&self, file: FileId, pointer: &JsonPointer) -> bool {
+        let start = (file, pointer.clone());
+        let mut current = start.clone();
+        let mut seen = HashSet::new();
+        while seen.insert(current.clone()) {
+            let Some(&index) = self.ref_index.get(&current) else { return false };
+            let RefTarget::Resolved { file, pointer } = &self.refs[index].target else { return false };
+            current = (*file, pointer.clone());
+            if current == start {
+                return true;
+            }
+        }
+        false
     }
 
     /// Resolves and, on any failure, keeps the reference object itself.

@@ -17,6 +17,8 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// How many syntax errors one file reports; the rest are summarised by the first ones.
 const MAX_SYNTAX_ERRORS: usize = 20;
+/// How many broken YAML lines are blanked out to recover the rest of a document.
+const MAX_REPAIRS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -195,12 +197,42 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
         parsed.errors.push(SyntaxError { span: 0..0, message: "the parser could not be loaded".into() });
         return parsed;
     }
-    let Some(tree) = parser.parse(text, None) else {
+    let Some(mut tree) = parser.parse(text, None) else {
         parsed.errors.push(SyntaxError { span: 0..0, message: "the document could not be parsed".into() });
         return parsed;
     };
-    let mut builder = Builder { text, errors: Vec::new(), anchors: HashMap::new(), alias_budget: MAX_ALIAS_NODES };
-    collect_errors_and_comments(&tree, text, &mut parsed);
+    // tree-sitter-yaml recovers poorly from some errors (it can flatten the whole document);
+    // a YAML parser says exactly where the error is, and blanking that line (keeping every
+    // byte offset) lets the rest of the document parse.
+    let mut repaired: Option<String> = None;
+    let mut precise_errors = Vec::new();
+    if format == Format::Yaml {
+        for _ in 0..MAX_REPAIRS {
+            if !tree.root_node().has_error() {
+                break;
+            }
+            let current = repaired.as_deref().unwrap_or(text);
+            let Some(error) = yaml_error(current) else { break };
+            let blanked = blank_line(current, error.span.start);
+            precise_errors.push(error);
+            match parser.parse(&blanked, None) {
+                Some(new_tree) => tree = new_tree,
+                None => break,
+            }
+            repaired = Some(blanked);
+        }
+    }
+    let source_text = repaired.as_deref().unwrap_or(text);
+    let mut builder = Builder { text: source_text, errors: Vec::new(), anchors: HashMap::new(), alias_budget: MAX_ALIAS_NODES };
+    collect_errors_and_comments(&tree, source_text, &mut parsed);
+    if format == Format::Json && tree.root_node().has_error()
+        && let Some(error) = json_error(text)
+    {
+        precise_errors.push(error);
+    }
+    if !precise_errors.is_empty() {
+        parsed.errors = precise_errors;
+    }
     parsed.root = match format {
         Format::Yaml => builder.yaml_stream(tree.root_node()),
         Format::Json => builder.json_document(tree.root_node()),
@@ -210,6 +242,50 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
     parsed.errors.dedup();
     parsed.errors.truncate(MAX_SYNTAX_ERRORS);
     parsed
+}
+
+/// The first YAML syntax error, located precisely, or `None` when the text is valid YAML.
+fn yaml_error(text: &str) -> Option<SyntaxError> {
+    let error = serde_saphyr::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let location = error.location()?;
+    let index = crate::line_index::LineIndex::new(text);
+    let position = crate::line_index::LineCol { line: location.line().saturating_sub(1) as u32, col: location.column().saturating_sub(1) as u32 };
+    let start = index.offset(text, position, crate::line_index::ColumnUnit::Char);
+    let line_end = index.line_range(text, position.line as usize).end.max(start);
+    let rendered = error.to_string();
+    let first_line = rendered.lines().next().unwrap_or("invalid YAML");
+    let message = first_line.trim_start_matches("error: ");
+    // "line 14 column 26: mapping values are not allowed" → the text after the location.
+    let message = match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((_, text)) => text,
+        None => message.split(" at line ").next().unwrap_or(message),
+    }
+    .trim();
+    Some(SyntaxError { span: start..line_end, message: format!("YAML syntax error: {message}") })
+}
+
+/// The first JSON syntax error, located by serde_json.
+fn json_error(text: &str) -> Option<SyntaxError> {
+    let error = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let index = crate::line_index::LineIndex::new(text);
+    let position = crate::line_index::LineCol { line: error.line().saturating_sub(1) as u32, col: error.column().saturating_sub(1) as u32 };
+    let start = index.offset(text, position, crate::line_index::ColumnUnit::Char);
+    let end = text[start..].chars().next().map_or(start, |character| start + character.len_utf8());
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    Some(SyntaxError { span: start..end, message: format!("JSON syntax error: {message}") })
+}
+
+/// The text with the line holding `offset` replaced by spaces (same length, same offsets).
+fn blank_line(text: &str, offset: usize) -> String {
+    let index = crate::line_index::LineIndex::new(text);
+    let line = index.position(text, offset, crate::line_index::ColumnUnit::Utf8).line as usize;
+    let range = index.line_range(text, line);
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in &mut bytes[range] {
+        *byte = b' ';
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
 }
 
 fn collect_errors_and_comments(tree: &Tree, text: &str, parsed: &mut ParsedFile) {

@@ -4,7 +4,7 @@
 use serde_path_to_error::Segment;
 
 use super::model::SpecVersion;
-use super::pointer::JsonPointer;
+use super::pointer::{JsonPointer, locate};
 use super::syntax::Node;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,26 +15,81 @@ pub struct ValidationProblem {
 
 /// Validates a whole document; `None` when it is valid.
 pub fn validate(root: &Node, version: SpecVersion) -> Option<ValidationProblem> {
-    let json = root.to_json();
-    let (path, message) = match version {
-        SpecVersion::V30 => match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(json) {
-            Ok(_) => return None,
-            Err(error) => (error.path().clone(), error.inner().to_string()),
-        },
-        SpecVersion::V31 => match serde_path_to_error::deserialize::<_, oas3::Spec>(json) {
-            Ok(_) => return None,
-            Err(error) => (error.path().clone(), error.inner().to_string()),
-        },
+    let problem = match version {
+        SpecVersion::V30 => first_error::<openapiv3::OpenAPI>(root, &JsonPointer::root())?,
+        SpecVersion::V31 => first_error::<oas3::Spec>(root, &JsonPointer::root())?,
     };
-    let mut pointer = JsonPointer::root();
-    for segment in path.iter() {
+    Some(refine(root, version, problem))
+}
+
+/// Deserializes a node as `T`; the first problem, with its pointer under `base`.
+fn first_error<T: serde::de::DeserializeOwned>(node: &Node, base: &JsonPointer) -> Option<ValidationProblem> {
+    let error = serde_path_to_error::deserialize::<_, T>(node.to_json()).err()?;
+    let mut pointer = base.clone();
+    for segment in error.path().iter() {
         match segment {
             Segment::Map { key } => pointer = pointer.child(key),
             Segment::Seq { index } => pointer = pointer.index(*index),
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }
-    Some(ValidationProblem { pointer, message: humanize(&message) })
+    Some(ValidationProblem { pointer, message: humanize(&error.inner().to_string()) })
+}
+
+/// `$ref`-or-object fields are untagged enums, and serde loses the path below them. The
+/// children of the container that failed are validated on their own to find the exact place.
+fn refine(root: &Node, version: SpecVersion, problem: ValidationProblem) -> ValidationProblem {
+    let mut best = problem;
+    for _ in 0..4 {
+        let Some(container) = locate(root, &best.pointer).map(|located| located.node) else { break };
+        let tokens: Vec<String> = best.pointer.tokens().collect();
+        let kind = match tokens.as_slice() {
+            [paths] if paths == "paths" => "pathItem",
+            [.., parameters] if parameters == "parameters" => "parameter",
+            [.., responses] if responses == "responses" => "response",
+            [components, kind] if components == "components" => match kind.as_str() {
+                "schemas" => "schema",
+                "parameters" => "parameter",
+                "responses" => "response",
+                "requestBodies" => "requestBody",
+                "headers" => "header",
+                "securitySchemes" => "securityScheme",
+                _ => break,
+            },
+            _ => break,
+        };
+        let children: Vec<(JsonPointer, &Node)> = match &container.value {
+            // A list of parameters, or a mapping of everything else; the wrong shape is the error.
+            super::syntax::Value::Map(entries) if kind != "parameter" || tokens.first().is_some_and(|first| first == "components") => entries.iter().filter(|entry| !entry.key.starts_with("x-")).map(|entry| (best.pointer.child(&entry.key), &entry.value)).collect(),
+            super::syntax::Value::Seq(items) if kind == "parameter" && tokens.first().is_none_or(|first| first != "components") => items.iter().enumerate().map(|(index, item)| (best.pointer.index(index), item)).collect(),
+            _ => break,
+        };
+        let found = children.into_iter().filter(|(_, child)| child.reference().is_none()).find_map(|(pointer, child)| match version {
+            SpecVersion::V30 => match kind {
+                "pathItem" => first_error::<openapiv3::PathItem>(child, &pointer),
+                "parameter" => first_error::<openapiv3::Parameter>(child, &pointer),
+                "response" => first_error::<openapiv3::Response>(child, &pointer),
+                "schema" => first_error::<openapiv3::Schema>(child, &pointer),
+                "requestBody" => first_error::<openapiv3::RequestBody>(child, &pointer),
+                "header" => first_error::<openapiv3::Header>(child, &pointer),
+                _ => first_error::<openapiv3::SecurityScheme>(child, &pointer),
+            },
+            SpecVersion::V31 => match kind {
+                "pathItem" => first_error::<oas3::spec::PathItem>(child, &pointer),
+                "parameter" => first_error::<oas3::spec::Parameter>(child, &pointer),
+                "response" => first_error::<oas3::spec::Response>(child, &pointer),
+                "schema" => first_error::<oas3::spec::ObjectSchema>(child, &pointer),
+                "requestBody" => first_error::<oas3::spec::RequestBody>(child, &pointer),
+                "header" => first_error::<oas3::spec::Header>(child, &pointer),
+                _ => first_error::<oas3::spec::SecurityScheme>(child, &pointer),
+            },
+        });
+        match found {
+            Some(deeper) if deeper.pointer != best.pointer => best = deeper,
+            _ => break,
+        }
+    }
+    best
 }
 
 /// serde's messages name Rust types; say what a document author understands.
@@ -44,6 +99,8 @@ fn humanize(message: &str) -> String {
         .replace("data did not match any variant of untagged enum", "unexpected value for")
         .replace(", expected a map", ", expected a mapping")
         .replace("sequence", "list")
+        .replace("expected internally tagged enum ", "expected a valid ")
+        .replace("expected struct ", "expected a valid ")
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::openapi::model::{OperationView, literal_segments};
 use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
 
-use super::segment_words;
+use super::{segment_words, verb_in_path};
 
 declare_rule! {
     /// ## What it does
@@ -90,7 +90,11 @@ pub fn derive_operation_id(operation: &OperationView<'_>) -> String {
     let mut name = verb.to_owned();
     for (index, segment) in segments.iter().enumerate() {
         let last = index + 1 == segments.len();
-        let words = segment_words(segment);
+        let mut words = segment_words(segment);
+        // `/getCustomers` gives `listCustomers`, not `listGetCustomers`.
+        if words.len() > 1 && verb_in_path::is_crud_verb(&words[0]) {
+            words.remove(0);
+        }
         for (word_index, word) in words.iter().enumerate() {
             let final_word = word_index + 1 == words.len();
             let word = if final_word && (!last || singular_last) { singular(word) } else { word.clone() };

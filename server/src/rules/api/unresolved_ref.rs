@@ -1,6 +1,5 @@
 use crate::analysis::{RuleContext, Severity, Sink};
-use crate::openapi::pointer::locate;
-use crate::openapi::project::{RefTarget, ResolveError};
+use crate::openapi::project::RefTarget;
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
@@ -53,8 +52,9 @@ impl Check for UnresolvedRef {
                         .severity(Severity::Info);
                 }
                 RefTarget::Resolved { .. } => {
-                    let Some(node) = project.file(site.file).root().and_then(|root| locate(root, &site.pointer)) else { continue };
-                    if let Err(ResolveError::Cycle) = project.resolve(site.file, node.node, &site.pointer) {
+                    // Only the members of a cycle are reported; references into one are fine
+                    // once the cycle is fixed.
+                    if project.is_in_ref_cycle(site.file, &site.pointer) {
                         sink.span(site.file, site.span.clone(), site.pointer.clone(), format!("`$ref: {}` is part of a reference cycle that never reaches a value", site.reference));
                     }
                 }

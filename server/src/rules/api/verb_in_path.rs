@@ -15,7 +15,7 @@ declare_rule! {
     /// Controller resources such as `/orders/{id}/cancel`, `/search` or `/login` name
     /// actions that no method expresses and are fine. Nouns that begin like a verb
     /// (`/settings`, `/updates`, `/listings`) are whole words and are not reported, and
-    /// "change", "read" and "set" count only as a whole segment, since they also start
+    /// "change" and "read" count only as a whole segment, since they also start
     /// compound nouns (`/change-requests`, `/read-receipts`); `/add-ons` is a noun too.
     ///
     /// ## Why is this bad?
@@ -51,9 +51,13 @@ const CRUD_VERBS: [&str; 16] = [
     "get", "fetch", "retrieve", "read", "list", "create", "add", "insert", "update", "modify", "edit", "change", "set", "delete", "remove", "destroy",
 ];
 
-/// Verbs that also start common compound nouns (`change-requests`, `read-receipts`,
-/// `set-top-boxes`): reported only when they are the whole segment.
-const NOUN_PREFIX_VERBS: [&str; 3] = ["change", "read", "set"];
+pub fn is_crud_verb(word: &str) -> bool {
+    CRUD_VERBS.contains(&word)
+}
+
+/// Verbs that also start common compound nouns (`change-requests`, `read-receipts`):
+/// reported only when they are the whole segment.
+const NOUN_PREFIX_VERBS: [&str; 2] = ["change", "read"];
 
 impl Check for VerbInPath {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
