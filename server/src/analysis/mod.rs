@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::line_index::LineIndex;
 use crate::openapi::edit::TextEdit;
 use crate::openapi::model::{ApiModel, NodeAt};
 use crate::openapi::pointer::{JsonPointer, locate};
@@ -192,6 +193,7 @@ pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() ->
         .iter()
         .map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() })
         .collect();
+    let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project.files.iter().map(|_| std::cell::OnceCell::new()).collect();
     for (meta, findings) in findings_by_rule {
         for finding in findings {
             if finding.file >= project.files.len()
@@ -201,7 +203,8 @@ pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() ->
                 continue;
             }
             let file = finding.file;
-            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding));
+            let index = line_indexes[file].get_or_init(|| LineIndex::new(&project.file(file).text));
+            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding, index));
         }
     }
     for file in &mut files {
@@ -240,7 +243,7 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
     file.parsed.errors.iter().any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
 }
 
-fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding) -> Diagnostic {
+fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding, index: &LineIndex) -> Diagnostic {
     let file = project.file(finding.file);
     let mut related: Vec<Related> = finding
         .related
@@ -269,7 +272,7 @@ fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, fi
         rule: meta,
         severity,
         path: file.path.clone(),
-        suppression: suppression::suppression_fix(file, &finding.pointer, meta),
+        suppression: suppression::suppression_fix(file, index, &finding.pointer, meta),
         span: finding.span,
         pointer: finding.pointer,
         message: finding.message,

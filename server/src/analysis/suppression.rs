@@ -126,21 +126,20 @@ fn node_starts_by_line(root: &Node, text: &str, index: &LineIndex) -> Vec<(usize
 
 /// The edit that suppresses `meta` at `pointer`: a comment line above the node in YAML, an
 /// `x-archlens-allow` member in the nearest enclosing object in JSON.
-pub fn suppression_fix(file: &SourceFile, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
+pub fn suppression_fix(file: &SourceFile, index: &LineIndex, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
     let root = file.root()?;
     let title = format!("Allow {} ({}) here", meta.code, meta.name);
     let edit = match file.parsed.format {
-        Format::Yaml => yaml_comment_edit(file, root, pointer, meta)?,
+        Format::Yaml => yaml_comment_edit(file, index, root, pointer, meta)?,
         Format::Json => json_member_edit(file, root, pointer, meta)?,
     };
     Some(Fix::new(title, vec![edit]))
 }
 
-fn yaml_comment_edit(file: &SourceFile, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
+fn yaml_comment_edit(file: &SourceFile, index: &LineIndex, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
     let text = &*file.text;
     let located = locate(root, pointer)?;
     let start = located.key_span.clone().map_or(located.node.span.start, |span| span.start);
-    let index = LineIndex::new(text);
     let line = index.position(text, start, ColumnUnit::Utf8).line as usize;
     let line_range = index.line_range(text, line);
     // An allow comment just above: add the code to it.

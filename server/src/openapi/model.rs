@@ -25,8 +25,13 @@ pub struct NodeAt<'p> {
 
 impl<'p> NodeAt<'p> {
     /// The range to underline: the key when there is one, else the value.
+    /// A node without a key (the root of a referenced file) is underlined at its first key,
+    /// not as a whole file.
     pub fn span(&self) -> Span {
-        self.key_span.clone().unwrap_or_else(|| self.node.span.clone())
+        self.key_span.clone().unwrap_or_else(|| match self.node.as_map().and_then(|entries| entries.first()) {
+            Some(first) => first.key_span.clone(),
+            None => self.node.span.clone(),
+        })
     }
 
     pub fn child(&self, key: &str) -> Option<NodeAt<'p>> {
@@ -150,7 +155,9 @@ impl<'p> ApiModel<'p> {
                 let parameters = item.child("parameters").map(|list| parameters_of(project, &list)).unwrap_or_default();
                 let mut operations = Vec::new();
                 for method in HTTP_METHODS {
-                    let Some(operation) = item.child(method) else { continue };
+                    // Operations are not reference objects in the specification, but split
+                    // documents (DigitalOcean's among them) `$ref` them, and tools follow.
+                    let Some(operation) = item.child(method).map(|operation| resolve_at(project, &operation)) else { continue };
                     if operation.node.as_map().is_none() {
                         continue;
                     }

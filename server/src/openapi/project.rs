@@ -344,10 +344,13 @@ fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(
         match &node.value {
             Value::Map(entries) => {
                 for entry in entries.iter().rev() {
-                    if entry.key == "$ref" && !names {
-                        if let Some(reference) = entry.value.as_str() {
-                            out.push((pointer.clone(), reference.to_owned(), entry.value.span.clone()));
-                        }
+                    // A `$ref` with a string value is a reference even where a map of names is
+                    // expected (`properties: {$ref: …}`); a property really named `$ref` would
+                    // hold a schema, not a string.
+                    if entry.key == "$ref"
+                        && let Some(reference) = entry.value.as_str()
+                    {
+                        out.push((pointer.clone(), reference.to_owned(), entry.value.span.clone()));
                         continue;
                     }
                     if !names && is_literal_key(&entry.key) {

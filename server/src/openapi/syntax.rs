@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use tree_sitter::{Node as TsNode, Parser, Tree};
 
+mod events;
+
 /// A byte range in one file's text.
 pub type Span = Range<usize>;
 
@@ -187,6 +189,45 @@ fn number_to_json(text: &str) -> serde_json::Value {
 
 /// Parses a file of the given format. Never fails.
 pub fn parse(text: &str, format: Format) -> ParsedFile {
+    match format {
+        Format::Yaml => parse_yaml(text),
+        Format::Json => parse_with_tree_sitter(text, Format::Json, Vec::new()),
+    }
+}
+
+/// YAML goes through the YAML parser's events: exact semantics and ranges. On a syntax error
+/// the error is recorded, its line blanked (every byte offset stays the same) and the text
+/// parsed again, so the rest of a half-typed document is still checked. When that does not
+/// converge, tree-sitter's error recovery gets the last word.
+fn parse_yaml(text: &str) -> ParsedFile {
+    let mut errors: Vec<SyntaxError> = Vec::new();
+    let mut working: Option<String> = None;
+    for _ in 0..=MAX_REPAIRS {
+        let current = working.as_deref().unwrap_or(text);
+        match events::build(current) {
+            Ok(mut parsed) => {
+                errors.append(&mut parsed.errors);
+                parsed.errors = errors;
+                parsed.errors.truncate(MAX_SYNTAX_ERRORS);
+                return parsed;
+            }
+            Err(error) => {
+                let blanked = blank_line(current, error.span.start);
+                let unchanged = blanked == current;
+                errors.push(error);
+                if unchanged {
+                    break;
+                }
+                working = Some(blanked);
+            }
+        }
+    }
+    let current = working.as_deref().unwrap_or(text);
+    parse_with_tree_sitter(current, Format::Yaml, errors)
+}
+
+/// Parses with tree-sitter; `known_errors`, when given, replace its less precise ones.
+fn parse_with_tree_sitter(text: &str, format: Format, known_errors: Vec<SyntaxError>) -> ParsedFile {
     let mut parser = Parser::new();
     let language: tree_sitter::Language = match format {
         Format::Yaml => tree_sitter_yaml::LANGUAGE.into(),
@@ -197,41 +238,20 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
         parsed.errors.push(SyntaxError { span: 0..0, message: "the parser could not be loaded".into() });
         return parsed;
     }
-    let Some(mut tree) = parser.parse(text, None) else {
+    let Some(tree) = parser.parse(text, None) else {
         parsed.errors.push(SyntaxError { span: 0..0, message: "the document could not be parsed".into() });
         return parsed;
     };
-    // tree-sitter-yaml recovers poorly from some errors (it can flatten the whole document);
-    // a YAML parser says exactly where the error is, and blanking that line (keeping every
-    // byte offset) lets the rest of the document parse.
-    let mut repaired: Option<String> = None;
-    let mut precise_errors = Vec::new();
-    if format == Format::Yaml {
-        for _ in 0..MAX_REPAIRS {
-            if !tree.root_node().has_error() {
-                break;
-            }
-            let current = repaired.as_deref().unwrap_or(text);
-            let Some(error) = yaml_error(current) else { break };
-            let blanked = blank_line(current, error.span.start);
-            precise_errors.push(error);
-            match parser.parse(&blanked, None) {
-                Some(new_tree) => tree = new_tree,
-                None => break,
-            }
-            repaired = Some(blanked);
-        }
-    }
-    let source_text = repaired.as_deref().unwrap_or(text);
-    let mut builder = Builder { text: source_text, errors: Vec::new(), anchors: HashMap::new(), alias_budget: MAX_ALIAS_NODES };
-    collect_errors_and_comments(&tree, source_text, &mut parsed);
-    if format == Format::Json && tree.root_node().has_error()
+    let mut builder = Builder { text, errors: Vec::new(), anchors: HashMap::new(), alias_budget: MAX_ALIAS_NODES };
+    collect_errors_and_comments(&tree, text, &mut parsed);
+    if format == Format::Json
+        && tree.root_node().has_error()
         && let Some(error) = json_error(text)
     {
-        precise_errors.push(error);
+        parsed.errors = vec![error];
     }
-    if !precise_errors.is_empty() {
-        parsed.errors = precise_errors;
+    if !known_errors.is_empty() {
+        parsed.errors = known_errors;
     }
     parsed.root = match format {
         Format::Yaml => builder.yaml_stream(tree.root_node()),
@@ -242,26 +262,6 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
     parsed.errors.dedup();
     parsed.errors.truncate(MAX_SYNTAX_ERRORS);
     parsed
-}
-
-/// The first YAML syntax error, located precisely, or `None` when the text is valid YAML.
-fn yaml_error(text: &str) -> Option<SyntaxError> {
-    let error = serde_saphyr::from_str::<serde::de::IgnoredAny>(text).err()?;
-    let location = error.location()?;
-    let index = crate::line_index::LineIndex::new(text);
-    let position = crate::line_index::LineCol { line: location.line().saturating_sub(1) as u32, col: location.column().saturating_sub(1) as u32 };
-    let start = index.offset(text, position, crate::line_index::ColumnUnit::Char);
-    let line_end = index.line_range(text, position.line as usize).end.max(start);
-    let rendered = error.to_string();
-    let first_line = rendered.lines().next().unwrap_or("invalid YAML");
-    let message = first_line.trim_start_matches("error: ");
-    // "line 14 column 26: mapping values are not allowed" → the text after the location.
-    let message = match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
-        Some((_, text)) => text,
-        None => message.split(" at line ").next().unwrap_or(message),
-    }
-    .trim();
-    Some(SyntaxError { span: start..line_end, message: format!("YAML syntax error: {message}") })
 }
 
 /// The first JSON syntax error, located by serde_json.

@@ -4,8 +4,7 @@
 use serde_path_to_error::Segment;
 
 use super::model::SpecVersion;
-use super::pointer::{JsonPointer, locate};
-use super::syntax::Node;
+use super::pointer::JsonPointer;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationProblem {
@@ -13,18 +12,19 @@ pub struct ValidationProblem {
     pub message: String,
 }
 
-/// Validates a whole document; `None` when it is valid.
-pub fn validate(root: &Node, version: SpecVersion) -> Option<ValidationProblem> {
+/// Validates a whole document given as JSON (with any references the caller chose to
+/// inline already replaced); `None` when it is valid.
+pub fn validate(document: &serde_json::Value, version: SpecVersion) -> Option<ValidationProblem> {
     let problem = match version {
-        SpecVersion::V30 => first_error::<openapiv3::OpenAPI>(root, &JsonPointer::root())?,
-        SpecVersion::V31 => first_error::<oas3::Spec>(root, &JsonPointer::root())?,
+        SpecVersion::V30 => first_error::<openapiv3::OpenAPI>(document, &JsonPointer::root())?,
+        SpecVersion::V31 => first_error::<oas3::Spec>(document, &JsonPointer::root())?,
     };
-    Some(refine(root, version, problem))
+    Some(refine(document, version, problem))
 }
 
-/// Deserializes a node as `T`; the first problem, with its pointer under `base`.
-fn first_error<T: serde::de::DeserializeOwned>(node: &Node, base: &JsonPointer) -> Option<ValidationProblem> {
-    let error = serde_path_to_error::deserialize::<_, T>(node.to_json()).err()?;
+/// Deserializes a value as `T`; the first problem, with its pointer under `base`.
+fn first_error<T: serde::de::DeserializeOwned>(value: &serde_json::Value, base: &JsonPointer) -> Option<ValidationProblem> {
+    let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
     let mut pointer = base.clone();
     for segment in error.path().iter() {
         match segment {
@@ -38,11 +38,13 @@ fn first_error<T: serde::de::DeserializeOwned>(node: &Node, base: &JsonPointer) 
 
 /// `$ref`-or-object fields are untagged enums, and serde loses the path below them. The
 /// children of the container that failed are validated on their own to find the exact place.
-fn refine(root: &Node, version: SpecVersion, problem: ValidationProblem) -> ValidationProblem {
+fn refine(document: &serde_json::Value, version: SpecVersion, problem: ValidationProblem) -> ValidationProblem {
+    use serde_json::Value;
     let mut best = problem;
     for _ in 0..4 {
-        let Some(container) = locate(root, &best.pointer).map(|located| located.node) else { break };
+        let Some(container) = document.pointer(best.pointer.as_str()) else { break };
         let tokens: Vec<String> = best.pointer.tokens().collect();
+        let in_components = tokens.first().is_some_and(|first| first == "components");
         let kind = match tokens.as_slice() {
             [paths] if paths == "paths" => "pathItem",
             [.., parameters] if parameters == "parameters" => "parameter",
@@ -58,13 +60,15 @@ fn refine(root: &Node, version: SpecVersion, problem: ValidationProblem) -> Vali
             },
             _ => break,
         };
-        let children: Vec<(JsonPointer, &Node)> = match &container.value {
-            // A list of parameters, or a mapping of everything else; the wrong shape is the error.
-            super::syntax::Value::Map(entries) if kind != "parameter" || tokens.first().is_some_and(|first| first == "components") => entries.iter().filter(|entry| !entry.key.starts_with("x-")).map(|entry| (best.pointer.child(&entry.key), &entry.value)).collect(),
-            super::syntax::Value::Seq(items) if kind == "parameter" && tokens.first().is_none_or(|first| first != "components") => items.iter().enumerate().map(|(index, item)| (best.pointer.index(index), item)).collect(),
+        // A list of parameters, or a mapping of everything else; the wrong shape is the error.
+        let children: Vec<(JsonPointer, &Value)> = match container {
+            Value::Object(entries) if kind != "parameter" || in_components => {
+                entries.iter().filter(|(key, _)| !key.starts_with("x-")).map(|(key, value)| (best.pointer.child(key), value)).collect()
+            }
+            Value::Array(items) if kind == "parameter" && !in_components => items.iter().enumerate().map(|(index, item)| (best.pointer.index(index), item)).collect(),
             _ => break,
         };
-        let found = children.into_iter().filter(|(_, child)| child.reference().is_none()).find_map(|(pointer, child)| match version {
+        let found = children.into_iter().filter(|(_, child)| child.get("$ref").is_none()).find_map(|(pointer, child)| match version {
             SpecVersion::V30 => match kind {
                 "pathItem" => first_error::<openapiv3::PathItem>(child, &pointer),
                 "parameter" => first_error::<openapiv3::Parameter>(child, &pointer),
@@ -109,7 +113,7 @@ mod tests {
     use crate::openapi::syntax::{Format, parse};
 
     fn check(text: &str, version: SpecVersion) -> Option<ValidationProblem> {
-        validate(parse(text, Format::Yaml).root.as_ref().unwrap(), version)
+        validate(&parse(text, Format::Yaml).root.unwrap().to_json(), version)
     }
 
     #[test]

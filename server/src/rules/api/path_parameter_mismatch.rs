@@ -9,9 +9,9 @@ use crate::rules::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that every `{name}` in a path template is declared as an `in: path` parameter
-    /// (on the path item or the operation, directly or through `$ref`), and that every
-    /// declared path parameter appears in the template.
+    /// Checks for `{name}` placeholders in a path template that are not declared as
+    /// `in: path` parameters (on the path item or the operation, directly or through `$ref`),
+    /// and for declared path parameters that do not appear in the template.
     ///
     /// ## Why is this bad?
     /// The specification requires both. An undeclared template variable has no type, so
