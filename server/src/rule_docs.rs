@@ -17,10 +17,19 @@ pub fn rule_page(meta: &RuleMeta) -> String {
 
 /// The index page listing every rule.
 pub fn index_page() -> String {
-    let mut page = String::from("# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand.\n\n| code | name | area | severity | summary |\n|---|---|---|---|---|\n");
+    let mut page = String::from(
+        "# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand.\n\n| code | name | area | severity | summary |\n|---|---|---|---|---|\n",
+    );
     for rule in registry() {
         let meta = rule.meta();
-        page.push_str(&format!("| [{code}]({code}.md) | {name} | {area} | {severity} | {summary} |\n", code = meta.code, name = meta.name, area = meta.area.title(), severity = meta.severity.label(), summary = meta.summary()));
+        page.push_str(&format!(
+            "| [{code}]({code}.md) | {name} | {area} | {severity} | {summary} |\n",
+            code = meta.code,
+            name = meta.name,
+            area = meta.area.title(),
+            severity = meta.severity.label(),
+            summary = meta.summary()
+        ));
     }
     page
 }
@@ -28,6 +37,10 @@ pub fn index_page() -> String {
 /// Every generated file: (file name, content).
 pub fn all_pages() -> Vec<(String, String)> {
     let mut pages = vec![("README.md".to_owned(), index_page())];
-    pages.extend(registry().iter().map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))));
+    pages.extend(
+        registry()
+            .iter()
+            .map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))),
+    );
     pages
 }

@@ -59,7 +59,11 @@ pub struct Fix {
 
 impl Fix {
     pub fn new(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        Self { title: title.into(), edits, preferred: false }
+        Self {
+            title: title.into(),
+            edits,
+            preferred: false,
+        }
     }
 
     pub fn preferred(mut self) -> Self {
@@ -149,7 +153,13 @@ impl Sink {
         self.span(at.file, at.span(), at.pointer.clone(), message)
     }
 
-    pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
+    pub fn span(
+        &mut self,
+        file: FileId,
+        span: Span,
+        pointer: JsonPointer,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         self.findings.push(Finding {
             file,
             span,
@@ -173,9 +183,17 @@ pub struct RuleContext<'a> {
 
 /// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
 /// request has made the work pointless.
-pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() -> bool) -> Option<Report> {
+pub fn check_project(
+    project: &Project,
+    config: &Config,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Report> {
     let model = ApiModel::build(project);
-    let context = RuleContext { project, model: model.as_ref(), config };
+    let context = RuleContext {
+        project,
+        model: model.as_ref(),
+        config,
+    };
     let mut findings_by_rule: Vec<(&'static RuleMeta, Vec<Finding>)> = Vec::new();
     for rule in rules::registry() {
         if cancelled() {
@@ -187,13 +205,25 @@ pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() ->
         }
         findings_by_rule.push((meta, run_rule(*rule, &context)));
     }
-    let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
+    let suppressions: Vec<_> = project
+        .files
+        .iter()
+        .map(suppression::Suppressions::of)
+        .collect();
     let mut files: Vec<FileReport> = project
         .files
         .iter()
-        .map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() })
+        .map(|file| FileReport {
+            path: file.path.clone(),
+            text: file.text.clone(),
+            diagnostics: Vec::new(),
+        })
         .collect();
-    let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project.files.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project
+        .files
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
     for (meta, findings) in findings_by_rule {
         for finding in findings {
             if finding.file >= project.files.len()
@@ -204,12 +234,20 @@ pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() ->
             }
             let file = finding.file;
             let index = line_indexes[file].get_or_init(|| LineIndex::new(&project.file(file).text));
-            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding, index));
+            files[file]
+                .diagnostics
+                .push(to_diagnostic(project, config, meta, finding, index));
         }
     }
     for file in &mut files {
-        file.diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
-        file.diagnostics.dedup_by(|left, right| left.span == right.span && left.rule.code == right.rule.code && left.message == right.message);
+        file.diagnostics.sort_by(|left, right| {
+            (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code))
+        });
+        file.diagnostics.dedup_by(|left, right| {
+            left.span == right.span
+                && left.rule.code == right.rule.code
+                && left.message == right.message
+        });
     }
     Some(Report { files })
 }
@@ -237,13 +275,26 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
     if file.parsed.errors.is_empty() {
         return false;
     }
-    let Some(node_span) = file.root().and_then(|root| locate(root, &finding.pointer)).map(|located| located.node.span.clone()) else {
+    let Some(node_span) = file
+        .root()
+        .and_then(|root| locate(root, &finding.pointer))
+        .map(|located| located.node.span.clone())
+    else {
         return true;
     };
-    file.parsed.errors.iter().any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
+    file.parsed
+        .errors
+        .iter()
+        .any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
 }
 
-fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding, index: &LineIndex) -> Diagnostic {
+fn to_diagnostic(
+    project: &Project,
+    config: &Config,
+    meta: &'static RuleMeta,
+    finding: Finding,
+    index: &LineIndex,
+) -> Diagnostic {
     let file = project.file(finding.file);
     let mut related: Vec<Related> = finding
         .related
@@ -264,7 +315,10 @@ fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, fi
             path: from.path.clone(),
             text: from.text.clone(),
             span: site.span.clone(),
-            message: format!("`{}` is referenced here", file.path.file_name().unwrap_or_default().to_string_lossy()),
+            message: format!(
+                "`{}` is referenced here",
+                file.path.file_name().unwrap_or_default().to_string_lossy()
+            ),
         });
     }
     let severity = config.severity_of(meta, finding.severity);

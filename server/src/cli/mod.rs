@@ -17,7 +17,11 @@ use crate::rules::{find_rule, registry};
 use crate::workspace::{self, DiskSource};
 
 #[derive(Debug, Parser)]
-#[command(name = "archlens", version, about = "Reviews backend projects the way a senior architect would: a language server and a CI checker")]
+#[command(
+    name = "archlens",
+    version,
+    about = "Reviews backend projects the way a senior architect would: a language server and a CI checker"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -120,15 +124,26 @@ fn run_lsp() -> ExitCode {
 
 /// Logs go to stderr (stdout is JSON-RPC); `ARCHLENS_LOG` sets the filter.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }
 
 fn print_rules() {
     println!("{:<8} {:<30} {:<28} severity", "code", "name", "area");
     for rule in registry() {
         let meta = rule.meta();
-        println!("{:<8} {:<30} {:<28} {}", meta.code, meta.name, meta.area.title(), meta.severity.label());
+        println!(
+            "{:<8} {:<30} {:<28} {}",
+            meta.code,
+            meta.name,
+            meta.area.title(),
+            meta.severity.label()
+        );
     }
 }
 
@@ -149,7 +164,11 @@ pub struct CheckedFile {
 }
 
 fn check(arguments: CheckArgs) -> ExitCode {
-    let paths = if arguments.paths.is_empty() { vec![PathBuf::from(".")] } else { arguments.paths.clone() };
+    let paths = if arguments.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        arguments.paths.clone()
+    };
     for path in &paths {
         if !path.exists() {
             eprintln!("error: {}: no such file or folder", path.display());
@@ -172,18 +191,31 @@ fn check(arguments: CheckArgs) -> ExitCode {
         }
     };
     let output = match arguments.format {
-        OutputFormat::Human => human::render(&files, documents.len(), std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()),
+        OutputFormat::Human => human::render(
+            &files,
+            documents.len(),
+            std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none(),
+        ),
         OutputFormat::Json => json::render(&files),
     };
     print!("{output}");
-    let failed = files.iter().flat_map(|file| &file.diagnostics).any(|diagnostic| diagnostic.severity == Severity::Error);
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    let failed = files
+        .iter()
+        .flat_map(|file| &file.diagnostics)
+        .any(|diagnostic| diagnostic.severity == Severity::Error);
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, String> {
     let mut config = match &arguments.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| format!("{}: {error}", path.display()))?;
             Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?
         }
         None => Config::load_for(&workspace::absolute(first_path))?,
@@ -200,28 +232,54 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<Checked
     let next = AtomicUsize::new(0);
     let merged: Mutex<BTreeMap<PathBuf, CheckedFile>> = Mutex::new(BTreeMap::new());
     let failure: Mutex<Option<String>> = Mutex::new(None);
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(documents.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |count| count.get())
+        .min(documents.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(document) = documents.get(index) else { break };
+                    let Some(document) = documents.get(index) else {
+                        break;
+                    };
                     let absolute = workspace::absolute(document);
                     let root = workspace::workspace_root_for(&absolute);
-                    let report = match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
+                    let report = match workspace::check_document(
+                        &absolute,
+                        &root,
+                        &DiskSource,
+                        config,
+                        &|| false,
+                    ) {
                         Ok(Some(report)) => report,
                         Ok(None) => continue,
                         Err(error) => {
-                            failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(format!("{}: {error}", document.display()));
+                            failure
+                                .lock()
+                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                .get_or_insert(format!("{}: {error}", document.display()));
                             continue;
                         }
                     };
-                    let mut merged = merged.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    let mut merged = merged
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
                     for file in report.files {
-                        let entry = merged.entry(file.path.clone()).or_insert_with(|| CheckedFile { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() });
+                        let entry =
+                            merged
+                                .entry(file.path.clone())
+                                .or_insert_with(|| CheckedFile {
+                                    path: file.path.clone(),
+                                    text: file.text.clone(),
+                                    diagnostics: Vec::new(),
+                                });
                         for diagnostic in file.diagnostics {
-                            let duplicate = entry.diagnostics.iter().any(|seen| seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message);
+                            let duplicate = entry.diagnostics.iter().any(|seen| {
+                                seen.span == diagnostic.span
+                                    && seen.rule.code == diagnostic.rule.code
+                                    && seen.message == diagnostic.message
+                            });
                             if !duplicate {
                                 entry.diagnostics.push(diagnostic);
                             }
@@ -231,12 +289,20 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<Checked
             });
         }
     });
-    if let Some(error) = failure.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+    if let Some(error) = failure
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    {
         return Err(error);
     }
-    let mut files: Vec<CheckedFile> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
+    let mut files: Vec<CheckedFile> = merged
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_values()
+        .collect();
     for file in &mut files {
-        file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
+        file.diagnostics
+            .sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }
     Ok(files)
 }
@@ -244,5 +310,8 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<Checked
 /// A path as the user would type it: relative to the current folder when below it.
 pub fn display_path(path: &Path) -> String {
     let current = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&current).unwrap_or(path).display().to_string()
+    path.strip_prefix(&current)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

@@ -24,12 +24,18 @@ const MAX_SCANNED_DOCUMENTS: usize = 1_000;
 /// The roots whose check covers `path`: itself when it is an OpenAPI document, and every
 /// document that referenced it in its last check.
 pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
-    let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
+    let mut roots = state
+        .file_roots
+        .get(path)
+        .map(|roots| roots.clone())
+        .unwrap_or_default();
     let is_document = match state.documents.get(path) {
         Some(document) => {
             let format = Format::from_path(path).unwrap_or_else(|| guess_format(&document.text));
-            matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
-                && workspace::is_openapi_document(&document.text, format)
+            matches!(
+                path.extension().and_then(|extension| extension.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) && workspace::is_openapi_document(&document.text, format)
         }
         None => workspace::sniff_file(path),
     };
@@ -62,7 +68,9 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let mut overlay = OverlaySource::default();
     let mut versions = std::collections::HashMap::new();
     for document in state.documents.iter() {
-        overlay.open.insert(document.key().clone(), document.text.clone());
+        overlay
+            .open
+            .insert(document.key().clone(), document.text.clone());
         versions.insert(document.key().clone(), document.version);
     }
     let workspace_root = state.workspace_root_for(&root);
@@ -90,7 +98,11 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
         }
     };
     let new_report = report.map(|report| RootReport {
-        files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(),
+        files: report
+            .files
+            .into_iter()
+            .map(|file| (file.path.clone(), file))
+            .collect(),
         versions,
     });
     let affected = store(&state, &root, new_report);
@@ -99,7 +111,11 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
         if state.supports_refresh() {
             let client = client.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(5), client.workspace_diagnostic_refresh()).await;
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    client.workspace_diagnostic_refresh(),
+                )
+                .await;
             });
         }
         return;
@@ -112,19 +128,29 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
 /// Replaces a root's report and the file-to-root index; returns every file whose
 /// diagnostics may have changed.
 fn store(state: &State, root: &Path, report: Option<RootReport>) -> BTreeSet<PathBuf> {
-    let new_files: BTreeSet<PathBuf> = report.iter().flat_map(|report| report.files.keys().cloned()).collect();
+    let new_files: BTreeSet<PathBuf> = report
+        .iter()
+        .flat_map(|report| report.files.keys().cloned())
+        .collect();
     let old = match report {
         Some(report) => state.reports.insert(root.to_path_buf(), Arc::new(report)),
         None => state.reports.remove(root).map(|(_, old)| old),
     };
-    let old_files: BTreeSet<PathBuf> = old.iter().flat_map(|report| report.files.keys().cloned()).collect();
+    let old_files: BTreeSet<PathBuf> = old
+        .iter()
+        .flat_map(|report| report.files.keys().cloned())
+        .collect();
     for file in old_files.difference(&new_files) {
         if let Some(mut roots) = state.file_roots.get_mut(file) {
             roots.remove(root);
         }
     }
     for file in &new_files {
-        state.file_roots.entry(file.clone()).or_default().insert(root.to_path_buf());
+        state
+            .file_roots
+            .entry(file.clone())
+            .or_default()
+            .insert(root.to_path_buf());
     }
     let mut affected = old_files;
     affected.extend(new_files);
@@ -143,11 +169,17 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
         if open_version.is_some() && checked_version != open_version {
             return None;
         }
-        let Some(file) = report.files.get(path) else { continue };
+        let Some(file) = report.files.get(path) else {
+            continue;
+        };
         let positions = Positions::new(&file.text, state.column_unit());
         for diagnostic in &file.diagnostics {
             let converted = convert::diagnostic(diagnostic, &positions, open_version);
-            let duplicate = diagnostics.iter().any(|seen| seen.range == converted.range && seen.code == converted.code && seen.message == converted.message);
+            let duplicate = diagnostics.iter().any(|seen| {
+                seen.range == converted.range
+                    && seen.code == converted.code
+                    && seen.message == converted.message
+            });
             if !duplicate {
                 diagnostics.push(converted);
             }
@@ -157,23 +189,35 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
 }
 
 async fn publish(client: &Client, state: &State, path: &Path) {
-    let Some(uri) = convert::uri_of(path) else { return };
+    let Some(uri) = convert::uri_of(path) else {
+        return;
+    };
     // A stale result is not published: the check of the newer version will publish.
-    let Some((diagnostics, version)) = collect(state, path) else { return };
+    let Some((diagnostics, version)) = collect(state, path) else {
+        return;
+    };
     client.publish_diagnostics(uri, diagnostics, version).await;
 }
 
 /// Answers `textDocument/diagnostic`, waiting for a check of the current version if one is
 /// running.
-pub async fn pull(state: &Arc<State>, params: lsp::DocumentDiagnosticParams) -> lsp::DocumentDiagnosticReportResult {
+pub async fn pull(
+    state: &Arc<State>,
+    params: lsp::DocumentDiagnosticParams,
+) -> lsp::DocumentDiagnosticReportResult {
     let items = match params.text_document.uri.to_file_path() {
         Some(path) => wait_for_diagnostics(state, &path).await,
         None => Vec::new(),
     };
-    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
-        related_documents: None,
-        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
-    }))
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+        lsp::RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                result_id: None,
+                items,
+            },
+        },
+    ))
 }
 
 async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagnostic> {
@@ -193,13 +237,23 @@ async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagn
 /// problems in files that are not open show up and fragments know their documents.
 pub fn scan_workspace(client: Client, state: Arc<State>) {
     tokio::spawn(async move {
-        let folders = state.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let folders = state
+            .folders
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
         if folders.is_empty() {
             return;
         }
-        let documents = tokio::task::spawn_blocking(move || workspace::discover_documents(&folders)).await.unwrap_or_default();
+        let documents =
+            tokio::task::spawn_blocking(move || workspace::discover_documents(&folders))
+                .await
+                .unwrap_or_default();
         if documents.len() > MAX_SCANNED_DOCUMENTS {
-            tracing::warn!("{} OpenAPI documents found; only the first {MAX_SCANNED_DOCUMENTS} are checked at start-up", documents.len());
+            tracing::warn!(
+                "{} OpenAPI documents found; only the first {MAX_SCANNED_DOCUMENTS} are checked at start-up",
+                documents.len()
+            );
         }
         for document in documents.into_iter().take(MAX_SCANNED_DOCUMENTS) {
             if state.reports.contains_key(&document) || state.shutdown_requested() {

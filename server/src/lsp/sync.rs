@@ -13,13 +13,28 @@ use super::state::{OpenDocument, State};
 
 pub fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenTextDocumentParams) {
     let document = params.text_document;
-    let Some(path) = document.uri.to_file_path().map(|path| path.into_owned()) else { return };
-    state.documents.insert(path.clone(), OpenDocument { text: Arc::from(document.text), version: document.version });
+    let Some(path) = document.uri.to_file_path().map(|path| path.into_owned()) else {
+        return;
+    };
+    state.documents.insert(
+        path.clone(),
+        OpenDocument {
+            text: Arc::from(document.text),
+            version: document.version,
+        },
+    );
     diagnostics::schedule(client, state, &path);
 }
 
 pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTextDocumentParams) {
-    let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+    let Some(path) = params
+        .text_document
+        .uri
+        .to_file_path()
+        .map(|path| path.into_owned())
+    else {
+        return;
+    };
     let version = params.text_document.version;
     {
         let Some(mut document) = state.documents.get_mut(&path) else {
@@ -49,23 +64,45 @@ pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTex
 }
 
 pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextDocumentParams) {
-    let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+    let Some(path) = params
+        .text_document
+        .uri
+        .to_file_path()
+        .map(|path| path.into_owned())
+    else {
+        return;
+    };
     state.documents.remove(&path);
     // Re-check from disk; a file that belongs to no document is cleared.
     diagnostics::schedule(client, state, &path);
 }
 
 pub fn did_save(client: &Client, state: &Arc<State>, params: lsp::DidSaveTextDocumentParams) {
-    let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+    let Some(path) = params
+        .text_document
+        .uri
+        .to_file_path()
+        .map(|path| path.into_owned())
+    else {
+        return;
+    };
     // Open buffers are already checked as typed; a save matters for files read from disk.
     if !state.documents.contains_key(&path) {
         diagnostics::schedule(client, state, &path);
     }
 }
 
-pub fn did_change_configuration(client: &Client, state: &Arc<State>, params: lsp::DidChangeConfigurationParams) {
+pub fn did_change_configuration(
+    client: &Client,
+    state: &Arc<State>,
+    params: lsp::DidChangeConfigurationParams,
+) {
     state.set_settings(params.settings);
-    let roots: Vec<_> = state.reports.iter().map(|entry| entry.key().clone()).collect();
+    let roots: Vec<_> = state
+        .reports
+        .iter()
+        .map(|entry| entry.key().clone())
+        .collect();
     for root in roots {
         tokio::spawn(diagnostics::check_root(client.clone(), state.clone(), root));
     }

@@ -6,7 +6,9 @@ use super::pointer::{JsonPointer, locate};
 use super::project::{FileId, Project};
 use super::syntax::{Node, Span};
 
-pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecVersion {
@@ -28,15 +30,22 @@ impl<'p> NodeAt<'p> {
     /// A node without a key (the root of a referenced file) is underlined at its first key,
     /// not as a whole file.
     pub fn span(&self) -> Span {
-        self.key_span.clone().unwrap_or_else(|| match self.node.as_map().and_then(|entries| entries.first()) {
-            Some(first) => first.key_span.clone(),
-            None => self.node.span.clone(),
+        self.key_span.clone().unwrap_or_else(|| {
+            match self.node.as_map().and_then(|entries| entries.first()) {
+                Some(first) => first.key_span.clone(),
+                None => self.node.span.clone(),
+            }
         })
     }
 
     pub fn child(&self, key: &str) -> Option<NodeAt<'p>> {
         let entry = self.node.entry(key)?;
-        Some(NodeAt { file: self.file, pointer: self.pointer.child(key), node: &entry.value, key_span: Some(entry.key_span.clone()) })
+        Some(NodeAt {
+            file: self.file,
+            pointer: self.pointer.child(key),
+            node: &entry.value,
+            key_span: Some(entry.key_span.clone()),
+        })
     }
 
     pub fn items(&self) -> Vec<NodeAt<'p>> {
@@ -45,7 +54,12 @@ impl<'p> NodeAt<'p> {
             .unwrap_or_default()
             .iter()
             .enumerate()
-            .map(|(index, item)| NodeAt { file: self.file, pointer: self.pointer.index(index), node: item, key_span: None })
+            .map(|(index, item)| NodeAt {
+                file: self.file,
+                pointer: self.pointer.index(index),
+                node: item,
+                key_span: None,
+            })
             .collect()
     }
 
@@ -142,8 +156,16 @@ impl<'p> ApiModel<'p> {
             text if text.starts_with("3.1") => SpecVersion::V31,
             _ => return None,
         };
-        let document = NodeAt { file: project.root, pointer: JsonPointer::root(), node: root, key_span: None };
-        let mut servers = document.child("servers").map(|servers| servers.items()).unwrap_or_default();
+        let document = NodeAt {
+            file: project.root,
+            pointer: JsonPointer::root(),
+            node: root,
+            key_span: None,
+        };
+        let mut servers = document
+            .child("servers")
+            .map(|servers| servers.items())
+            .unwrap_or_default();
         let mut paths = Vec::new();
         if let Some(paths_node) = document.child("paths") {
             for entry in paths_node.entries() {
@@ -151,33 +173,61 @@ impl<'p> ApiModel<'p> {
                     continue;
                 }
                 let item = resolve_at(project, &entry);
-                servers.extend(item.child("servers").map(|servers| servers.items()).unwrap_or_default());
-                let parameters = item.child("parameters").map(|list| parameters_of(project, &list)).unwrap_or_default();
+                servers.extend(
+                    item.child("servers")
+                        .map(|servers| servers.items())
+                        .unwrap_or_default(),
+                );
+                let parameters = item
+                    .child("parameters")
+                    .map(|list| parameters_of(project, &list))
+                    .unwrap_or_default();
                 let mut operations = Vec::new();
                 for method in HTTP_METHODS {
                     // Operations are not reference objects in the specification, but split
                     // documents (DigitalOcean's among them) `$ref` them, and tools follow.
-                    let Some(operation) = item.child(method).map(|operation| resolve_at(project, &operation)) else { continue };
+                    let Some(operation) = item
+                        .child(method)
+                        .map(|operation| resolve_at(project, &operation))
+                    else {
+                        continue;
+                    };
                     if operation.node.as_map().is_none() {
                         continue;
                     }
-                    servers.extend(operation.child("servers").map(|servers| servers.items()).unwrap_or_default());
+                    servers.extend(
+                        operation
+                            .child("servers")
+                            .map(|servers| servers.items())
+                            .unwrap_or_default(),
+                    );
                     operations.push(OperationView {
                         method,
                         path: entry.name(),
-                        parameters: operation.child("parameters").map(|list| parameters_of(project, &list)).unwrap_or_default(),
+                        parameters: operation
+                            .child("parameters")
+                            .map(|list| parameters_of(project, &list))
+                            .unwrap_or_default(),
                         responses: operation.child("responses"),
                         security: operation.child("security"),
                         at: operation,
                     });
                 }
-                paths.push(PathItemView { path: entry.name(), entry, item, parameters, operations });
+                paths.push(PathItemView {
+                    path: entry.name(),
+                    entry,
+                    item,
+                    parameters,
+                    operations,
+                });
             }
         }
         Some(ApiModel {
             version,
             security: document.child("security"),
-            security_schemes: document.child("components").and_then(|components| components.child("securitySchemes")),
+            security_schemes: document
+                .child("components")
+                .and_then(|components| components.child("securitySchemes")),
             servers,
             paths,
             document,
@@ -190,7 +240,13 @@ impl<'p> ApiModel<'p> {
 
     /// Names of the schemes under `components.securitySchemes`.
     pub fn scheme_names(&self) -> Vec<String> {
-        self.security_schemes.as_ref().and_then(|schemes| schemes.node.as_map()).unwrap_or_default().iter().map(|entry| entry.key.clone()).collect()
+        self.security_schemes
+            .as_ref()
+            .and_then(|schemes| schemes.node.as_map())
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| entry.key.clone())
+            .collect()
     }
 }
 
@@ -203,8 +259,17 @@ pub fn resolve_at<'p>(project: &'p Project, at: &NodeAt<'p>) -> NodeAt<'p> {
         return at.clone();
     };
     let (file, pointer) = project.resolved_pointer(at.file, at.node, &at.pointer);
-    let key_span = project.file(file).root().and_then(|root| locate(root, &pointer)).and_then(|located| located.key_span);
-    NodeAt { file: resolved.file, pointer, node: resolved.node, key_span }
+    let key_span = project
+        .file(file)
+        .root()
+        .and_then(|root| locate(root, &pointer))
+        .and_then(|located| located.key_span);
+    NodeAt {
+        file: resolved.file,
+        pointer,
+        node: resolved.node,
+        key_span,
+    }
 }
 
 fn parameters_of<'p>(project: &'p Project, list: &NodeAt<'p>) -> Vec<ParameterView<'p>> {
@@ -212,8 +277,20 @@ fn parameters_of<'p>(project: &'p Project, list: &NodeAt<'p>) -> Vec<ParameterVi
         .into_iter()
         .map(|use_site| {
             let resolved = resolve_at(project, &use_site);
-            let text_of = |key: &str| resolved.node.get(key).and_then(Node::scalar_text).unwrap_or_default().to_owned();
-            ParameterView { name: text_of("name"), location: text_of("in"), resolved, use_site }
+            let text_of = |key: &str| {
+                resolved
+                    .node
+                    .get(key)
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            ParameterView {
+                name: text_of("name"),
+                location: text_of("in"),
+                resolved,
+                use_site,
+            }
         })
         .collect()
 }
@@ -225,7 +302,9 @@ pub fn template_parameters(path: &str) -> Vec<(String, std::ops::Range<usize>)> 
     let mut rest_start = 0;
     while let Some(open) = path[rest_start..].find('{') {
         let open = rest_start + open;
-        let Some(close) = path[open..].find('}') else { break };
+        let Some(close) = path[open..].find('}') else {
+            break;
+        };
         let close = open + close;
         found.push((path[open + 1..close].to_owned(), open..close + 1));
         rest_start = close + 1;

@@ -41,12 +41,28 @@ impl Check for DuplicateOperationId {
         let Some(model) = context.model else { return };
         let mut first_use: HashMap<String, (NodeAt<'_>, String)> = HashMap::new();
         for operation in model.operations() {
-            let Some(id_at) = operation.at.child("operationId") else { continue };
-            let Some(id) = id_at.node.scalar_text().map(str::to_owned) else { continue };
+            let Some(id_at) = operation.at.child("operationId") else {
+                continue;
+            };
+            let Some(id) = id_at.node.scalar_text().map(str::to_owned) else {
+                continue;
+            };
             match first_use.get(&id) {
                 Some((first, first_label)) => {
-                    sink.span(id_at.file, id_at.node.span.clone(), id_at.pointer.clone(), format!("operationId `{id}` of {} is already used by {first_label}", operation.label()))
-                        .related(first.file, first.node.span.clone(), format!("first used by {first_label}"));
+                    sink.span(
+                        id_at.file,
+                        id_at.node.span.clone(),
+                        id_at.pointer.clone(),
+                        format!(
+                            "operationId `{id}` of {} is already used by {first_label}",
+                            operation.label()
+                        ),
+                    )
+                    .related(
+                        first.file,
+                        first.node.span.clone(),
+                        format!("first used by {first_label}"),
+                    );
                 }
                 None => {
                     first_use.insert(id, (id_at, operation.label()));

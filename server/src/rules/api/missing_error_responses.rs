@@ -49,13 +49,17 @@ impl Check for MissingErrorResponses {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for operation in model.operations() {
-            let Some(responses) = &operation.responses else { continue };
+            let Some(responses) = &operation.responses else {
+                continue;
+            };
             if responses.node.as_map().is_none() {
                 continue;
             }
             let codes = operation.response_codes();
             let has_client_error = codes.iter().any(|code| code.starts_with('4'));
-            let has_server_error = codes.iter().any(|code| code.starts_with('5') || code == "default");
+            let has_server_error = codes
+                .iter()
+                .any(|code| code.starts_with('5') || code == "default");
             let mut missing = Vec::new();
             let mut additions = serde_json::Map::new();
             if !has_client_error {
@@ -64,16 +68,41 @@ impl Check for MissingErrorResponses {
             }
             if !has_server_error {
                 missing.push("5xx or default");
-                additions.insert("500".into(), json!({"description": "Internal server error"}));
+                additions.insert(
+                    "500".into(),
+                    json!({"description": "Internal server error"}),
+                );
             }
             if missing.is_empty() {
                 continue;
             }
             let file = context.project.file(responses.file);
-            let edits = additions.iter().map(|(code, response)| insert_member(&file.text, file.parsed.format, responses.node, code, response)).collect();
-            let noun = if missing.len() == 2 { "responses" } else { "response" };
-            sink.at(&operation.at, format!("{} documents no {} error {noun}", operation.label(), missing.join(" and no ")))
-                .fix(Fix::new("Add missing error responses", edits).preferred());
+            let edits = additions
+                .iter()
+                .map(|(code, response)| {
+                    insert_member(
+                        &file.text,
+                        file.parsed.format,
+                        responses.node,
+                        code,
+                        response,
+                    )
+                })
+                .collect();
+            let noun = if missing.len() == 2 {
+                "responses"
+            } else {
+                "response"
+            };
+            sink.at(
+                &operation.at,
+                format!(
+                    "{} documents no {} error {noun}",
+                    operation.label(),
+                    missing.join(" and no ")
+                ),
+            )
+            .fix(Fix::new("Add missing error responses", edits).preferred());
         }
     }
 }

@@ -49,7 +49,17 @@ declare_rule! {
 impl Check for MissingOperationId {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let mut taken: HashSet<String> = model.operations().filter_map(|operation| operation.at.node.get("operationId").and_then(Node::scalar_text).map(str::to_owned)).collect();
+        let mut taken: HashSet<String> = model
+            .operations()
+            .filter_map(|operation| {
+                operation
+                    .at
+                    .node
+                    .get("operationId")
+                    .and_then(Node::scalar_text)
+                    .map(str::to_owned)
+            })
+            .collect();
         for operation in model.operations() {
             if operation.at.node.get("operationId").is_some() {
                 continue;
@@ -63,8 +73,18 @@ impl Check for MissingOperationId {
             }
             taken.insert(candidate.clone());
             let file = context.project.file(operation.at.file);
-            let edit = insert_member(&file.text, file.parsed.format, operation.at.node, "operationId", &json!(candidate));
-            sink.at(&operation.at, format!("{} has no operationId", operation.label())).fix(Fix::new(format!("Add operationId `{candidate}`"), vec![edit]).preferred());
+            let edit = insert_member(
+                &file.text,
+                file.parsed.format,
+                operation.at.node,
+                "operationId",
+                &json!(candidate),
+            );
+            sink.at(
+                &operation.at,
+                format!("{} has no operationId", operation.label()),
+            )
+            .fix(Fix::new(format!("Add operationId `{candidate}`"), vec![edit]).preferred());
         }
     }
 }
@@ -97,7 +117,11 @@ pub fn derive_operation_id(operation: &OperationView<'_>) -> String {
         }
         for (word_index, word) in words.iter().enumerate() {
             let final_word = word_index + 1 == words.len();
-            let word = if final_word && (!last || singular_last) { singular(word) } else { word.clone() };
+            let word = if final_word && (!last || singular_last) {
+                singular(word)
+            } else {
+                word.clone()
+            };
             name.push_str(&capitalize(&word));
         }
     }
@@ -108,7 +132,12 @@ pub fn derive_operation_id(operation: &OperationView<'_>) -> String {
 }
 
 fn is_version_segment(segment: &str) -> bool {
-    segment.strip_prefix('v').is_some_and(|rest| !rest.is_empty() && rest.chars().all(|character| character.is_ascii_digit() || character == '.'))
+    segment.strip_prefix('v').is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|character| character.is_ascii_digit() || character == '.')
+    })
 }
 
 fn singular(word: &str) -> String {
@@ -125,5 +154,8 @@ fn singular(word: &str) -> String {
 
 fn capitalize(word: &str) -> String {
     let mut characters = word.chars();
-    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
+    characters
+        .next()
+        .map(|first| first.to_uppercase().chain(characters).collect())
+        .unwrap_or_default()
 }

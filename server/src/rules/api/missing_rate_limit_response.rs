@@ -56,16 +56,30 @@ impl Check for MissingRateLimitResponse {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for operation in model.operations() {
-            let Some(responses) = &operation.responses else { continue };
+            let Some(responses) = &operation.responses else {
+                continue;
+            };
             if responses.node.as_map().is_none() {
                 continue;
             }
             let file = context.project.file(responses.file);
             let Some(too_many) = responses.child("429") else {
                 let response = json!({"description": "Too many requests", "headers": {"Retry-After": retry_after_header()}});
-                let edit = insert_member(&file.text, file.parsed.format, responses.node, "429", &response);
-                sink.at(&operation.at, format!("{} documents no 429 response for rate limiting", operation.label()))
-                    .fix(Fix::new("Add a 429 response with Retry-After", vec![edit]).preferred());
+                let edit = insert_member(
+                    &file.text,
+                    file.parsed.format,
+                    responses.node,
+                    "429",
+                    &response,
+                );
+                sink.at(
+                    &operation.at,
+                    format!(
+                        "{} documents no 429 response for rate limiting",
+                        operation.label()
+                    ),
+                )
+                .fix(Fix::new("Add a 429 response with Retry-After", vec![edit]).preferred());
                 continue;
             };
             let resolved = resolve_at(context.project, &too_many);
@@ -76,17 +90,39 @@ impl Check for MissingRateLimitResponse {
             let has_retry_after = headers
                 .as_ref()
                 .and_then(|headers| headers.node.as_map())
-                .is_some_and(|entries| entries.iter().any(|entry| entry.key.eq_ignore_ascii_case("retry-after")));
+                .is_some_and(|entries| {
+                    entries
+                        .iter()
+                        .any(|entry| entry.key.eq_ignore_ascii_case("retry-after"))
+                });
             if has_retry_after {
                 continue;
             }
-            let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label()));
+            let finding = sink.at(
+                &too_many,
+                format!(
+                    "the 429 response of {} has no `Retry-After` header",
+                    operation.label()
+                ),
+            );
             // Only an inline response can be fixed here; a shared one is fixed where it lives.
             if resolved.file == too_many.file && resolved.pointer == too_many.pointer {
                 let edit = match &headers {
-                    Some(headers) if headers.node.as_map().is_some() => insert_member(&file.text, file.parsed.format, headers.node, "Retry-After", &retry_after_header()),
+                    Some(headers) if headers.node.as_map().is_some() => insert_member(
+                        &file.text,
+                        file.parsed.format,
+                        headers.node,
+                        "Retry-After",
+                        &retry_after_header(),
+                    ),
                     Some(_) => continue,
-                    None => insert_member(&file.text, file.parsed.format, resolved.node, "headers", &json!({"Retry-After": retry_after_header()})),
+                    None => insert_member(
+                        &file.text,
+                        file.parsed.format,
+                        resolved.node,
+                        "headers",
+                        &json!({"Retry-After": retry_after_header()}),
+                    ),
                 };
                 finding.fix(Fix::new("Add a Retry-After header", vec![edit]).preferred());
             }

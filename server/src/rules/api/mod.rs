@@ -40,8 +40,14 @@ pub fn segment_words(segment: &str) -> Vec<String> {
 mod tests {
     #[test]
     fn splits_words() {
-        assert_eq!(super::segment_words("getUserProfiles"), ["get", "user", "profiles"]);
-        assert_eq!(super::segment_words("user_profiles-v2"), ["user", "profiles", "v2"]);
+        assert_eq!(
+            super::segment_words("getUserProfiles"),
+            ["get", "user", "profiles"]
+        );
+        assert_eq!(
+            super::segment_words("user_profiles-v2"),
+            ["user", "profiles", "v2"]
+        );
         assert_eq!(super::segment_words("HTMLPage"), ["htmlpage"]);
     }
 }

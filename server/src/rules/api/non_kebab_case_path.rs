@@ -43,10 +43,15 @@ declare_rule! {
 
 /// True for `users`, `user-profiles`, `v1.2`, `.well-known`, `openapi.json`.
 pub fn is_kebab_case(segment: &str) -> bool {
-    segment
-        .split('.')
-        .all(|part| part.is_empty() || (part.split('-').all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit()))))
-        && segment.bytes().any(|byte| byte.is_ascii_alphanumeric())
+    segment.split('.').all(|part| {
+        part.is_empty()
+            || (part.split('-').all(|word| {
+                !word.is_empty()
+                    && word
+                        .bytes()
+                        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+            }))
+    }) && segment.bytes().any(|byte| byte.is_ascii_alphanumeric())
 }
 
 impl Check for NonKebabCasePath {
@@ -60,11 +65,26 @@ impl Check for NonKebabCasePath {
                 }
                 let suggestion = kebab_case(segment);
                 let span = sub_span(text, &path.entry.span(), &path.path, range.clone());
-                let finding = sink.span(path.entry.file, span.clone(), path.entry.pointer.clone(), format!("path segment `{segment}` is not kebab-case (`{suggestion}`)"));
-                let renamed = format!("{}{suggestion}{}", &path.path[..range.start], &path.path[range.end..]);
+                let finding = sink.span(
+                    path.entry.file,
+                    span.clone(),
+                    path.entry.pointer.clone(),
+                    format!("path segment `{segment}` is not kebab-case (`{suggestion}`)"),
+                );
+                let renamed = format!(
+                    "{}{suggestion}{}",
+                    &path.path[..range.start],
+                    &path.path[range.end..]
+                );
                 let exists = model.paths.iter().any(|other| other.path == renamed);
                 if !exists && !suggestion.is_empty() && span != path.entry.span() {
-                    finding.fix(Fix::new(format!("Rename segment to `{suggestion}`"), vec![TextEdit::replace(span, suggestion)]).preferred());
+                    finding.fix(
+                        Fix::new(
+                            format!("Rename segment to `{suggestion}`"),
+                            vec![TextEdit::replace(span, suggestion)],
+                        )
+                        .preferred(),
+                    );
                 }
             }
         }
@@ -75,7 +95,13 @@ impl Check for NonKebabCasePath {
 fn kebab_case(segment: &str) -> String {
     segment
         .split('.')
-        .map(|part| segment_words(part).into_iter().filter(|word| word.bytes().all(|byte| byte.is_ascii_alphanumeric())).collect::<Vec<_>>().join("-"))
+        .map(|part| {
+            segment_words(part)
+                .into_iter()
+                .filter(|word| word.bytes().all(|byte| byte.is_ascii_alphanumeric()))
+                .collect::<Vec<_>>()
+                .join("-")
+        })
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -84,7 +110,14 @@ fn kebab_case(segment: &str) -> String {
 mod tests {
     #[test]
     fn recognises_and_makes_kebab_case() {
-        for good in ["users", "user-profiles", "v1.2", ".well-known", "openapi.json", "v1"] {
+        for good in [
+            "users",
+            "user-profiles",
+            "v1.2",
+            ".well-known",
+            "openapi.json",
+            "v1",
+        ] {
             assert!(super::is_kebab_case(good), "{good}");
         }
         for bad in ["userProfiles", "user_profiles", "Users", "a--b", "-a"] {

@@ -53,37 +53,113 @@ declare_rule! {
 }
 
 fn path_names(parameters: &[ParameterView<'_>]) -> HashSet<String> {
-    parameters.iter().filter(|parameter| parameter.location == "path").map(|parameter| parameter.name.clone()).collect()
+    parameters
+        .iter()
+        .filter(|parameter| parameter.location == "path")
+        .map(|parameter| parameter.name.clone())
+        .collect()
+}
+
+/// Underlines the parameter's name where it is written inline, or its `$ref`.
+fn report_undeclared_name(sink: &mut Sink, parameter: &ParameterView<'_>, message: String) {
+    match parameter.use_site.child("name") {
+        Some(name) => {
+            sink.span(
+                name.file,
+                name.node.span.clone(),
+                parameter.use_site.pointer.clone(),
+                message,
+            );
+        }
+        None => {
+            let at = parameter
+                .use_site
+                .child("$ref")
+                .unwrap_or_else(|| parameter.use_site.clone());
+            sink.span(
+                at.file,
+                at.node.span.clone(),
+                parameter.use_site.pointer.clone(),
+                message,
+            );
+        }
+    }
 }
 
 impl Check for PathParameterMismatch {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for path in &model.paths {
-            let template: Vec<String> = template_parameters(&path.path).into_iter().map(|(name, _)| name).collect();
+            let template: Vec<String> = template_parameters(&path.path)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
             let shared = path_names(&path.parameters);
-            for parameter in path.parameters.iter().filter(|parameter| parameter.location == "path") {
+            for parameter in path
+                .parameters
+                .iter()
+                .filter(|parameter| parameter.location == "path")
+            {
                 if !template.contains(&parameter.name) {
-                    sink.at(&parameter.use_site, format!("path parameter `{}` is not in the path `{}`", parameter.name, path.path));
+                    report_undeclared_name(
+                        sink,
+                        parameter,
+                        format!(
+                            "path parameter `{}` is not in the path `{}`",
+                            parameter.name, path.path
+                        ),
+                    );
                 }
             }
             for operation in &path.operations {
                 let own = path_names(&operation.parameters);
-                for parameter in operation.parameters.iter().filter(|parameter| parameter.location == "path") {
+                for parameter in operation
+                    .parameters
+                    .iter()
+                    .filter(|parameter| parameter.location == "path")
+                {
                     if !template.contains(&parameter.name) {
-                        sink.at(&parameter.use_site, format!("path parameter `{}` of {} is not in the path", parameter.name, operation.label()));
+                        report_undeclared_name(
+                            sink,
+                            parameter,
+                            format!(
+                                "path parameter `{}` of {} is not in the path",
+                                parameter.name,
+                                operation.label()
+                            ),
+                        );
                     }
                 }
-                for name in template.iter().filter(|name| !shared.contains(*name) && !own.contains(*name)) {
+                for name in template
+                    .iter()
+                    .filter(|name| !shared.contains(*name) && !own.contains(*name))
+                {
                     let file = context.project.file(operation.at.file);
                     let declaration = json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
                     let edit = match operation.at.child("parameters") {
-                        Some(list) if list.node.as_seq().is_some() => append_item(&file.text, file.parsed.format, list.node, &declaration),
+                        Some(list) if list.node.as_seq().is_some() => {
+                            append_item(&file.text, file.parsed.format, list.node, &declaration)
+                        }
                         Some(_) => continue,
-                        None => insert_member(&file.text, file.parsed.format, operation.at.node, "parameters", &json!([declaration])),
+                        None => insert_member(
+                            &file.text,
+                            file.parsed.format,
+                            operation.at.node,
+                            "parameters",
+                            &json!([declaration]),
+                        ),
                     };
-                    sink.at(&operation.at, format!("`{{{name}}}` in the path of {} is not declared as a path parameter", operation.label()))
-                        .fix(Fix::new(format!("Declare path parameter `{name}`"), vec![edit]).preferred());
+                    sink.at(
+                        &operation.at,
+                        format!(
+                            "`{{{name}}}` in the path of {} is not declared as a path parameter",
+                            operation.label()
+                        ),
+                    )
+                    .fix(
+                        Fix::new(format!("Declare path parameter `{name}`"), vec![edit])
+                            .preferred(),
+                    );
                 }
             }
         }

@@ -45,11 +45,24 @@ impl Check for UnresolvedRef {
         for site in &project.refs {
             match &site.target {
                 RefTarget::Broken(reason) => {
-                    sink.span(site.file, site.span.clone(), site.pointer.clone(), format!("`$ref: {}` cannot be resolved: {reason}", site.reference));
+                    sink.span(
+                        site.file,
+                        site.span.clone(),
+                        site.pointer.clone(),
+                        format!("`$ref: {}` cannot be resolved: {reason}", site.reference),
+                    );
                 }
                 RefTarget::Remote => {
-                    sink.span(site.file, site.span.clone(), site.pointer.clone(), format!("`$ref: {}` is remote and is not followed (archlens reads no network)", site.reference))
-                        .severity(Severity::Info);
+                    sink.span(
+                        site.file,
+                        site.span.clone(),
+                        site.pointer.clone(),
+                        format!(
+                            "`$ref: {}` is remote and is not followed (archlens reads no network)",
+                            site.reference
+                        ),
+                    )
+                    .severity(Severity::Info);
                 }
                 RefTarget::Resolved { .. } => {
                     // Only the members of a cycle are reported; references into one are fine

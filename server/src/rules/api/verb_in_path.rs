@@ -48,7 +48,8 @@ declare_rule! {
 }
 
 const CRUD_VERBS: [&str; 16] = [
-    "get", "fetch", "retrieve", "read", "list", "create", "add", "insert", "update", "modify", "edit", "change", "set", "delete", "remove", "destroy",
+    "get", "fetch", "retrieve", "read", "list", "create", "add", "insert", "update", "modify",
+    "edit", "change", "set", "delete", "remove", "destroy",
 ];
 
 pub fn is_crud_verb(word: &str) -> bool {
@@ -66,8 +67,16 @@ impl Check for VerbInPath {
         for path in &model.paths {
             for (segment, range) in literal_segments(&path.path) {
                 let words = segment_words(segment);
-                let Some(verb) = words.first().filter(|word| CRUD_VERBS.contains(&word.as_str())) else { continue };
-                if words.len() > 1 && (NOUN_PREFIX_VERBS.contains(&verb.as_str()) || matches!(words[1].as_str(), "on" | "ons")) {
+                let Some(verb) = words
+                    .first()
+                    .filter(|word| CRUD_VERBS.contains(&word.as_str()))
+                else {
+                    continue;
+                };
+                if words.len() > 1
+                    && (NOUN_PREFIX_VERBS.contains(&verb.as_str())
+                        || matches!(words[1].as_str(), "on" | "ons"))
+                {
                     continue;
                 }
                 let key_span = path.entry.span();

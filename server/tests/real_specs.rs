@@ -1,0 +1,59 @@
+//! The real OpenAPI documents in `../shared/specs/`: they load and check without a panic,
+//! valid documents get no API024, and the finding counts are recorded in a snapshot so that a
+//! change in what the rules report on real input is reviewed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use archlens::config::Config;
+use archlens::openapi::project::normalize;
+use archlens::workspace::{DiskSource, check_document};
+
+const DOCUMENTS: [&str; 5] = [
+    "petstore-expanded.yaml",
+    "twilio_api_v2010.json",
+    "stripe-spec3.yaml",
+    "api.github.com.json",
+    "digitalocean/specification/DigitalOcean-public.v2.yaml",
+];
+
+fn specs() -> PathBuf {
+    normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs"))
+}
+
+#[test]
+fn real_documents_are_valid_and_their_findings_are_stable() {
+    let folder = specs();
+    assert!(
+        folder.is_dir(),
+        "{} is missing: the shared folder must sit beside the checkout",
+        folder.display()
+    );
+    let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for name in DOCUMENTS {
+        let path = folder.join(name);
+        let report = check_document(&path, &folder, &DiskSource, &Config::default(), &|| false)
+            .expect("the document loads")
+            .expect("not cancelled");
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for diagnostic in report.files.iter().flat_map(|file| file.diagnostics.iter()) {
+            assert_ne!(
+                diagnostic.rule.code,
+                "API024",
+                "{name}: {} at {}",
+                diagnostic.message,
+                diagnostic.path.display()
+            );
+            assert_ne!(
+                diagnostic.rule.code,
+                "API025",
+                "{name}: {} at {}",
+                diagnostic.message,
+                diagnostic.path.display()
+            );
+            *by_rule.entry(diagnostic.rule.code).or_default() += 1;
+        }
+        counts.insert(name, by_rule);
+    }
+    insta::assert_json_snapshot!(counts);
+}
