@@ -83,17 +83,23 @@ impl Client {
     /// Sends `initialize` (with the folder as root and only workspace folder) and
     /// `initialized`; returns the `initialize` result.
     fn initialize(&mut self, folder: &Path, capabilities: Value) -> Value {
+        self.initialize_with(folder, capabilities, Value::Null)
+    }
+
+    /// `initialize` with `initializationOptions` (left out when null), then `initialized`.
+    fn initialize_with(&mut self, folder: &Path, capabilities: Value, options: Value) -> Value {
         let root = file_uri(folder);
-        let result = self.call(
-            "initialize",
-            json!({
-                "processId": std::process::id(),
-                "clientInfo": { "name": "archlens-e2e" },
-                "rootUri": root,
-                "workspaceFolders": [{ "uri": root, "name": "fixtures" }],
-                "capabilities": capabilities,
-            }),
-        );
+        let mut params = json!({
+            "processId": std::process::id(),
+            "clientInfo": { "name": "archlens-e2e" },
+            "rootUri": root,
+            "workspaceFolders": [{ "uri": root, "name": "fixtures" }],
+            "capabilities": capabilities,
+        });
+        if !options.is_null() {
+            params["initializationOptions"] = options;
+        }
+        let result = self.call("initialize", params);
         self.notify("initialized", json!({}));
         result
     }
@@ -167,6 +173,53 @@ impl Client {
             |params| params["uri"] == uri && params["version"] == version,
             TIMEOUT,
         )
+    }
+
+    /// The params of every publish for `uri`, queued or new, in arrival order, up to and
+    /// including the first one for `version`; they are taken out of the queue.
+    fn publishes_until(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let is_for_uri = |message: &Value| {
+            message.get("id").is_none()
+                && message["method"] == PUBLISH
+                && message["params"]["uri"] == uri
+        };
+        let mut seen = Vec::new();
+        let mut done = false;
+        let mut kept = VecDeque::new();
+        while let Some(message) = self.queue.pop_front() {
+            if !done && is_for_uri(&message) {
+                done = message["params"]["version"] == version;
+                seen.push(message["params"].clone());
+            } else {
+                kept.push_back(message);
+            }
+        }
+        self.queue = kept;
+        if !done {
+            // No publish for `uri` is queued now, so the ones the wait queues are all seen.
+            self.wait_for(
+                &format!("the publish for {uri} version {version}"),
+                TIMEOUT,
+                |message| {
+                    if !is_for_uri(message) {
+                        return false;
+                    }
+                    seen.push(message["params"].clone());
+                    message["params"]["version"] == version
+                },
+            );
+            self.discard_publishes(uri);
+        }
+        seen
+    }
+
+    /// Drops every queued publish for `uri`, so that later waits see only newer ones.
+    fn discard_publishes(&mut self, uri: &str) {
+        self.queue.retain(|message| {
+            message.get("id").is_some()
+                || message["method"] != PUBLISH
+                || message["params"]["uri"] != uri
+        });
     }
 
     /// The first message (queued or new) that matches; panics after `timeout`.
@@ -1111,4 +1164,261 @@ fn exit_without_shutdown_exits_with_1() {
         .wait_exit(EXIT_TIMEOUT)
         .unwrap_or_else(|| panic!("the server did not exit within {EXIT_TIMEOUT:?} of `exit`"));
     assert_eq!(status.code(), Some(1), "exit without shutdown: {status}");
+}
+
+#[test]
+fn settings_from_initialization_options_and_configuration_changes() {
+    let workspace = Workspace::new();
+    let text = api_document("/users/", "listUsers");
+    let uri = workspace.write("openapi.yaml", &text);
+    let mut server = Client::start();
+    server.initialize_with(
+        &workspace.root,
+        utf16_client(),
+        json!({ "archlens": { "rules": { "ignore": ["API004"] } } }),
+    );
+    server.open(&uri, 1, &text);
+    let published = server.wait_for_publish(&uri, 1);
+    assert!(
+        diagnostics_of(&published).is_empty(),
+        "the initialization options ignore API004, the document's only finding: {published:#}"
+    );
+
+    // The new settings replace the old ones; an empty `ignore` adds nothing to the (default)
+    // file configuration, so API004 runs again, and the open document is re-checked.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "rules": { "ignore": [] } } }),
+    );
+    let published = server.wait_for_notification(
+        PUBLISH,
+        |params| params["uri"] == uri && !with_code(params, "API004").is_empty(),
+        TIMEOUT,
+    );
+    assert_eq!(published["version"], 1, "{published:#}");
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    let diagnostic = the_diagnostic(&published, "API004");
+    assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
+    assert_eq!(
+        diagnostic["severity"], 2,
+        "API004 is a warning by default: {diagnostic:#}"
+    );
+
+    // A severity override.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "rules": { "severity": { "API004": "error" } } } }),
+    );
+    let published = server.wait_for_notification(
+        PUBLISH,
+        |params| {
+            params["uri"] == uri
+                && with_code(params, "API004")
+                    .iter()
+                    .any(|diagnostic| diagnostic["severity"] != 2)
+        },
+        TIMEOUT,
+    );
+    assert_eq!(published["version"], 1, "{published:#}");
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    let diagnostic = the_diagnostic(&published, "API004");
+    assert_eq!(
+        diagnostic["severity"], 1,
+        "overridden to error: {diagnostic:#}"
+    );
+    assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
+}
+
+#[test]
+fn archlens_toml_configures_the_rules() {
+    let workspace = Workspace::new();
+    workspace.write(
+        "archlens.toml",
+        "[rules]\nignore = [\"trailing-slash-path\"]\n",
+    );
+    // A trailing slash (API004, ignored) and no operationId (API012, still on).
+    let text = api_document("/users/", "listUsers").replace("      operationId: listUsers\n", "");
+    assert!(!text.contains("operationId"), "{text}");
+    let uri = workspace.write("openapi.yaml", &text);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, &text);
+    let published = server.wait_for_publish(&uri, 1);
+    assert!(
+        with_code(&published, "API004").is_empty(),
+        "archlens.toml ignores trailing-slash-path: {published:#}"
+    );
+    assert_eq!(
+        codes(&published),
+        ["API012"],
+        "the other rules still run: {published:#}"
+    );
+    let diagnostic = the_diagnostic(&published, "API012");
+    assert_eq!(
+        diagnostic["range"]["start"]["line"],
+        PATH_LINE + 1,
+        "the `get` without an operationId: {diagnostic:#}"
+    );
+}
+
+#[test]
+fn did_close_clears_files_that_are_not_checked_otherwise() {
+    let workspace = Workspace::new();
+    // The disk holds a clean document; the editor buffer adds a trailing slash.
+    let uri = workspace.write("openapi.yaml", &api_document("/users", "listUsers"));
+    let in_memory = api_document("/users/", "listUsers");
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, &in_memory);
+    let published = server.wait_for_publish(&uri, 1);
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    // Anything queued for the URI came before the open buffer's check.
+    server.discard_publishes(&uri);
+
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let published = server.wait_for_notification(
+        PUBLISH,
+        |params| params["uri"] == uri && diagnostics_of(params).is_empty(),
+        TIMEOUT,
+    );
+    assert!(
+        published["version"].is_null(),
+        "a closed document has no version: {published:#}"
+    );
+    // And nothing brings the buffer's finding back.
+    server.collect_for(Duration::from_secs(1));
+    let stale: Vec<&Value> = server
+        .queued_notifications(PUBLISH)
+        .filter(|params| params["uri"] == uri && !diagnostics_of(params).is_empty())
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the closed buffer's findings were published again: {stale:#?}"
+    );
+}
+
+#[test]
+fn did_close_clears_a_buffer_whose_file_is_not_an_openapi_document() {
+    let workspace = Workspace::new();
+    // On disk a plain YAML file, which no check reads on its own; the editor buffer holds an
+    // OpenAPI document with a trailing slash that was never saved.
+    let uri = workspace.write("notes.yaml", "name: x\n");
+    let in_memory = api_document("/users/", "listUsers");
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, &in_memory);
+    let published = server.wait_for_publish(&uri, 1);
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    server.discard_publishes(&uri);
+
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    // Every publish for the file after the close: the last must be empty, and none may carry
+    // findings of the file on disk, which is not an OpenAPI document.
+    server.collect_for(Duration::from_secs(1));
+    let after: Vec<&Value> = server
+        .queued_notifications(PUBLISH)
+        .filter(|params| params["uri"] == uri)
+        .collect();
+    assert!(
+        !after.is_empty(),
+        "no publish cleared the closed buffer's findings"
+    );
+    for params in &after {
+        assert!(
+            diagnostics_of(params).is_empty(),
+            "a file that is not an OpenAPI document got findings after its buffer closed: {params:#}"
+        );
+    }
+}
+
+#[test]
+fn versions_never_go_backwards_in_publishes() {
+    let text = api_document("/users/", "listUsers");
+    let (_workspace, mut server, uri, published) = open_one(&text);
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    server.discard_publishes(&uri);
+
+    // Versions 2 to 31 without waiting: even ones remove the trailing slash, odd ones put it
+    // back, so the text of an odd version has API004 and that of an even one is clean.
+    let slash = PATH_COLUMN + "/users".len();
+    for version in 2..=31 {
+        let change = if version % 2 == 0 {
+            json!({ "range": range(PATH_LINE, slash, slash + 1), "text": "" })
+        } else {
+            insertion(PATH_LINE, slash, "/")
+        };
+        server.change(&uri, version, vec![change]);
+    }
+    let mut publishes = server.publishes_until(&uri, 31);
+    // A stale publish arriving after the final one would go backwards too.
+    server.collect_for(Duration::from_millis(500));
+    publishes.extend(
+        server
+            .queued_notifications(PUBLISH)
+            .filter(|params| params["uri"] == uri)
+            .cloned(),
+    );
+
+    let mut previous = 1;
+    for params in &publishes {
+        let version = params["version"].as_i64().unwrap_or_else(|| {
+            panic!("a publish for an open document without a version: {params:#}")
+        });
+        assert!(
+            version >= previous,
+            "version {version} published after version {previous}: {:?}",
+            publishes
+                .iter()
+                .map(|params| params["version"].clone())
+                .collect::<Vec<_>>()
+        );
+        previous = version;
+        let expected: &[&str] = if version % 2 == 1 { &["API004"] } else { &[] };
+        assert_eq!(
+            codes(params),
+            expected,
+            "the publish does not match the text of its version: {params:#}"
+        );
+    }
+    let last = publishes.last().expect("at least the final publish");
+    assert_eq!(last["version"], 31, "{last:#}");
+    let diagnostic = the_diagnostic(last, "API004");
+    assert_eq!(
+        diagnostic["range"],
+        range(PATH_LINE, 2, 9),
+        "{diagnostic:#}"
+    );
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`/users/`"),
+        "{diagnostic:#}"
+    );
+}
+
+#[test]
+fn workspace_scan_reports_files_that_are_not_open() {
+    let workspace = Workspace::new();
+    let uri = workspace.write("specs/users.yaml", &api_document("/users/", "listUsers"));
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+
+    // Nothing is opened: the scan after `initialized` checks the file and pushes its findings.
+    let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri, TIMEOUT);
+    assert!(
+        published["version"].is_null(),
+        "a file that is not open has no version: {published:#}"
+    );
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    assert_eq!(
+        the_diagnostic(&published, "API004")["range"],
+        range(PATH_LINE, 2, 9)
+    );
 }
