@@ -15,7 +15,16 @@ fn generated_rule_pages_are_up_to_date() {
         }
     }
     let extra: Vec<String> = std::fs::read_dir(&folder)
-        .map(|entries| entries.flatten().map(|entry| entry.file_name().to_string_lossy().into_owned()).filter(|name| !pages.iter().any(|(page, _)| page == name)).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| !pages.iter().any(|(page, _)| page == name))
+                .collect()
+        })
         .unwrap_or_default();
-    assert!(stale.is_empty() && extra.is_empty(), "docs/rules is stale (run `cargo run -- gen-docs docs/rules`): changed {stale:?}, not generated {extra:?}");
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "docs/rules is stale (run `cargo run -- gen-docs docs/rules`): changed {stale:?}, not generated {extra:?}"
+    );
 }

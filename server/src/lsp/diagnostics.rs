@@ -41,6 +41,10 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     };
     if is_document {
         roots.insert(path.to_path_buf());
+    } else {
+        // A file that stopped being an OpenAPI document (or whose buffer was one and whose
+        // file on disk is not) is no longer a root of its own.
+        roots.remove(path);
     }
     roots
 }
@@ -48,6 +52,14 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
 /// Re-checks everything `path` belongs to; clears it when it belongs to nothing.
 pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
     let roots = roots_for(state, path);
+    if state.reports.contains_key(path) && !roots.contains(path) {
+        // It was checked as a document; drop that report and clear what it said.
+        let affected = store(state, path, None);
+        state.analysis_done.notify_waiters();
+        let client = client.clone();
+        let state = state.clone();
+        tokio::spawn(async move { deliver(&client, &state, affected).await });
+    }
     if roots.is_empty() {
         if !state.pulls_diagnostics() {
             let client = client.clone();
@@ -107,6 +119,12 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     });
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
+    deliver(&client, &state, affected).await;
+}
+
+/// Tells the client about changed diagnostics: publishes them, or asks a pulling client to
+/// pull again.
+async fn deliver(client: &Client, state: &Arc<State>, affected: BTreeSet<PathBuf>) {
     if state.pulls_diagnostics() {
         if state.supports_refresh() {
             let client = client.clone();
@@ -121,7 +139,7 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
         return;
     }
     for path in affected {
-        publish(&client, &state, &path).await;
+        publish(client, state, &path).await;
     }
 }
 
