@@ -33,6 +33,7 @@ struct RulesSection {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
     rules: RulesSection,

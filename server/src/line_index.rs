@@ -48,10 +48,6 @@ impl LineIndex {
         }
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// The byte range of a line, without its line terminator.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts.get(line).copied().unwrap_or(self.len);

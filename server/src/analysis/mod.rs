@@ -111,6 +111,32 @@ pub struct Report {
     pub files: Vec<FileReport>,
 }
 
+impl Report {
+    /// The report of a document that could not be read at all (not UTF-8, too large, gone):
+    /// one `invalid-document` diagnostic that says why.
+    pub fn unreadable(path: &std::path::Path, reason: &str) -> Report {
+        let rule = rules::find_rule("API024").expect("API024 is registered");
+        let diagnostic = Diagnostic {
+            rule,
+            severity: rule.severity,
+            path: path.to_path_buf(),
+            span: 0..0,
+            pointer: JsonPointer::root(),
+            message: format!("the document cannot be read: {reason}"),
+            fixes: Vec::new(),
+            suppression: None,
+            related: Vec::new(),
+        };
+        Report {
+            files: vec![FileReport {
+                path: path.to_path_buf(),
+                text: Arc::from(""),
+                diagnostics: vec![diagnostic],
+            }],
+        }
+    }
+}
+
 /// What a rule reports, before configuration and suppressions are applied.
 #[derive(Debug, Clone)]
 pub struct Finding {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::analysis::{Diagnostic, Severity};
+use crate::analysis::{Diagnostic, Report, Severity};
 use crate::config::Config;
 use crate::rules::{find_rule, registry};
 use crate::workspace::{self, DiskSource};
@@ -91,7 +91,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Explain { rule }) => match find_rule(&rule) {
             Some(meta) => {
-                println!("{}", crate::rule_docs::rule_page(meta));
+                emit(&crate::rule_docs::rule_page(meta));
                 ExitCode::SUCCESS
             }
             None => {
@@ -134,17 +134,27 @@ fn init_logging() {
 }
 
 fn print_rules() {
-    println!("{:<8} {:<30} {:<28} severity", "code", "name", "area");
+    let mut out = format!("{:<8} {:<30} {:<28} severity\n", "code", "name", "area");
     for rule in registry() {
         let meta = rule.meta();
-        println!(
-            "{:<8} {:<30} {:<28} {}",
+        out.push_str(&format!(
+            "{:<8} {:<30} {:<28} {}\n",
             meta.code,
             meta.name,
             meta.area.title(),
             meta.severity.label()
-        );
+        ));
     }
+    emit(&out);
+}
+
+/// Writes to stdout; a closed pipe (`archlens rules | head`) ends the output quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 fn write_docs(out: &Path) -> Result<(), String> {
@@ -183,13 +193,7 @@ fn check(arguments: CheckArgs) -> ExitCode {
         }
     };
     let documents = workspace::discover_documents(&paths);
-    let files = match check_documents(&documents, &config) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
+    let files = check_documents(&documents, &config);
     let output = match arguments.format {
         OutputFormat::Human => human::render(
             &files,
@@ -199,7 +203,7 @@ fn check(arguments: CheckArgs) -> ExitCode {
         ),
         OutputFormat::Json => json::render(&files),
     };
-    print!("{output}");
+    emit(&output);
     let failed = files
         .iter()
         .flat_map(|file| &file.diagnostics)
@@ -227,22 +231,18 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
     Ok(config)
 }
 
-/// Checks documents on every core, one document per task; output order is by path.
-fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<CheckedFile>, String> {
+/// Checks documents on every core, one document per task; output order is by path. A
+/// document that cannot be read is a finding about that file, not the end of the run.
+fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
     let next = AtomicUsize::new(0);
     let merged: Mutex<BTreeMap<PathBuf, CheckedFile>> = Mutex::new(BTreeMap::new());
-    let failure: Mutex<Option<String>> = Mutex::new(None);
     let threads = std::thread::available_parallelism()
         .map_or(1, |count| count.get())
         .min(documents.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(document) = documents.get(index) else {
-                        break;
-                    };
+                while let Some(document) = documents.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let absolute = workspace::absolute(document);
                     let root = workspace::workspace_root_for(&absolute);
                     let report = match workspace::check_document(
@@ -254,47 +254,18 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<Checked
                     ) {
                         Ok(Some(report)) => report,
                         Ok(None) => continue,
-                        Err(error) => {
-                            failure
-                                .lock()
-                                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                .get_or_insert(format!("{}: {error}", document.display()));
-                            continue;
-                        }
+                        Err(error) => Report::unreadable(&absolute, &error),
                     };
-                    let mut merged = merged
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    for file in report.files {
-                        let entry =
-                            merged
-                                .entry(file.path.clone())
-                                .or_insert_with(|| CheckedFile {
-                                    path: file.path.clone(),
-                                    text: file.text.clone(),
-                                    diagnostics: Vec::new(),
-                                });
-                        for diagnostic in file.diagnostics {
-                            let duplicate = entry.diagnostics.iter().any(|seen| {
-                                seen.span == diagnostic.span
-                                    && seen.rule.code == diagnostic.rule.code
-                                    && seen.message == diagnostic.message
-                            });
-                            if !duplicate {
-                                entry.diagnostics.push(diagnostic);
-                            }
-                        }
-                    }
+                    merge(
+                        &mut merged
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                        report,
+                    );
                 }
             });
         }
     });
-    if let Some(error) = failure
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-    {
-        return Err(error);
-    }
     let mut files: Vec<CheckedFile> = merged
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -304,7 +275,31 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Result<Vec<Checked
         file.diagnostics
             .sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }
-    Ok(files)
+    files
+}
+
+/// Adds a document's report; a file reached from several documents keeps one copy of each
+/// diagnostic.
+fn merge(merged: &mut BTreeMap<PathBuf, CheckedFile>, report: Report) {
+    for file in report.files {
+        let entry = merged
+            .entry(file.path.clone())
+            .or_insert_with(|| CheckedFile {
+                path: file.path.clone(),
+                text: file.text.clone(),
+                diagnostics: Vec::new(),
+            });
+        for diagnostic in file.diagnostics {
+            let duplicate = entry.diagnostics.iter().any(|seen| {
+                seen.span == diagnostic.span
+                    && seen.rule.code == diagnostic.rule.code
+                    && seen.message == diagnostic.message
+            });
+            if !duplicate {
+                entry.diagnostics.push(diagnostic);
+            }
+        }
+    }
 }
 
 /// A path as the user would type it: relative to the current folder when below it.

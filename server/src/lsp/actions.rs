@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tower_lsp_server::ls_types as lsp;
 
-use super::convert::DiagnosticData;
+use super::convert::{DiagnosticData, path_of};
 use super::diagnostics;
 use super::state::State;
 
@@ -13,7 +13,7 @@ pub fn code_actions(
     params: lsp::CodeActionParams,
 ) -> Option<lsp::CodeActionResponse> {
     let uri = params.text_document.uri;
-    let path = uri.to_file_path()?.into_owned();
+    let path = path_of(&uri)?;
     let current_version = state.documents.get(&path).map(|document| document.version);
     let mut from_client: Vec<lsp::Diagnostic> = params
         .context

@@ -68,6 +68,11 @@ pub struct DataFix {
     pub edits: Vec<lsp::TextEdit>,
 }
 
+/// The file a `file://` URI names; other schemes (`untitled:`) have none.
+pub fn path_of(uri: &lsp::Uri) -> Option<std::path::PathBuf> {
+    uri.to_file_path().map(|path| path.into_owned())
+}
+
 pub fn uri_of(path: &Path) -> Option<lsp::Uri> {
     lsp::Uri::from_file_path(path)
 }

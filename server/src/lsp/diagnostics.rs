@@ -13,7 +13,7 @@ use crate::openapi::project::guess_format;
 use crate::openapi::syntax::Format;
 use crate::workspace::{self, OverlaySource};
 
-use super::convert::{self, Positions};
+use super::convert::{self, Positions, path_of};
 use super::state::{RootReport, State};
 
 /// How long a pull request waits for a check in progress.
@@ -223,7 +223,7 @@ pub async fn pull(
     state: &Arc<State>,
     params: lsp::DocumentDiagnosticParams,
 ) -> lsp::DocumentDiagnosticReportResult {
-    let items = match params.text_document.uri.to_file_path() {
+    let items = match path_of(&params.text_document.uri) {
         Some(path) => wait_for_diagnostics(state, &path).await,
         None => Vec::new(),
     };

@@ -5,13 +5,13 @@ use tower_lsp_server::ls_types as lsp;
 use crate::analysis::Diagnostic;
 use crate::rules::section;
 
-use super::convert::Positions;
+use super::convert::{Positions, path_of};
 use super::diagnostics::roots_for;
 use super::state::State;
 
 pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
     let position = params.text_document_position_params;
-    let path = position.text_document.uri.to_file_path()?.into_owned();
+    let path = path_of(&position.text_document.uri)?;
     let mut found: Vec<(Diagnostic, lsp::Range)> = Vec::new();
     for root in roots_for(state, &path) {
         let Some(report) = state.reports.get(&root).map(|report| report.clone()) else {

@@ -14,6 +14,8 @@ use crate::analysis::FileReport;
 use crate::config::Config;
 use crate::line_index::ColumnUnit;
 
+use super::convert::path_of;
+
 /// An open editor buffer.
 #[derive(Debug, Clone)]
 pub struct OpenDocument {
@@ -74,14 +76,11 @@ impl State {
             .workspace_folders
             .iter()
             .flatten()
-            .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+            .filter_map(|folder| path_of(&folder.uri))
             .collect();
         #[allow(deprecated)]
         if folders.is_empty()
-            && let Some(root) = params
-                .root_uri
-                .as_ref()
-                .and_then(|uri| uri.to_file_path().map(|path| path.into_owned()))
+            && let Some(root) = params.root_uri.as_ref().and_then(path_of)
         {
             folders.push(root);
         }

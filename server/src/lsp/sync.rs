@@ -7,13 +7,13 @@ use std::sync::Arc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types as lsp;
 
-use super::convert::Positions;
+use super::convert::{Positions, path_of};
 use super::diagnostics;
 use super::state::{OpenDocument, State};
 
 pub fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenTextDocumentParams) {
     let document = params.text_document;
-    let Some(path) = document.uri.to_file_path().map(|path| path.into_owned()) else {
+    let Some(path) = path_of(&document.uri) else {
         return;
     };
     state.documents.insert(
@@ -27,12 +27,7 @@ pub fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenTextDoc
 }
 
 pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTextDocumentParams) {
-    let Some(path) = params
-        .text_document
-        .uri
-        .to_file_path()
-        .map(|path| path.into_owned())
-    else {
+    let Some(path) = path_of(&params.text_document.uri) else {
         return;
     };
     let version = params.text_document.version;
@@ -64,12 +59,7 @@ pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTex
 }
 
 pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextDocumentParams) {
-    let Some(path) = params
-        .text_document
-        .uri
-        .to_file_path()
-        .map(|path| path.into_owned())
-    else {
+    let Some(path) = path_of(&params.text_document.uri) else {
         return;
     };
     state.documents.remove(&path);
@@ -78,12 +68,7 @@ pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextD
 }
 
 pub fn did_save(client: &Client, state: &Arc<State>, params: lsp::DidSaveTextDocumentParams) {
-    let Some(path) = params
-        .text_document
-        .uri
-        .to_file_path()
-        .map(|path| path.into_owned())
-    else {
+    let Some(path) = path_of(&params.text_document.uri) else {
         return;
     };
     // Open buffers are already checked as typed; a save matters for files read from disk.

@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 
-use super::syntax::{Format, Node, Span, Value};
+use super::syntax::{Format, Node, Span};
 
 /// Replace `span` with `new_text`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -336,11 +336,6 @@ fn pretty_json(value: &Json, indent: usize) -> String {
             }
         })
         .collect()
-}
-
-/// The value of a node as a scalar string, when it is one (for replacements in place).
-pub fn is_scalar(node: &Node) -> bool {
-    !matches!(node.value, Value::Map(_) | Value::Seq(_))
 }
 
 #[cfg(test)]

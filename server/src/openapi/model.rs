@@ -126,13 +126,20 @@ pub struct ParameterView<'p> {
     pub use_site: NodeAt<'p>,
 }
 
-impl OperationView<'_> {
+impl<'p> OperationView<'p> {
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_ascii_uppercase(), self.path)
     }
 
     pub fn is_write(&self) -> bool {
         matches!(self.method, "post" | "put" | "patch" | "delete")
+    }
+
+    /// The `responses` mapping, when the operation has one.
+    pub fn responses_map(&self) -> Option<&NodeAt<'p>> {
+        self.responses
+            .as_ref()
+            .filter(|responses| responses.node.as_map().is_some())
     }
 
     /// Response codes as written (`"200"`, `"4XX"`, `"default"`).

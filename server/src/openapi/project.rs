@@ -85,7 +85,6 @@ pub struct Project {
     pub refs: Vec<RefSite>,
     /// For each file other than the root, the first reference that brought it in.
     pub included_by: HashMap<FileId, usize>,
-    /// Files that could not be read, with the reference that asked for them.
     by_path: HashMap<PathBuf, FileId>,
     ref_index: HashMap<(FileId, JsonPointer), usize>,
 }
@@ -139,23 +138,6 @@ impl Project {
             }
         }
         Ok(project)
-    }
-
-    /// Parses one text as a single-file project, for tests and for unsaved buffers.
-    pub fn from_text(path: &Path, text: &str) -> Project {
-        struct OneFile<'t>(&'t Path, &'t str);
-        impl FileSource for OneFile<'_> {
-            fn read(&self, path: &Path) -> Result<Arc<str>, String> {
-                if path == self.0 {
-                    Ok(Arc::from(self.1))
-                } else {
-                    Err("not available".into())
-                }
-            }
-        }
-        let directory = path.parent().unwrap_or(Path::new("/"));
-        Project::load(path, directory, &OneFile(path, text))
-            .unwrap_or_else(|_| unreachable_project(path, text))
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -224,17 +206,6 @@ impl Project {
             }
         }
         false
-    }
-
-    /// Resolves and, on any failure, keeps the reference object itself.
-    pub fn resolve_or_self<'p>(
-        &'p self,
-        file: FileId,
-        node: &'p Node,
-        pointer: &JsonPointer,
-    ) -> Resolved<'p> {
-        self.resolve(file, node, pointer)
-            .unwrap_or(Resolved { file, node })
     }
 
     /// The pointer of a resolved node: where the last `$ref` of the chain landed.
@@ -351,23 +322,6 @@ impl Project {
                 .unwrap_or_default();
             RefTarget::Broken(format!("there is no `{pointer}` in `{name}`"))
         }
-    }
-}
-
-fn unreachable_project(path: &Path, text: &str) -> Project {
-    let format = Format::from_path(path).unwrap_or_else(|| guess_format(text));
-    Project {
-        files: vec![SourceFile {
-            path: path.to_path_buf(),
-            text: Arc::from(text),
-            parsed: syntax::parse(text, format),
-        }],
-        root: 0,
-        workspace_root: path.parent().unwrap_or(Path::new("/")).to_path_buf(),
-        refs: Vec::new(),
-        included_by: HashMap::new(),
-        by_path: HashMap::new(),
-        ref_index: HashMap::new(),
     }
 }
 

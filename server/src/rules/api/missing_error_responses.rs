@@ -49,12 +49,9 @@ impl Check for MissingErrorResponses {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for operation in model.operations() {
-            let Some(responses) = &operation.responses else {
+            let Some(responses) = operation.responses_map() else {
                 continue;
             };
-            if responses.node.as_map().is_none() {
-                continue;
-            }
             let codes = operation.response_codes();
             let has_client_error = codes.iter().any(|code| code.starts_with('4'));
             let has_server_error = codes

@@ -56,12 +56,9 @@ impl Check for MissingRateLimitResponse {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for operation in model.operations() {
-            let Some(responses) = &operation.responses else {
+            let Some(responses) = operation.responses_map() else {
                 continue;
             };
-            if responses.node.as_map().is_none() {
-                continue;
-            }
             let file = context.project.file(responses.file);
             let Some(too_many) = responses.child("429") else {
                 let response = json!({"description": "Too many requests", "headers": {"Retry-After": retry_after_header()}});

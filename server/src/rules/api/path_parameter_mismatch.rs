@@ -60,6 +60,25 @@ fn path_names(parameters: &[ParameterView<'_>]) -> HashSet<String> {
         .collect()
 }
 
+/// Reports the declared path parameters whose names are not in the template.
+fn report_not_in_template(
+    sink: &mut Sink,
+    parameters: &[ParameterView<'_>],
+    template: &[String],
+    place: &str,
+) {
+    for parameter in parameters
+        .iter()
+        .filter(|parameter| parameter.location == "path" && !template.contains(&parameter.name))
+    {
+        report_undeclared_name(
+            sink,
+            parameter,
+            format!("path parameter `{}` is not in {place}", parameter.name),
+        );
+    }
+}
+
 /// Underlines the parameter's name where it is written inline, or its `$ref`.
 fn report_undeclared_name(sink: &mut Sink, parameter: &ParameterView<'_>, message: String) {
     match parameter.use_site.child("name") {
@@ -95,41 +114,20 @@ impl Check for PathParameterMismatch {
                 .map(|(name, _)| name)
                 .collect();
             let shared = path_names(&path.parameters);
-            for parameter in path
-                .parameters
-                .iter()
-                .filter(|parameter| parameter.location == "path")
-            {
-                if !template.contains(&parameter.name) {
-                    report_undeclared_name(
-                        sink,
-                        parameter,
-                        format!(
-                            "path parameter `{}` is not in the path `{}`",
-                            parameter.name, path.path
-                        ),
-                    );
-                }
-            }
+            report_not_in_template(
+                sink,
+                &path.parameters,
+                &template,
+                &format!("the path `{}`", path.path),
+            );
             for operation in &path.operations {
                 let own = path_names(&operation.parameters);
-                for parameter in operation
-                    .parameters
-                    .iter()
-                    .filter(|parameter| parameter.location == "path")
-                {
-                    if !template.contains(&parameter.name) {
-                        report_undeclared_name(
-                            sink,
-                            parameter,
-                            format!(
-                                "path parameter `{}` of {} is not in the path",
-                                parameter.name,
-                                operation.label()
-                            ),
-                        );
-                    }
-                }
+                report_not_in_template(
+                    sink,
+                    &operation.parameters,
+                    &template,
+                    &format!("the path of {}", operation.label()),
+                );
                 for name in template
                     .iter()
                     .filter(|name| !shared.contains(*name) && !own.contains(*name))
