@@ -347,3 +347,42 @@ fn findings_in_referenced_files_are_reported_there() {
         "the JSON fragment is loaded too"
     );
 }
+
+#[test]
+fn half_typed_documents_report_the_error_where_it_is_and_keep_the_rest() {
+    let folder = testdata().join("half-typed");
+    let report = check(
+        &folder.join("openapi.yaml"),
+        &folder,
+        &OverlaySource::default(),
+    );
+    let file = &report.files[0];
+    let index = LineIndex::new(&file.text);
+    let lines: Vec<(u32, &str)> = file
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            (
+                index
+                    .position(&file.text, diagnostic.span.start, ColumnUnit::Char)
+                    .line
+                    + 1,
+                diagnostic.rule.code,
+            )
+        })
+        .collect();
+    // The unterminated quote on line 14 is the one syntax error, not the lines it swallows.
+    let syntax: Vec<_> = lines.iter().filter(|(_, code)| *code == "API024").collect();
+    assert_eq!(syntax, [&(14, "API024")], "{lines:?}");
+    // The operation that holds the error waits; the paths around it are still checked.
+    assert!(
+        !lines
+            .iter()
+            .any(|(line, _)| (12..=17).contains(line) && *line != 14),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(6, "API004")) && lines.contains(&(18, "API001")),
+        "{lines:?}"
+    );
+}

@@ -214,6 +214,16 @@ pub fn check_project(
     config: &Config,
     cancelled: &dyn Fn() -> bool,
 ) -> Option<Report> {
+    check_project_with(project, config, rules::registry(), cancelled)
+}
+
+/// [`check_project`] with a given set of rules.
+pub fn check_project_with(
+    project: &Project,
+    config: &Config,
+    rules: &[&dyn Rule],
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Report> {
     let model = ApiModel::build(project);
     let context = RuleContext {
         project,
@@ -221,7 +231,7 @@ pub fn check_project(
         config,
     };
     let mut findings_by_rule: Vec<(&'static RuleMeta, Vec<Finding>)> = Vec::new();
-    for rule in rules::registry() {
+    for rule in rules {
         if cancelled() {
             return None;
         }
@@ -304,7 +314,12 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
     let Some(node_span) = file
         .root()
         .and_then(|root| locate(root, &finding.pointer))
-        .map(|located| located.node.span.clone())
+        // From the key: a broken line between a key and its value belongs to the node.
+        .map(|located| {
+            located
+                .key_span
+                .map_or(located.node.span.start, |key| key.start)..located.node.span.end
+        })
     else {
         return true;
     };
@@ -358,5 +373,71 @@ fn to_diagnostic(
         message: finding.message,
         fixes: finding.fixes,
         related,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::openapi::project::FileSource;
+    use crate::rules::api::trailing_slash_path::TrailingSlashPath;
+    use crate::rules::{Check, RuleInfo};
+
+    struct Panics;
+
+    impl RuleInfo for Panics {
+        fn meta(&self) -> &'static RuleMeta {
+            static META: RuleMeta = RuleMeta {
+                code: "API999",
+                name: "always-panics",
+                area: rules::Area::Api,
+                severity: Severity::Error,
+                raw_docs: "",
+            };
+            &META
+        }
+    }
+
+    impl Check for Panics {
+        fn check(&self, _: &RuleContext<'_>, _: &mut Sink) {
+            panic!("a bug in a rule");
+        }
+    }
+
+    struct OneFile;
+
+    impl FileSource for OneFile {
+        fn read(&self, _: &Path) -> Result<Arc<str>, String> {
+            Ok(Arc::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/:\n    get:\n      responses: {'200': {description: ok}}\n",
+            ))
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_contained_and_the_others_still_report() {
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &OneFile).unwrap();
+        let report = check_project_with(
+            &project,
+            &Config::default(),
+            &[&Panics, &TrailingSlashPath],
+            &|| false,
+        )
+        .unwrap();
+        let codes: Vec<&str> = report.files[0]
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.rule.code)
+            .collect();
+        assert_eq!(codes, ["API004"]);
+    }
+
+    #[test]
+    fn a_cancelled_check_returns_nothing() {
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &OneFile).unwrap();
+        assert!(check_project(&project, &Config::default(), &|| true).is_none());
     }
 }

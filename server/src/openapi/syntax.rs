@@ -209,30 +209,61 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
 /// parsed again, so the rest of a half-typed document is still checked. When that does not
 /// converge, tree-sitter's error recovery gets the last word.
 fn parse_yaml(text: &str) -> ParsedFile {
-    let mut errors: Vec<SyntaxError> = Vec::new();
-    let mut working: Option<String> = None;
+    let index = crate::line_index::LineIndex::new(text);
+    // Each repair: the line blanked and the error that asked for it.
+    let mut repairs: Vec<(usize, SyntaxError)> = Vec::new();
     for _ in 0..=MAX_REPAIRS {
-        let current = working.as_deref().unwrap_or(text);
-        match events::build(current) {
-            Ok(mut parsed) => {
-                errors.append(&mut parsed.errors);
-                parsed.errors = errors;
-                parsed.errors.truncate(MAX_SYNTAX_ERRORS);
-                return parsed;
-            }
+        let lines: Vec<usize> = repairs.iter().map(|(line, _)| *line).collect();
+        let current = blank_lines(text, &index, &lines);
+        match events::build(&current) {
+            Ok(parsed) => return finish_repairs(text, &index, repairs, parsed),
             Err(error) => {
-                let blanked = blank_line(current, error.span.start);
-                let unchanged = blanked == current;
-                errors.push(error);
-                if unchanged {
+                let line = index
+                    .position(text, error.span.start, crate::line_index::ColumnUnit::Utf8)
+                    .line as usize;
+                if lines.contains(&line) {
                     break;
                 }
-                working = Some(blanked);
+                repairs.push((line, error));
             }
         }
     }
-    let current = working.as_deref().unwrap_or(text);
-    parse_with_tree_sitter(current, Format::Yaml, errors)
+    let lines: Vec<usize> = repairs.iter().map(|(line, _)| *line).collect();
+    let errors = repairs.into_iter().map(|(_, error)| error).collect();
+    parse_with_tree_sitter(&blank_lines(text, &index, &lines), Format::Yaml, errors)
+}
+
+/// An error inside a multi-line scalar often surfaces lines later ("trailing content after
+/// a quoted scalar"); once the real culprit is blanked, those lines parse again. Restores
+/// every blanked line the text does not need, and reports only the errors that remain.
+fn finish_repairs(
+    text: &str,
+    index: &crate::line_index::LineIndex,
+    mut repairs: Vec<(usize, SyntaxError)>,
+    mut parsed: ParsedFile,
+) -> ParsedFile {
+    let mut position = 0;
+    while repairs.len() > 1 && position < repairs.len() {
+        let without: Vec<usize> = repairs
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != position)
+            .map(|(_, (line, _))| *line)
+            .collect();
+        match events::build(&blank_lines(text, index, &without)) {
+            Ok(better) => {
+                repairs.remove(position);
+                parsed = better;
+            }
+            Err(_) => position += 1,
+        }
+    }
+    let mut errors: Vec<SyntaxError> = repairs.into_iter().map(|(_, error)| error).collect();
+    errors.append(&mut parsed.errors);
+    errors.sort_by_key(|error| (error.span.start, error.span.end));
+    errors.truncate(MAX_SYNTAX_ERRORS);
+    parsed.errors = errors;
+    parsed
 }
 
 /// Parses with tree-sitter; `known_errors`, when given, replace its less precise ones.
@@ -316,18 +347,22 @@ fn json_error(text: &str) -> Option<SyntaxError> {
     })
 }
 
-/// The text with the line holding `offset` replaced by spaces (same length, same offsets).
-fn blank_line(text: &str, offset: usize) -> String {
-    let index = crate::line_index::LineIndex::new(text);
-    let line = index
-        .position(text, offset, crate::line_index::ColumnUnit::Utf8)
-        .line as usize;
-    let range = index.line_range(text, line);
-    let mut bytes = text.as_bytes().to_vec();
-    for byte in &mut bytes[range] {
-        *byte = b' ';
+/// The text with the given lines replaced by spaces (same length, same offsets).
+fn blank_lines<'t>(
+    text: &'t str,
+    index: &crate::line_index::LineIndex,
+    lines: &[usize],
+) -> std::borrow::Cow<'t, str> {
+    if lines.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
     }
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+    let mut bytes = text.as_bytes().to_vec();
+    for line in lines {
+        for byte in &mut bytes[index.line_range(text, *line)] {
+            *byte = b' ';
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()))
 }
 
 fn collect_errors_and_comments(tree: &Tree, text: &str, parsed: &mut ParsedFile) {
