@@ -1422,3 +1422,34 @@ fn workspace_scan_reports_files_that_are_not_open() {
         range(PATH_LINE, 2, 9)
     );
 }
+
+#[test]
+fn workspace_scan_reports_progress_when_the_client_shows_it() {
+    let workspace = Workspace::new();
+    let uri = workspace.write("specs/users.yaml", &api_document("/users/", "listUsers"));
+    let mut server = Client::start();
+    let capabilities = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "window": { "workDoneProgress": true }
+    });
+    server.initialize_with(&workspace.root, capabilities, Value::Null);
+
+    let begin = server.wait_for_notification(
+        "$/progress",
+        |params| params["value"]["kind"] == "begin",
+        TIMEOUT,
+    );
+    assert_eq!(begin["token"], "archlens/workspace-scan", "{begin:#}");
+    assert_eq!(begin["value"]["title"], "archlens", "{begin:#}");
+    let end = server.wait_for_notification(
+        "$/progress",
+        |params| params["value"]["kind"] == "end",
+        TIMEOUT,
+    );
+    assert_eq!(
+        end["value"]["message"], "checked 1 OpenAPI document",
+        "{end:#}"
+    );
+    let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri, TIMEOUT);
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+}

@@ -273,11 +273,60 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
                 documents.len()
             );
         }
-        for document in documents.into_iter().take(MAX_SCANNED_DOCUMENTS) {
-            if state.reports.contains_key(&document) || state.shutdown_requested() {
-                continue;
+        let documents: Vec<PathBuf> = documents.into_iter().take(MAX_SCANNED_DOCUMENTS).collect();
+        let progress = begin_progress(&client, &state, documents.len()).await;
+        for (done, document) in documents.iter().enumerate() {
+            if state.shutdown_requested() {
+                break;
             }
-            check_root(client.clone(), state.clone(), document).await;
+            if let Some(progress) = &progress {
+                let percentage = (done * 100 / documents.len().max(1)) as u32;
+                progress
+                    .report_with_message(
+                        format!("{done} of {} OpenAPI documents", documents.len()),
+                        percentage,
+                    )
+                    .await;
+            }
+            if !state.reports.contains_key(document) {
+                check_root(client.clone(), state.clone(), document.clone()).await;
+            }
+        }
+        if let Some(progress) = progress {
+            let plural = if documents.len() == 1 { "" } else { "s" };
+            progress
+                .finish_with_message(format!(
+                    "checked {} OpenAPI document{plural}",
+                    documents.len()
+                ))
+                .await;
         }
     });
+}
+
+type ScanProgress =
+    tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
+
+/// Starts `$/progress` for the workspace scan when the client shows work-done progress.
+async fn begin_progress(client: &Client, state: &State, total: usize) -> Option<ScanProgress> {
+    if total == 0 || !state.shows_progress() {
+        return None;
+    }
+    let token = lsp::ProgressToken::String("archlens/workspace-scan".into());
+    let created = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.create_work_done_progress(token.clone()),
+    )
+    .await;
+    if !matches!(created, Ok(Ok(()))) {
+        return None;
+    }
+    Some(
+        client
+            .progress(token, "archlens")
+            .with_message(format!("checking {total} OpenAPI documents"))
+            .with_percentage(0)
+            .begin()
+            .await,
+    )
 }

@@ -45,6 +45,7 @@ pub struct State {
     utf8: AtomicBool,
     pull_diagnostics: AtomicBool,
     refresh_support: AtomicBool,
+    work_done_progress: AtomicBool,
     shutdown: AtomicBool,
     pub folders: RwLock<Vec<PathBuf>>,
     settings: RwLock<serde_json::Value>,
@@ -72,6 +73,12 @@ impl State {
             .and_then(|diagnostics| diagnostics.refresh_support)
             .unwrap_or(false);
         self.refresh_support.store(refresh, Ordering::SeqCst);
+        let progress = capabilities
+            .window
+            .as_ref()
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false);
+        self.work_done_progress.store(progress, Ordering::SeqCst);
         let mut folders: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -143,6 +150,10 @@ impl State {
 
     pub fn pulls_diagnostics(&self) -> bool {
         self.pull_diagnostics.load(Ordering::SeqCst)
+    }
+
+    pub fn shows_progress(&self) -> bool {
+        self.work_done_progress.load(Ordering::SeqCst)
     }
 
     pub fn supports_refresh(&self) -> bool {

@@ -416,8 +416,13 @@ pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
+            // `..` removes a folder; at the start of a relative path it has nothing to remove.
             Component::ParentDir => {
-                out.pop();
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
             }
             Component::CurDir => {}
             other => out.push(other.as_os_str()),

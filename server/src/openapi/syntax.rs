@@ -9,6 +9,7 @@ use std::ops::Range;
 use tree_sitter::{Node as TsNode, Parser, Tree};
 
 mod events;
+mod json;
 
 /// A byte range in one file's text.
 pub type Span = Range<usize>;
@@ -200,7 +201,16 @@ fn number_to_json(text: &str) -> serde_json::Value {
 pub fn parse(text: &str, format: Format) -> ParsedFile {
     match format {
         Format::Yaml => parse_yaml(text),
-        Format::Json => parse_with_tree_sitter(text, Format::Json, Vec::new()),
+        Format::Json => match json::parse(text) {
+            Ok(root) => ParsedFile {
+                format: Format::Json,
+                root,
+                errors: Vec::new(),
+                comments: Vec::new(),
+            },
+            // tree-sitter recovers the rest of a broken document; the error stays the precise one.
+            Err(error) => parse_with_tree_sitter(text, Format::Json, vec![error]),
+        },
     }
 }
 
@@ -304,12 +314,6 @@ fn parse_with_tree_sitter(
         alias_budget: MAX_ALIAS_NODES,
     };
     collect_errors_and_comments(&tree, text, &mut parsed);
-    if format == Format::Json
-        && tree.root_node().has_error()
-        && let Some(error) = json_error(text)
-    {
-        parsed.errors = vec![error];
-    }
     if !known_errors.is_empty() {
         parsed.errors = known_errors;
     }
@@ -324,27 +328,6 @@ fn parse_with_tree_sitter(
     parsed.errors.dedup();
     parsed.errors.truncate(MAX_SYNTAX_ERRORS);
     parsed
-}
-
-/// The first JSON syntax error, located by serde_json.
-fn json_error(text: &str) -> Option<SyntaxError> {
-    let error = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
-    let index = crate::line_index::LineIndex::new(text);
-    let position = crate::line_index::LineCol {
-        line: error.line().saturating_sub(1) as u32,
-        col: error.column().saturating_sub(1) as u32,
-    };
-    let start = index.offset(text, position, crate::line_index::ColumnUnit::Char);
-    let end = text[start..]
-        .chars()
-        .next()
-        .map_or(start, |character| start + character.len_utf8());
-    let message = error.to_string();
-    let message = message.split(" at line ").next().unwrap_or(&message);
-    Some(SyntaxError {
-        span: start..end,
-        message: format!("JSON syntax error: {message}"),
-    })
 }
 
 /// The text with the given lines replaced by spaces (same length, same offsets).
