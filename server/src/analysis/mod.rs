@@ -207,6 +207,20 @@ pub struct RuleContext<'a> {
     pub config: &'a Config,
 }
 
+impl RuleContext<'_> {
+    /// An edit that adds `key: value` to the mapping `at`, in the style of its file.
+    pub fn insert_member(&self, at: &NodeAt<'_>, key: &str, value: &serde_json::Value) -> TextEdit {
+        let file = self.project.file(at.file);
+        crate::openapi::edit::insert_member(&file.text, file.parsed.format, at.node, key, value)
+    }
+
+    /// An edit that adds `value` at the end of the sequence `at`, in the style of its file.
+    pub fn append_item(&self, at: &NodeAt<'_>, value: &serde_json::Value) -> TextEdit {
+        let file = self.project.file(at.file);
+        crate::openapi::edit::append_item(&file.text, file.parsed.format, at.node, value)
+    }
+}
+
 /// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
 /// request has made the work pointless.
 pub fn check_project(

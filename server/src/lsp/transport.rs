@@ -2,7 +2,8 @@
 //! the first frame it cannot decode, so this layer reads frames itself: a body that is not a
 //! JSON object is answered with a JSON-RPC parse error (`-32700`, id `null`) and dropped, and
 //! lines that are not headers are skipped until the next `Content-Length`. Only well-formed
-//! messages reach the server. Outgoing frames are written whole, so the parse errors written
+//! messages reach the server, and after a wrong `Content-Length` reading picks up again at
+//! the next header. Outgoing frames are written whole, so the parse errors written
 //! here never interleave with the server's own messages.
 
 use tokio::io::{
@@ -67,6 +68,16 @@ async fn read_headers<R: AsyncRead + Unpin>(
             // Blank lines between frames carry nothing.
             continue;
         }
+        // After a frame whose Content-Length was too short, the rest of its body runs into
+        // the next header: pick the header up where it starts.
+        let trimmed = match trimmed.to_ascii_lowercase().find("content-length:") {
+            Some(start) if start > 0 => {
+                tracing::warn!("skipping {start} bytes before a header");
+                length = None;
+                &trimmed[start..]
+            }
+            _ => trimmed,
+        };
         match trimmed.split_once(':') {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 length = Some(

@@ -1,7 +1,6 @@
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::insert_member;
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
@@ -73,18 +72,9 @@ impl Check for MissingErrorResponses {
             if missing.is_empty() {
                 continue;
             }
-            let file = context.project.file(responses.file);
             let edits = additions
                 .iter()
-                .map(|(code, response)| {
-                    insert_member(
-                        &file.text,
-                        file.parsed.format,
-                        responses.node,
-                        code,
-                        response,
-                    )
-                })
+                .map(|(code, response)| context.insert_member(responses, code, response))
                 .collect();
             let noun = if missing.len() == 2 {
                 "responses"

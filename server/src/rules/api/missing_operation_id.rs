@@ -3,7 +3,6 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::insert_member;
 use crate::openapi::model::{OperationView, literal_segments};
 use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
@@ -72,14 +71,7 @@ impl Check for MissingOperationId {
                 counter += 1;
             }
             taken.insert(candidate.clone());
-            let file = context.project.file(operation.at.file);
-            let edit = insert_member(
-                &file.text,
-                file.parsed.format,
-                operation.at.node,
-                "operationId",
-                &json!(candidate),
-            );
+            let edit = context.insert_member(&operation.at, "operationId", &json!(candidate));
             sink.at(
                 &operation.at,
                 format!("{} has no operationId", operation.label()),

@@ -1,7 +1,6 @@
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::insert_member;
 use crate::openapi::model::resolve_at;
 use crate::rules::{Check, declare_rule};
 
@@ -59,16 +58,9 @@ impl Check for MissingRateLimitResponse {
             let Some(responses) = operation.responses_map() else {
                 continue;
             };
-            let file = context.project.file(responses.file);
             let Some(too_many) = responses.child("429") else {
                 let response = json!({"description": "Too many requests", "headers": {"Retry-After": retry_after_header()}});
-                let edit = insert_member(
-                    &file.text,
-                    file.parsed.format,
-                    responses.node,
-                    "429",
-                    &response,
-                );
+                let edit = context.insert_member(responses, "429", &response);
                 sink.at(
                     &operation.at,
                     format!(
@@ -105,18 +97,12 @@ impl Check for MissingRateLimitResponse {
             // Only an inline response can be fixed here; a shared one is fixed where it lives.
             if resolved.file == too_many.file && resolved.pointer == too_many.pointer {
                 let edit = match &headers {
-                    Some(headers) if headers.node.as_map().is_some() => insert_member(
-                        &file.text,
-                        file.parsed.format,
-                        headers.node,
-                        "Retry-After",
-                        &retry_after_header(),
-                    ),
+                    Some(headers) if headers.node.as_map().is_some() => {
+                        context.insert_member(&headers, "Retry-After", &retry_after_header())
+                    }
                     Some(_) => continue,
-                    None => insert_member(
-                        &file.text,
-                        file.parsed.format,
-                        resolved.node,
+                    None => context.insert_member(
+                        &resolved,
                         "headers",
                         &json!({"Retry-After": retry_after_header()}),
                     ),

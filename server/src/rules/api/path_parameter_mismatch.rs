@@ -3,7 +3,6 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::{append_item, insert_member};
 use crate::openapi::model::{ParameterView, template_parameters};
 use crate::rules::{Check, declare_rule};
 
@@ -132,17 +131,14 @@ impl Check for PathParameterMismatch {
                     .iter()
                     .filter(|name| !shared.contains(*name) && !own.contains(*name))
                 {
-                    let file = context.project.file(operation.at.file);
                     let declaration = json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
                     let edit = match operation.at.child("parameters") {
                         Some(list) if list.node.as_seq().is_some() => {
-                            append_item(&file.text, file.parsed.format, list.node, &declaration)
+                            context.append_item(&list, &declaration)
                         }
                         Some(_) => continue,
-                        None => insert_member(
-                            &file.text,
-                            file.parsed.format,
-                            operation.at.node,
+                        None => context.insert_member(
+                            &operation.at,
                             "parameters",
                             &json!([declaration]),
                         ),

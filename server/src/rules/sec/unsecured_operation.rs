@@ -1,7 +1,6 @@
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Severity, Sink};
-use crate::openapi::edit::insert_member;
 use crate::openapi::model::NodeAt;
 use crate::rules::{Check, declare_rule};
 
@@ -89,11 +88,8 @@ impl Check for UnsecuredOperation {
                 finding.severity(Severity::Info);
             }
             if let Some(scheme) = schemes.first() {
-                let file = context.project.file(operation.at.file);
-                let edit = insert_member(
-                    &file.text,
-                    file.parsed.format,
-                    operation.at.node,
+                let edit = context.insert_member(
+                    &operation.at,
                     "security",
                     &json!([{ scheme.clone(): [] }]),
                 );
