@@ -98,7 +98,7 @@ impl Check for MissingRateLimitResponse {
             if resolved.file == too_many.file && resolved.pointer == too_many.pointer {
                 let edit = match &headers {
                     Some(headers) if headers.node.as_map().is_some() => {
-                        context.insert_member(&headers, "Retry-After", &retry_after_header())
+                        context.insert_member(headers, "Retry-After", &retry_after_header())
                     }
                     Some(_) => continue,
                     None => context.insert_member(
