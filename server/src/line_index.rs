@@ -42,10 +42,7 @@ impl LineIndex {
             }
             index += 1;
         }
-        Self {
-            line_starts,
-            len: text.len(),
-        }
+        Self { line_starts, len: text.len() }
     }
 
     /// The byte range of a line, without its line terminator.
@@ -70,10 +67,7 @@ impl LineIndex {
             ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
             ColumnUnit::Char => prefix.chars().count(),
         };
-        LineCol {
-            line: line as u32,
-            col: col as u32,
-        }
+        LineCol { line: line as u32, col: col as u32 }
     }
 
     /// Converts a position to a byte offset. Positions past the end of a line clamp to the
@@ -118,44 +112,23 @@ mod tests {
         let text = "a: \"é😀\"\nb: 1\r\nc";
         let index = LineIndex::new(text);
         let emoji_end = text.find('"').unwrap() + 1 + 'é'.len_utf8() + '😀'.len_utf8();
-        assert_eq!(
-            index.position(text, emoji_end, ColumnUnit::Utf8),
-            LineCol { line: 0, col: 10 }
-        );
-        assert_eq!(
-            index.position(text, emoji_end, ColumnUnit::Utf16),
-            LineCol { line: 0, col: 7 }
-        );
-        assert_eq!(
-            index.position(text, emoji_end, ColumnUnit::Char),
-            LineCol { line: 0, col: 6 }
-        );
+        assert_eq!(index.position(text, emoji_end, ColumnUnit::Utf8), LineCol { line: 0, col: 10 });
+        assert_eq!(index.position(text, emoji_end, ColumnUnit::Utf16), LineCol { line: 0, col: 7 });
+        assert_eq!(index.position(text, emoji_end, ColumnUnit::Char), LineCol { line: 0, col: 6 });
         for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
             let position = index.position(text, emoji_end, unit);
             assert_eq!(index.offset(text, position, unit), emoji_end);
         }
-        assert_eq!(
-            index.position(text, text.len(), ColumnUnit::Utf16),
-            LineCol { line: 2, col: 1 }
-        );
+        assert_eq!(index.position(text, text.len(), ColumnUnit::Utf16), LineCol { line: 2, col: 1 });
     }
 
     #[test]
     fn clamps_positions_past_the_end() {
         let text = "ab\ncd";
         let index = LineIndex::new(text);
-        assert_eq!(
-            index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16),
-            2
-        );
-        assert_eq!(
-            index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16),
-            5
-        );
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 2);
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 5);
         // An offset inside a multi-byte character snaps back to its start.
-        assert_eq!(
-            index.position("é", 1, ColumnUnit::Utf8),
-            LineCol { line: 0, col: 0 }
-        );
+        assert_eq!(index.position("é", 1, ColumnUnit::Utf8), LineCol { line: 0, col: 0 });
     }
 }

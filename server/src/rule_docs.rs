@@ -37,10 +37,6 @@ pub fn index_page() -> String {
 /// Every generated file: (file name, content).
 pub fn all_pages() -> Vec<(String, String)> {
     let mut pages = vec![("README.md".to_owned(), index_page())];
-    pages.extend(
-        registry()
-            .iter()
-            .map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))),
-    );
+    pages.extend(registry().iter().map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))));
     pages
 }

@@ -15,43 +15,25 @@ use archlens::openapi::edit::apply_edits;
 use archlens::workspace::{OverlaySource, check_document};
 
 fn testdata() -> PathBuf {
-    archlens::openapi::project::normalize(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/openapi"),
-    )
+    archlens::openapi::project::normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/openapi"))
 }
 
 fn check(root: &Path, workspace: &Path, overlay: &OverlaySource) -> Report {
-    check_document(root, workspace, overlay, &Config::default(), &|| false)
-        .expect("fixture loads")
-        .expect("not cancelled")
+    check_document(root, workspace, overlay, &Config::default(), &|| false).expect("fixture loads").expect("not cancelled")
 }
 
 fn findings<'r>(report: &'r Report, code: &str) -> Vec<&'r Diagnostic> {
-    report
-        .files
-        .iter()
-        .flat_map(|file| file.diagnostics.iter())
-        .filter(|diagnostic| diagnostic.rule.code == code)
-        .collect()
+    report.files.iter().flat_map(|file| file.diagnostics.iter()).filter(|diagnostic| diagnostic.rule.code == code).collect()
 }
 
 fn render(report: &Report, code: &str, base: &Path) -> String {
     let mut lines = Vec::new();
     for file in &report.files {
         let index = LineIndex::new(&file.text);
-        for diagnostic in file
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.rule.code == code)
-        {
+        for diagnostic in file.diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code) {
             let start = index.position(&file.text, diagnostic.span.start, ColumnUnit::Char);
             let end = index.position(&file.text, diagnostic.span.end, ColumnUnit::Char);
-            let path = file
-                .path
-                .strip_prefix(base)
-                .unwrap_or(&file.path)
-                .display()
-                .to_string();
+            let path = file.path.strip_prefix(base).unwrap_or(&file.path).display().to_string();
             lines.push(format!(
                 "{path}:{}:{}-{}:{} {} {}",
                 start.line + 1,
@@ -70,19 +52,13 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![folder.to_path_buf()];
     while let Some(directory) = stack.pop() {
-        for entry in std::fs::read_dir(&directory)
-            .expect("readable folder")
-            .flatten()
-        {
+        for entry in std::fs::read_dir(&directory).expect("readable folder").flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if path.is_dir() {
                 stack.push(path);
             } else if (name.starts_with("fire_") || name.starts_with("silent_"))
-                && matches!(
-                    path.extension().and_then(|extension| extension.to_str()),
-                    Some("yaml" | "yml" | "json")
-                )
+                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
             {
                 found.push(path);
             }
@@ -93,29 +69,15 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
 }
 
 fn syntax_errors(report: &Report) -> usize {
-    findings(report, "API024")
-        .iter()
-        .filter(|diagnostic| diagnostic.message.contains("syntax error"))
-        .count()
+    findings(report, "API024").iter().filter(|diagnostic| diagnostic.message.contains("syntax error")).count()
 }
 
 /// Applies `fix` to the file of `diagnostic` and checks the project again.
-fn recheck_with(
-    root: &Path,
-    workspace: &Path,
-    diagnostic: &Diagnostic,
-    fixes: &[&Fix],
-    original: &str,
-) -> (Report, String) {
-    let edits: Vec<_> = fixes
-        .iter()
-        .flat_map(|fix| fix.edits.iter().cloned())
-        .collect();
+fn recheck_with(root: &Path, workspace: &Path, diagnostic: &Diagnostic, fixes: &[&Fix], original: &str) -> (Report, String) {
+    let edits: Vec<_> = fixes.iter().flat_map(|fix| fix.edits.iter().cloned()).collect();
     let fixed = apply_edits(original, &edits);
     let mut overlay = OverlaySource::default();
-    overlay
-        .open
-        .insert(diagnostic.path.clone(), Arc::from(fixed.as_str()));
+    overlay.open.insert(diagnostic.path.clone(), Arc::from(fixed.as_str()));
     (check(root, workspace, &overlay), fixed)
 }
 
@@ -123,20 +85,12 @@ fn recheck_with(
 fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
     let bless = std::env::var_os("ARCHLENS_BLESS").is_some();
     let mut failures = Vec::new();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(testdata())
-        .expect("testdata/openapi")
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.is_dir())
-        .collect();
+    let mut folders: Vec<PathBuf> =
+        std::fs::read_dir(testdata()).expect("testdata/openapi").flatten().map(|entry| entry.path()).filter(|path| path.is_dir()).collect();
     folders.sort();
     let mut checked_rules = 0;
     for folder in folders {
-        let folder_name = folder
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let folder_name = folder.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let Some((code, _)) = folder_name.split_once('_') else {
             continue;
         };
@@ -147,41 +101,21 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
         checked_rules += 1;
         let documents = fixture_documents(&folder);
         assert!(
-            documents.iter().any(|path| path
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("fire_")),
+            documents.iter().any(|path| path.file_name().unwrap().to_string_lossy().starts_with("fire_")),
             "{folder_name} has no fire_ fixture"
         );
         assert!(
-            documents.iter().any(|path| path
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("silent_")),
+            documents.iter().any(|path| path.file_name().unwrap().to_string_lossy().starts_with("silent_")),
             "{folder_name} has no silent_ fixture"
         );
         for document in documents {
-            let name = document
-                .strip_prefix(&folder)
-                .unwrap_or(&document)
-                .display()
-                .to_string();
+            let name = document.strip_prefix(&folder).unwrap_or(&document).display().to_string();
             let report = check(&document, &folder, &OverlaySource::default());
             let rendered = render(&report, meta.code, &folder);
             let reported = findings(&report, meta.code);
             if name.contains("silent_") || name.starts_with("silent_") && !name.contains("fire_") {
-                if document
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("silent_")
-                    && !reported.is_empty()
-                {
-                    failures.push(format!(
-                        "{folder_name}/{name}: must stay silent but reported:\n{rendered}"
-                    ));
+                if document.file_name().unwrap().to_string_lossy().starts_with("silent_") && !reported.is_empty() {
+                    failures.push(format!("{folder_name}/{name}: must stay silent but reported:\n{rendered}"));
                 }
                 continue;
             }
@@ -191,122 +125,61 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
             }
             let expected = std::fs::read_to_string(&expect_path).unwrap_or_default();
             if reported.is_empty() {
-                failures.push(format!(
-                    "{folder_name}/{name}: must report {code} but did not"
-                ));
+                failures.push(format!("{folder_name}/{name}: must report {code} but did not"));
             } else if expected != rendered {
-                failures.push(format!("{folder_name}/{name}: findings differ from {}\n--- expected\n{expected}--- actual\n{rendered}", expect_path.display()));
+                failures.push(format!(
+                    "{folder_name}/{name}: findings differ from {}\n--- expected\n{expected}--- actual\n{rendered}",
+                    expect_path.display()
+                ));
             }
-            check_fixes(
-                &document,
-                &folder,
-                &report,
-                meta.code,
-                &format!("{folder_name}/{name}"),
-                &mut failures,
-            );
+            check_fixes(&document, &folder, &report, meta.code, &format!("{folder_name}/{name}"), &mut failures);
         }
     }
-    assert!(
-        checked_rules >= 14,
-        "only {checked_rules} rule folders found"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} fixture failures:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(checked_rules >= 22, "only {checked_rules} rule folders found");
+    assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// Each fix, alone and all together, must parse and remove its finding; each suppression
 /// must silence its finding.
-fn check_fixes(
-    document: &Path,
-    folder: &Path,
-    report: &Report,
-    code: &str,
-    label: &str,
-    failures: &mut Vec<String>,
-) {
+fn check_fixes(document: &Path, folder: &Path, report: &Report, code: &str, label: &str, failures: &mut Vec<String>) {
     let syntax_before = syntax_errors(report);
     for file in &report.files {
-        let with_fixes: Vec<&Diagnostic> = file
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.rule.code == code && !diagnostic.fixes.is_empty())
-            .collect();
-        let before = file
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.rule.code == code)
-            .count();
+        let with_fixes: Vec<&Diagnostic> =
+            file.diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code && !diagnostic.fixes.is_empty()).collect();
+        let before = file.diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code).count();
         for diagnostic in &with_fixes {
-            let (after, fixed) = recheck_with(
-                document,
-                folder,
-                diagnostic,
-                &[&diagnostic.fixes[0]],
-                &file.text,
-            );
-            let still = findings(&after, code)
-                .iter()
-                .any(|other| other.path == diagnostic.path && other.message == diagnostic.message);
+            let (after, fixed) = recheck_with(document, folder, diagnostic, &[&diagnostic.fixes[0]], &file.text);
+            let still = findings(&after, code).iter().any(|other| other.path == diagnostic.path && other.message == diagnostic.message);
             if still || syntax_errors(&after) > syntax_before {
-                failures.push(format!(
-                    "{label}: fix `{}` for `{}` did not converge:\n{fixed}",
-                    diagnostic.fixes[0].title, diagnostic.message
-                ));
+                failures
+                    .push(format!("{label}: fix `{}` for `{}` did not converge:\n{fixed}", diagnostic.fixes[0].title, diagnostic.message));
             }
             if findings(&after, "API024").len() > findings(report, "API024").len() {
-                failures.push(format!(
-                    "{label}: fix `{}` made the document invalid:\n{fixed}",
-                    diagnostic.fixes[0].title
-                ));
+                failures.push(format!("{label}: fix `{}` made the document invalid:\n{fixed}", diagnostic.fixes[0].title));
             }
         }
         if with_fixes.len() > 1 {
-            let all: Vec<&Fix> = with_fixes
-                .iter()
-                .map(|diagnostic| &diagnostic.fixes[0])
-                .collect();
+            let all: Vec<&Fix> = with_fixes.iter().map(|diagnostic| &diagnostic.fixes[0]).collect();
             let (after, fixed) = recheck_with(document, folder, with_fixes[0], &all, &file.text);
-            let remaining = findings(&after, code)
-                .iter()
-                .filter(|other| other.path == file.path)
-                .count();
+            let remaining = findings(&after, code).iter().filter(|other| other.path == file.path).count();
             if remaining != before - with_fixes.len() || syntax_errors(&after) > syntax_before {
-                failures.push(format!(
-                    "{label}: applying all {} fixes at once left {remaining} findings:\n{fixed}",
-                    with_fixes.len()
-                ));
+                failures.push(format!("{label}: applying all {} fixes at once left {remaining} findings:\n{fixed}", with_fixes.len()));
             }
         }
         // A syntax error cannot be allowed away: the document has to parse.
         for diagnostic in file.diagnostics.iter().filter(|diagnostic| {
-            diagnostic.rule.code == code
-                && !diagnostic.message.contains("syntax error")
-                && diagnostic.message != "the document is empty"
+            diagnostic.rule.code == code && !diagnostic.message.contains("syntax error") && diagnostic.message != "the document is empty"
         }) {
             let Some(suppression) = &diagnostic.suppression else {
-                failures.push(format!(
-                    "{label}: `{}` has no suppression action",
-                    diagnostic.message
-                ));
+                failures.push(format!("{label}: `{}` has no suppression action", diagnostic.message));
                 continue;
             };
-            let (after, fixed) =
-                recheck_with(document, folder, diagnostic, &[suppression], &file.text);
-            let still = findings(&after, code).iter().any(|other| {
-                other.path == diagnostic.path
-                    && other.pointer == diagnostic.pointer
-                    && other.message == diagnostic.message
-            });
+            let (after, fixed) = recheck_with(document, folder, diagnostic, &[suppression], &file.text);
+            let still = findings(&after, code)
+                .iter()
+                .any(|other| other.path == diagnostic.path && other.pointer == diagnostic.pointer && other.message == diagnostic.message);
             if still || syntax_errors(&after) > syntax_before {
-                failures.push(format!(
-                    "{label}: suppression of `{}` did not work:\n{fixed}",
-                    diagnostic.message
-                ));
+                failures.push(format!("{label}: suppression of `{}` did not work:\n{fixed}", diagnostic.message));
             }
         }
     }
@@ -317,72 +190,31 @@ fn findings_in_referenced_files_are_reported_there() {
     let folder = testdata().join("multi-file");
     let root = folder.join("openapi.yaml");
     let report = check(&root, &folder, &OverlaySource::default());
-    let fragment = report
-        .files
-        .iter()
-        .find(|file| file.path.ends_with("paths/users.yaml"))
-        .expect("the fragment is loaded");
-    let codes: Vec<&str> = fragment
-        .diagnostics
-        .iter()
-        .map(|diagnostic| diagnostic.rule.code)
-        .collect();
-    assert!(
-        codes.contains(&"API012") && codes.contains(&"API008"),
-        "{codes:?}"
-    );
+    let fragment = report.files.iter().find(|file| file.path.ends_with("paths/users.yaml")).expect("the fragment is loaded");
+    let codes: Vec<&str> = fragment.diagnostics.iter().map(|diagnostic| diagnostic.rule.code).collect();
+    assert!(codes.contains(&"API012") && codes.contains(&"API008"), "{codes:?}");
     for diagnostic in &fragment.diagnostics {
-        let related = diagnostic
-            .related
-            .iter()
-            .find(|related| related.path.ends_with("openapi.yaml"))
-            .expect("the use site is related");
+        let related = diagnostic.related.iter().find(|related| related.path.ends_with("openapi.yaml")).expect("the use site is related");
         assert!(related.text[related.span.clone()].contains("paths/users.yaml"));
     }
-    assert!(
-        report
-            .files
-            .iter()
-            .any(|file| file.path.ends_with("schemas/user.json")),
-        "the JSON fragment is loaded too"
-    );
+    assert!(report.files.iter().any(|file| file.path.ends_with("schemas/user.json")), "the JSON fragment is loaded too");
 }
 
 #[test]
 fn half_typed_documents_report_the_error_where_it_is_and_keep_the_rest() {
     let folder = testdata().join("half-typed");
-    let report = check(
-        &folder.join("openapi.yaml"),
-        &folder,
-        &OverlaySource::default(),
-    );
+    let report = check(&folder.join("openapi.yaml"), &folder, &OverlaySource::default());
     let file = &report.files[0];
     let index = LineIndex::new(&file.text);
     let lines: Vec<(u32, &str)> = file
         .diagnostics
         .iter()
-        .map(|diagnostic| {
-            (
-                index
-                    .position(&file.text, diagnostic.span.start, ColumnUnit::Char)
-                    .line
-                    + 1,
-                diagnostic.rule.code,
-            )
-        })
+        .map(|diagnostic| (index.position(&file.text, diagnostic.span.start, ColumnUnit::Char).line + 1, diagnostic.rule.code))
         .collect();
     // The unterminated quote on line 14 is the one syntax error, not the lines it swallows.
     let syntax: Vec<_> = lines.iter().filter(|(_, code)| *code == "API024").collect();
     assert_eq!(syntax, [&(14, "API024")], "{lines:?}");
     // The operation that holds the error waits; the paths around it are still checked.
-    assert!(
-        !lines
-            .iter()
-            .any(|(line, _)| (12..=17).contains(line) && *line != 14),
-        "{lines:?}"
-    );
-    assert!(
-        lines.contains(&(6, "API004")) && lines.contains(&(18, "API001")),
-        "{lines:?}"
-    );
+    assert!(!lines.iter().any(|(line, _)| (12..=17).contains(line) && *line != 14), "{lines:?}");
+    assert!(lines.contains(&(6, "API004")) && lines.contains(&(18, "API001")), "{lines:?}");
 }

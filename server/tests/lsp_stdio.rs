@@ -64,20 +64,10 @@ impl Client {
         thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(read @ 1..) = stderr_pipe.read(&mut buffer) {
-                collected
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .push_str(&String::from_utf8_lossy(&buffer[..read]));
+                collected.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push_str(&String::from_utf8_lossy(&buffer[..read]));
             }
         });
-        Client {
-            child,
-            stdin,
-            incoming,
-            queue: VecDeque::new(),
-            next_id: 1,
-            stderr,
-        }
+        Client { child, stdin, incoming, queue: VecDeque::new(), next_id: 1, stderr }
     }
 
     /// Sends `initialize` (with the folder as root and only workspace folder) and
@@ -108,12 +98,7 @@ impl Client {
         self.stdin
             .write_all(bytes)
             .and_then(|()| self.stdin.flush())
-            .unwrap_or_else(|error| {
-                panic!(
-                    "writing to the server failed: {error}{}",
-                    self.stderr_tail()
-                )
-            });
+            .unwrap_or_else(|error| panic!("writing to the server failed: {error}{}", self.stderr_tail()));
     }
 
     fn send(&mut self, message: &Value) {
@@ -131,58 +116,35 @@ impl Client {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&message(Some(id), method, params));
-        self.wait_for(
-            &format!("the response to {method} (id {id})"),
-            TIMEOUT,
-            |message| message.get("method").is_none() && message["id"] == id,
-        )
+        self.wait_for(&format!("the response to {method} (id {id})"), TIMEOUT, |message| {
+            message.get("method").is_none() && message["id"] == id
+        })
     }
 
     /// A request that must succeed; returns its result.
     fn call(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
-        assert!(
-            response.get("error").is_none(),
-            "{method} failed: {response:#}"
-        );
-        response
-            .get("result")
-            .cloned()
-            .unwrap_or_else(|| panic!("{method}: a response without a result: {response:#}"))
+        assert!(response.get("error").is_none(), "{method} failed: {response:#}");
+        response.get("result").cloned().unwrap_or_else(|| panic!("{method}: a response without a result: {response:#}"))
     }
 
     /// Waits for a notification whose params match; returns its params.
-    fn wait_for_notification(
-        &mut self,
-        method: &str,
-        predicate: impl Fn(&Value) -> bool,
-        timeout: Duration,
-    ) -> Value {
+    fn wait_for_notification(&mut self, method: &str, predicate: impl Fn(&Value) -> bool, timeout: Duration) -> Value {
         let message = self.wait_for(&format!("a {method} notification"), timeout, |message| {
-            message.get("id").is_none()
-                && message["method"] == method
-                && predicate(&message["params"])
+            message.get("id").is_none() && message["method"] == method && predicate(&message["params"])
         });
         message["params"].clone()
     }
 
     /// The publish for `uri` computed for `version`.
     fn wait_for_publish(&mut self, uri: &str, version: i64) -> Value {
-        self.wait_for_notification(
-            PUBLISH,
-            |params| params["uri"] == uri && params["version"] == version,
-            TIMEOUT,
-        )
+        self.wait_for_notification(PUBLISH, |params| params["uri"] == uri && params["version"] == version, TIMEOUT)
     }
 
     /// The params of every publish for `uri`, queued or new, in arrival order, up to and
     /// including the first one for `version`; they are taken out of the queue.
     fn publishes_until(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let is_for_uri = |message: &Value| {
-            message.get("id").is_none()
-                && message["method"] == PUBLISH
-                && message["params"]["uri"] == uri
-        };
+        let is_for_uri = |message: &Value| message.get("id").is_none() && message["method"] == PUBLISH && message["params"]["uri"] == uri;
         let mut seen = Vec::new();
         let mut done = false;
         let mut kept = VecDeque::new();
@@ -197,17 +159,13 @@ impl Client {
         self.queue = kept;
         if !done {
             // No publish for `uri` is queued now, so the ones the wait queues are all seen.
-            self.wait_for(
-                &format!("the publish for {uri} version {version}"),
-                TIMEOUT,
-                |message| {
-                    if !is_for_uri(message) {
-                        return false;
-                    }
-                    seen.push(message["params"].clone());
-                    message["params"]["version"] == version
-                },
-            );
+            self.wait_for(&format!("the publish for {uri} version {version}"), TIMEOUT, |message| {
+                if !is_for_uri(message) {
+                    return false;
+                }
+                seen.push(message["params"].clone());
+                message["params"]["version"] == version
+            });
             self.discard_publishes(uri);
         }
         seen
@@ -215,20 +173,11 @@ impl Client {
 
     /// Drops every queued publish for `uri`, so that later waits see only newer ones.
     fn discard_publishes(&mut self, uri: &str) {
-        self.queue.retain(|message| {
-            message.get("id").is_some()
-                || message["method"] != PUBLISH
-                || message["params"]["uri"] != uri
-        });
+        self.queue.retain(|message| message.get("id").is_some() || message["method"] != PUBLISH || message["params"]["uri"] != uri);
     }
 
     /// The first message (queued or new) that matches; panics after `timeout`.
-    fn wait_for(
-        &mut self,
-        what: &str,
-        timeout: Duration,
-        mut predicate: impl FnMut(&Value) -> bool,
-    ) -> Value {
+    fn wait_for(&mut self, what: &str, timeout: Duration, mut predicate: impl FnMut(&Value) -> bool) -> Value {
         if let Some(index) = self.queue.iter().position(&mut predicate) {
             return self.queue.remove(index).expect("the index was just found");
         }
@@ -283,20 +232,14 @@ impl Client {
                 }
                 Received::Message(message)
             }
-            Ok(Err(problem)) => panic!(
-                "the server wrote something that is not an LSP frame: {problem}{}",
-                self.stderr_tail()
-            ),
+            Ok(Err(problem)) => panic!("the server wrote something that is not an LSP frame: {problem}{}", self.stderr_tail()),
             Err(RecvTimeoutError::Timeout) => Received::Timeout,
             Err(RecvTimeoutError::Disconnected) => Received::Closed,
         }
     }
 
     fn is_running(&mut self) -> bool {
-        self.child
-            .try_wait()
-            .expect("query the server process")
-            .is_none()
+        self.child.try_wait().expect("query the server process").is_none()
     }
 
     fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
@@ -313,11 +256,17 @@ impl Client {
     }
 
     fn open(&mut self, uri: &str, version: i64, text: &str) {
-        self.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": version, "text": text } }));
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": version, "text": text } }),
+        );
     }
 
     fn change(&mut self, uri: &str, version: i64, content_changes: Vec<Value>) {
-        self.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": content_changes }));
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": content_changes }),
+        );
     }
 
     fn code_actions(&mut self, uri: &str, diagnostic: &Value) -> Vec<Value> {
@@ -329,10 +278,7 @@ impl Client {
                 "context": { "diagnostics": [diagnostic], "triggerKind": 1 },
             }),
         );
-        result
-            .as_array()
-            .cloned()
-            .unwrap_or_else(|| panic!("codeAction answered {result:#}, not a list"))
+        result.as_array().cloned().unwrap_or_else(|| panic!("codeAction answered {result:#}, not a list"))
     }
 
     fn hover(&mut self, uri: &str, line: usize, character: usize) -> Value {
@@ -341,11 +287,7 @@ impl Client {
 
     fn describe_queue(&self) -> String {
         let skipped = self.queue.len().saturating_sub(30);
-        let mut out = if skipped > 0 {
-            format!("  … {skipped} earlier messages\n")
-        } else {
-            String::new()
-        };
+        let mut out = if skipped > 0 { format!("  … {skipped} earlier messages\n") } else { String::new() };
         for message in self.queue.iter().skip(skipped) {
             out.push_str(&format!("  {}\n", describe(message)));
         }
@@ -353,15 +295,8 @@ impl Client {
     }
 
     fn stderr_tail(&self) -> String {
-        let stderr = self
-            .stderr
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let start = stderr
-            .char_indices()
-            .rev()
-            .nth(4000)
-            .map_or(0, |(index, _)| index);
+        let stderr = self.stderr.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let start = stderr.char_indices().rev().nth(4000).map_or(0, |(index, _)| index);
         format!("\n--- server stderr (tail) ---\n{}", &stderr[start..])
     }
 }
@@ -401,9 +336,7 @@ fn read_frames(stdout: impl Read, sender: &Sender<Frame>) {
                 break;
             }
             match line.split_once(':') {
-                Some((name, value)) if name.eq_ignore_ascii_case("content-length") => {
-                    length = value.trim().parse::<usize>().ok()
-                }
+                Some((name, value)) if name.eq_ignore_ascii_case("content-length") => length = value.trim().parse::<usize>().ok(),
                 Some(_) => {}
                 None => {
                     let _ = sender.send(Err(format!("a header line without a colon: {line:?}")));
@@ -419,12 +352,8 @@ fn read_frames(stdout: impl Read, sender: &Sender<Frame>) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let frame = serde_json::from_slice(&body).map_err(|error| {
-            format!(
-                "a body that is not JSON ({error}): {}",
-                String::from_utf8_lossy(&body)
-            )
-        });
+        let frame =
+            serde_json::from_slice(&body).map_err(|error| format!("a body that is not JSON ({error}): {}", String::from_utf8_lossy(&body)));
         if sender.send(frame).is_err() {
             return;
         }
@@ -437,20 +366,12 @@ fn describe(message: &Value) -> String {
     match method {
         PUBLISH => {
             let params = &message["params"];
-            format!(
-                "{PUBLISH} uri={} version={} codes={:?}",
-                params["uri"],
-                params["version"],
-                codes(params)
-            )
+            format!("{PUBLISH} uri={} version={} codes={:?}", params["uri"], params["version"], codes(params))
         }
         _ => {
             let mut text = message.to_string();
             if text.len() > 300 {
-                let cut = (0..=300)
-                    .rev()
-                    .find(|index| text.is_char_boundary(*index))
-                    .unwrap_or(0);
+                let cut = (0..=300).rev().find(|index| text.is_char_boundary(*index)).unwrap_or(0);
                 text.truncate(cut);
                 text.push('…');
             }
@@ -471,14 +392,8 @@ struct Workspace {
 impl Workspace {
     fn new() -> Workspace {
         // Not a hidden name: the server's workspace scan skips hidden entries.
-        let dir = tempfile::Builder::new()
-            .prefix("archlens-e2e-")
-            .tempdir()
-            .expect("create a temporary folder");
-        let root = dir
-            .path()
-            .canonicalize()
-            .expect("canonicalize the temporary folder");
+        let dir = tempfile::Builder::new().prefix("archlens-e2e-").tempdir().expect("create a temporary folder");
+        let root = dir.path().canonicalize().expect("canonicalize the temporary folder");
         Workspace { _dir: dir, root }
     }
 
@@ -500,8 +415,7 @@ impl Workspace {
 fn file_uri(path: &Path) -> String {
     let text = path.to_str().expect("a UTF-8 temporary path");
     assert!(
-        text.chars()
-            .all(|character| character.is_ascii_alphanumeric() || "/._-".contains(character)),
+        text.chars().all(|character| character.is_ascii_alphanumeric() || "/._-".contains(character)),
         "{text} would need percent-encoding in a URI"
     );
     format!("file://{text}")
@@ -565,9 +479,7 @@ fn position(text: &str, offset: usize, encoding: Encoding) -> Value {
 
 /// The range of the first occurrence of `needle`.
 fn range_of(text: &str, needle: &str, encoding: Encoding) -> Value {
-    let start = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} is not in the fixture"));
+    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} is not in the fixture"));
     json!({ "start": position(text, start, encoding), "end": position(text, start + needle.len(), encoding) })
 }
 
@@ -576,19 +488,12 @@ fn range(line: usize, start: usize, end: usize) -> Value {
 }
 
 fn number(value: &Value) -> usize {
-    value
-        .as_u64()
-        .and_then(|number| usize::try_from(number).ok())
-        .unwrap_or_else(|| panic!("{value} is not a position number"))
+    value.as_u64().and_then(|number| usize::try_from(number).ok()).unwrap_or_else(|| panic!("{value} is not a position number"))
 }
 
 /// The byte offset of an LSP position.
 fn offset(text: &str, position: &Value, encoding: Encoding) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(number(&position["line"]))
-        .map(str::len)
-        .sum();
+    let line_start: usize = text.split_inclusive('\n').take(number(&position["line"])).map(str::len).sum();
     let wanted = number(&position["character"]);
     let mut counted = 0;
     for (index, character) in text[line_start..].char_indices() {
@@ -607,25 +512,14 @@ fn offset(text: &str, position: &Value, encoding: Encoding) -> usize {
 /// (last edit first, so every range still refers to the text it was computed on).
 fn apply_edits(text: &str, edits: &[Value], encoding: Encoding) -> (String, Vec<Value>) {
     let mut edits = edits.to_vec();
-    edits.sort_by_key(|edit| {
-        std::cmp::Reverse((
-            number(&edit["range"]["start"]["line"]),
-            number(&edit["range"]["start"]["character"]),
-        ))
-    });
+    edits.sort_by_key(|edit| std::cmp::Reverse((number(&edit["range"]["start"]["line"]), number(&edit["range"]["start"]["character"]))));
     let mut text = text.to_owned();
     for edit in &edits {
         let start = offset(&text, &edit["range"]["start"], encoding);
         let end = offset(&text, &edit["range"]["end"], encoding);
-        text.replace_range(
-            start..end,
-            edit["newText"].as_str().expect("newText is a string"),
-        );
+        text.replace_range(start..end, edit["newText"].as_str().expect("newText is a string"));
     }
-    let changes = edits
-        .iter()
-        .map(|edit| json!({ "range": edit["range"], "text": edit["newText"] }))
-        .collect();
+    let changes = edits.iter().map(|edit| json!({ "range": edit["range"], "text": edit["newText"] })).collect();
     (text, changes)
 }
 
@@ -634,24 +528,15 @@ fn insertion(line: usize, character: usize, text: &str) -> Value {
 }
 
 fn diagnostics_of(params: &Value) -> &[Value] {
-    params["diagnostics"]
-        .as_array()
-        .or_else(|| params["items"].as_array())
-        .map_or(&[], Vec::as_slice)
+    params["diagnostics"].as_array().or_else(|| params["items"].as_array()).map_or(&[], Vec::as_slice)
 }
 
 fn codes(params: &Value) -> Vec<&str> {
-    diagnostics_of(params)
-        .iter()
-        .map(|diagnostic| diagnostic["code"].as_str().unwrap_or("?"))
-        .collect()
+    diagnostics_of(params).iter().map(|diagnostic| diagnostic["code"].as_str().unwrap_or("?")).collect()
 }
 
 fn with_code<'a>(params: &'a Value, code: &str) -> Vec<&'a Value> {
-    diagnostics_of(params)
-        .iter()
-        .filter(|diagnostic| diagnostic["code"] == code)
-        .collect()
+    diagnostics_of(params).iter().filter(|diagnostic| diagnostic["code"] == code).collect()
 }
 
 /// The only diagnostic with `code`.
@@ -662,17 +547,11 @@ fn the_diagnostic(params: &Value, code: &str) -> Value {
 }
 
 fn action<'a>(actions: &'a [Value], title: &str) -> &'a Value {
-    actions
-        .iter()
-        .find(|action| action["title"] == title)
-        .unwrap_or_else(|| panic!("no action titled {title:?} in {actions:#?}"))
+    actions.iter().find(|action| action["title"] == title).unwrap_or_else(|| panic!("no action titled {title:?} in {actions:#?}"))
 }
 
 fn edits_for<'a>(action: &'a Value, uri: &str) -> &'a [Value] {
-    action["edit"]["changes"][uri]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_else(|| panic!("the action has no edits for {uri}: {action:#}"))
+    action["edit"]["changes"][uri].as_array().map(Vec::as_slice).unwrap_or_else(|| panic!("the action has no edits for {uri}: {action:#}"))
 }
 
 fn utf16_client() -> Value {
@@ -686,10 +565,7 @@ fn open_one(text: &str) -> (Workspace, Client, String, Value) {
     let uri = workspace.write("openapi.yaml", text);
     let mut server = Client::start();
     let result = server.initialize(&workspace.root, utf16_client());
-    assert_eq!(
-        result["capabilities"]["positionEncoding"], "utf-16",
-        "{result:#}"
-    );
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16", "{result:#}");
     server.open(&uri, 1, text);
     let published = server.wait_for_publish(&uri, 1);
     (workspace, server, uri, published)
@@ -705,30 +581,14 @@ fn diagnostics_fix_and_recheck() {
 
     assert_eq!(published["version"], 1);
     let diagnostics = diagnostics_of(&published);
-    assert_eq!(
-        diagnostics.len(),
-        1,
-        "the fixture must have exactly one finding: {published:#}"
-    );
+    assert_eq!(diagnostics.len(), 1, "the fixture must have exactly one finding: {published:#}");
     let diagnostic = diagnostics[0].clone();
     assert_eq!(diagnostic["code"], "API004");
     assert_eq!(diagnostic["source"], "archlens");
-    assert_eq!(
-        diagnostic["range"],
-        range(PATH_LINE, 2, 9),
-        "the range of the `/users/` key"
-    );
-    assert_eq!(
-        diagnostic["range"],
-        range_of(&text, "/users/", Encoding::Utf16)
-    );
-    let href = diagnostic["codeDescription"]["href"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no codeDescription.href: {diagnostic:#}"));
-    assert!(
-        href.starts_with("https://") && href.contains("API004"),
-        "{href}"
-    );
+    assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9), "the range of the `/users/` key");
+    assert_eq!(diagnostic["range"], range_of(&text, "/users/", Encoding::Utf16));
+    let href = diagnostic["codeDescription"]["href"].as_str().unwrap_or_else(|| panic!("no codeDescription.href: {diagnostic:#}"));
+    assert!(href.starts_with("https://") && href.contains("API004"), "{href}");
 
     let actions = server.code_actions(&uri, &diagnostic);
     let fix = action(&actions, "Remove the trailing slash");
@@ -736,28 +596,16 @@ fn diagnostics_fix_and_recheck() {
     assert_eq!(fix["isPreferred"], true);
     let allow = action(&actions, "Allow API004 (trailing-slash-path) here");
     assert_eq!(allow["kind"], "quickfix");
-    assert_ne!(
-        allow["isPreferred"], true,
-        "a suppression must not be the preferred fix"
-    );
+    assert_ne!(allow["isPreferred"], true, "a suppression must not be the preferred fix");
 
     let edits = edits_for(fix, &uri);
-    assert_eq!(
-        edits,
-        [json!({ "range": range(PATH_LINE, 8, 9), "newText": "" })]
-    );
+    assert_eq!(edits, [json!({ "range": range(PATH_LINE, 8, 9), "newText": "" })]);
     let (fixed, changes) = apply_edits(&text, edits, Encoding::Utf16);
     assert_eq!(fixed, api_document("/users", "listUsers"));
     server.change(&uri, 2, changes);
     let published = server.wait_for_publish(&uri, 2);
-    assert!(
-        with_code(&published, "API004").is_empty(),
-        "the fix did not remove API004: {published:#}"
-    );
-    assert!(
-        diagnostics_of(&published).is_empty(),
-        "the fixed document is clean: {published:#}"
-    );
+    assert!(with_code(&published, "API004").is_empty(), "the fix did not remove API004: {published:#}");
+    assert!(diagnostics_of(&published).is_empty(), "the fixed document is clean: {published:#}");
 }
 
 #[test]
@@ -769,20 +617,14 @@ fn suppression_action_silences_the_rule() {
     let actions = server.code_actions(&uri, &diagnostic);
     let allow = action(&actions, "Allow API004 (trailing-slash-path) here");
     let (suppressed, changes) = apply_edits(&text, edits_for(allow, &uri), Encoding::Utf16);
-    assert!(
-        suppressed.contains("# archlens: allow(API004)"),
-        "{suppressed}"
-    );
+    assert!(suppressed.contains("# archlens: allow(API004)"), "{suppressed}");
     assert!(
         suppressed.contains("  # archlens: allow(API004)\n  /users/:\n"),
         "the comment sits right above the key, indented like it:\n{suppressed}"
     );
     server.change(&uri, 2, changes);
     let published = server.wait_for_publish(&uri, 2);
-    assert!(
-        with_code(&published, "API004").is_empty(),
-        "the allow comment did not silence API004: {published:#}"
-    );
+    assert!(with_code(&published, "API004").is_empty(), "the allow comment did not silence API004: {published:#}");
     assert!(diagnostics_of(&published).is_empty(), "{published:#}");
 }
 
@@ -790,40 +632,22 @@ fn suppression_action_silences_the_rule() {
 fn rapid_incremental_changes_apply_in_order() {
     let text = api_document("/items", "listItems");
     let (_workspace, mut server, uri, published) = open_one(&text);
-    assert!(
-        diagnostics_of(&published).is_empty(),
-        "the starting document is clean: {published:#}"
-    );
+    assert!(diagnostics_of(&published).is_empty(), "the starting document is clean: {published:#}");
 
     // 200 changes back to back, without waiting for anything: each inserts `a` right after
     // the leading `/`, so only edits applied in order and without losses give `/a…aitems`.
     for version in 2..=201 {
-        server.change(
-            &uri,
-            version,
-            vec![insertion(PATH_LINE, PATH_COLUMN + 1, "a")],
-        );
+        server.change(&uri, version, vec![insertion(PATH_LINE, PATH_COLUMN + 1, "a")]);
     }
     let key = format!("/{}items", "a".repeat(200));
-    server.change(
-        &uri,
-        202,
-        vec![insertion(PATH_LINE, PATH_COLUMN + key.len(), "/")],
-    );
+    server.change(&uri, 202, vec![insertion(PATH_LINE, PATH_COLUMN + key.len(), "/")]);
 
     let published = server.wait_for_publish(&uri, 202);
     assert_eq!(codes(&published), ["API004"], "{published:#}");
     let diagnostic = the_diagnostic(&published, "API004");
-    assert_eq!(
-        diagnostic["range"],
-        range(PATH_LINE, PATH_COLUMN, PATH_COLUMN + key.len() + 1),
-        "the range spans the whole grown key"
-    );
+    assert_eq!(diagnostic["range"], range(PATH_LINE, PATH_COLUMN, PATH_COLUMN + key.len() + 1), "the range spans the whole grown key");
     let message = diagnostic["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains(&format!("`{key}/`")),
-        "the server's text is not the expected one: {message}"
-    );
+    assert!(message.contains(&format!("`{key}/`")), "the server's text is not the expected one: {message}");
 }
 
 #[test]
@@ -851,33 +675,19 @@ components:
     let utf16 = range_of(&text, key, Encoding::Utf16);
     assert_eq!(utf8["start"]["line"], line);
     // The key is 11 bytes but 8 UTF-16 units, and what precedes it differs as well.
-    assert_eq!(
-        number(&utf8["end"]["character"]) - number(&utf8["start"]["character"]),
-        11
-    );
-    assert_eq!(
-        number(&utf16["end"]["character"]) - number(&utf16["start"]["character"]),
-        8
-    );
+    assert_eq!(number(&utf8["end"]["character"]) - number(&utf8["start"]["character"]), 11);
+    assert_eq!(number(&utf16["end"]["character"]) - number(&utf16["start"]["character"]), 8);
     assert_ne!(utf8["start"], utf16["start"]);
 
     for (offered, answered, encoding, expected) in [
-        (
-            json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
-            "utf-8",
-            Encoding::Utf8,
-            &utf8,
-        ),
+        (json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }), "utf-8", Encoding::Utf8, &utf8),
         (json!({}), "utf-16", Encoding::Utf16, &utf16),
     ] {
         let workspace = Workspace::new();
         let uri = workspace.write("openapi.yaml", &text);
         let mut server = Client::start();
         let result = server.initialize(&workspace.root, offered);
-        assert_eq!(
-            result["capabilities"]["positionEncoding"], answered,
-            "{result:#}"
-        );
+        assert_eq!(result["capabilities"]["positionEncoding"], answered, "{result:#}");
         server.open(&uri, 1, &text);
         let published = server.wait_for_publish(&uri, 1);
         let diagnostic = the_diagnostic(&published, "API004");
@@ -890,19 +700,14 @@ components:
         let end = &expected["end"];
         assert_eq!(
             edits,
-            [
-                json!({ "range": range(line, number(&end["character"]) - 1, number(&end["character"])), "newText": "" })
-            ],
+            [json!({ "range": range(line, number(&end["character"]) - 1, number(&end["character"])), "newText": "" })],
             "{answered}"
         );
         let (fixed, changes) = apply_edits(&text, edits, encoding);
         assert!(fixed.contains(" /café😀: {get"), "{answered}: {fixed}");
         server.change(&uri, 2, changes);
         let published = server.wait_for_publish(&uri, 2);
-        assert!(
-            with_code(&published, "API004").is_empty(),
-            "{answered}: {published:#}"
-        );
+        assert!(with_code(&published, "API004").is_empty(), "{answered}: {published:#}");
     }
 }
 
@@ -912,32 +717,21 @@ fn pull_diagnostics_when_client_supports_them() {
     let text = api_document("/users/", "listUsers");
     let uri = workspace.write("openapi.yaml", &text);
     let mut server = Client::start();
-    let result = server.initialize(
-        &workspace.root,
-        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
-    );
+    let result = server.initialize(&workspace.root, json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }));
     let provider = &result["capabilities"]["diagnosticProvider"];
     assert!(provider.is_object(), "no diagnosticProvider: {result:#}");
 
     server.open(&uri, 1, &text);
-    let report = server.call(
-        "textDocument/diagnostic",
-        json!({ "textDocument": { "uri": uri } }),
-    );
+    let report = server.call("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
     assert_eq!(report["kind"], "full", "{report:#}");
     let diagnostic = the_diagnostic(&report, "API004");
     assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
 
     // Pull mode does not also push.
     server.collect_for(Duration::from_secs(2));
-    let pushed: Vec<&Value> = server
-        .queued_notifications(PUBLISH)
-        .filter(|params| params["uri"] == uri && !diagnostics_of(params).is_empty())
-        .collect();
-    assert!(
-        pushed.is_empty(),
-        "diagnostics pushed to a pull client: {pushed:#?}"
-    );
+    let pushed: Vec<&Value> =
+        server.queued_notifications(PUBLISH).filter(|params| params["uri"] == uri && !diagnostics_of(params).is_empty()).collect();
+    assert!(pushed.is_empty(), "diagnostics pushed to a pull client: {pushed:#?}");
 }
 
 #[test]
@@ -949,16 +743,8 @@ fn hover_shows_rule_documentation() {
     let hover = server.hover(&uri, PATH_LINE, 4);
     assert_eq!(hover["contents"]["kind"], "markdown", "{hover:#}");
     let value = hover["contents"]["value"].as_str().unwrap_or_default();
-    for expected in [
-        "API004",
-        "trailing-slash-path",
-        "Why it matters",
-        "are different URLs",
-    ] {
-        assert!(
-            value.contains(expected),
-            "the hover lacks {expected:?}:\n{value}"
-        );
+    for expected in ["API004", "trailing-slash-path", "Why it matters", "are different URLs"] {
+        assert!(value.contains(expected), "the hover lacks {expected:?}:\n{value}");
     }
     assert_eq!(hover["range"], diagnostic["range"]);
 
@@ -1001,34 +787,19 @@ components:
     server.initialize(&workspace.root, utf16_client());
     server.open(&root_uri, 1, root);
 
-    let published = server.wait_for_notification(
-        PUBLISH,
-        |params| params["uri"] == fragment_uri && !with_code(params, "API012").is_empty(),
-        TIMEOUT,
-    );
+    let published =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == fragment_uri && !with_code(params, "API012").is_empty(), TIMEOUT);
     let diagnostic = the_diagnostic(&published, "API012");
-    assert_eq!(
-        diagnostic["range"],
-        range(0, 0, 3),
-        "the `get` key of the fragment"
-    );
-    let related = diagnostic["relatedInformation"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no relatedInformation: {diagnostic:#}"));
+    assert_eq!(diagnostic["range"], range(0, 0, 3), "the `get` key of the fragment");
+    let related = diagnostic["relatedInformation"].as_array().unwrap_or_else(|| panic!("no relatedInformation: {diagnostic:#}"));
     let site = related
         .iter()
         .find(|related| related["location"]["uri"] == root_uri)
         .unwrap_or_else(|| panic!("nothing points at the root: {related:#?}"));
-    assert_eq!(
-        site["location"]["range"]["start"]["line"], 10,
-        "the `$ref` line of the root: {site:#}"
-    );
+    assert_eq!(site["location"]["range"]["start"]["line"], 10, "the `$ref` line of the root: {site:#}");
 
     let root_publish = server.wait_for_publish(&root_uri, 1);
-    assert!(
-        with_code(&root_publish, "API012").is_empty(),
-        "the fragment's finding is not on the root: {root_publish:#}"
-    );
+    assert!(with_code(&root_publish, "API012").is_empty(), "the fragment's finding is not on the root: {root_publish:#}");
 }
 
 #[test]
@@ -1046,33 +817,20 @@ fn survives_protocol_abuse() {
         let body = json!({ "jsonrpc": "2.0", "id": 900, "method": "shutdown" }).to_string();
         server.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len() - 10).as_bytes());
         server.send(&json!({ "jsonrpc": "2.0", "id": 901, "method": "shutdown" }));
-        let error = server.wait_for(
-            "a parse error for the truncated frame",
-            TIMEOUT,
-            |message| message.get("method").is_none() && message["id"].is_null(),
-        );
-        assert_eq!(error["error"]["code"], -32700, "{error:#}");
-        let answered = server.wait_for("the answer to the next frame", TIMEOUT, |message| {
-            message["id"] == 901
+        let error = server.wait_for("a parse error for the truncated frame", TIMEOUT, |message| {
+            message.get("method").is_none() && message["id"].is_null()
         });
+        assert_eq!(error["error"]["code"], -32700, "{error:#}");
+        let answered = server.wait_for("the answer to the next frame", TIMEOUT, |message| message["id"] == 901);
         assert!(answered.get("error").is_none(), "{answered:#}");
     }
 
     let mut server = Client::start();
 
     // A request before `initialize`: an error, and the server lives on.
-    let early = server.request(
-        "textDocument/hover",
-        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } }),
-    );
-    assert_eq!(
-        early["error"]["code"], -32002,
-        "ServerNotInitialized: {early:#}"
-    );
-    assert!(
-        server.is_running(),
-        "the server died after a request before initialize"
-    );
+    let early = server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } }));
+    assert_eq!(early["error"]["code"], -32002, "ServerNotInitialized: {early:#}");
+    assert!(server.is_running(), "the server died after a request before initialize");
 
     server.initialize(&workspace.root, utf16_client());
     server.open(&uri, 5, &text);
@@ -1081,30 +839,20 @@ fn survives_protocol_abuse() {
 
     let unknown = server.request("archlens/noSuchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown:#}");
-    server.notify(
-        "archlens/noSuchNotification",
-        json!({ "anything": [1, 2, 3] }),
-    );
+    server.notify("archlens/noSuchNotification", json!({ "anything": [1, 2, 3] }));
     server.notify("$/noSuchNotification", json!(null));
 
     // Documents that were never opened.
-    for never_opened in [
-        workspace.uri("never-opened.yaml"),
-        "untitled:Untitled-1".to_owned(),
-    ] {
+    for never_opened in [workspace.uri("never-opened.yaml"), "untitled:Untitled-1".to_owned()] {
         let hover = server.hover(&never_opened, 0, 0);
         assert!(hover.is_null(), "hover on {never_opened}: {hover:#}");
-        let actions = server.call("textDocument/codeAction", json!({ "textDocument": { "uri": never_opened }, "range": range(0, 0, 0), "context": { "diagnostics": [] } }));
-        assert!(
-            actions.is_null() || actions == json!([]),
-            "code actions on {never_opened}: {actions:#}"
+        let actions = server.call(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": never_opened }, "range": range(0, 0, 0), "context": { "diagnostics": [] } }),
         );
+        assert!(actions.is_null() || actions == json!([]), "code actions on {never_opened}: {actions:#}");
     }
-    server.change(
-        &workspace.uri("never-opened.yaml"),
-        2,
-        vec![insertion(0, 0, "x")],
-    );
+    server.change(&workspace.uri("never-opened.yaml"), 2, vec![insertion(0, 0, "x")]);
 
     // A change older than the current version is dropped: this one would fix the document.
     let fixed = api_document("/users", "listUsers");
@@ -1114,18 +862,13 @@ fn survives_protocol_abuse() {
     let end_line = text.lines().count();
     server.change(&uri, 6, vec![insertion(end_line, 0, "# touched\n")]);
     let published = server.wait_for_publish(&uri, 6);
-    assert_eq!(
-        the_diagnostic(&published, "API004")["range"],
-        diagnostic["range"],
-        "the stale change was applied: {published:#}"
-    );
+    assert_eq!(the_diagnostic(&published, "API004")["range"], diagnostic["range"], "the stale change was applied: {published:#}");
 
     // Malformed JSON in a well-formed frame: JSON-RPC asks for a parse error with a null id,
     // and the session must go on.
     server.send_raw(b"Content-Length: 9\r\n\r\n{not json");
-    let error = server.wait_for("a parse error for `{not json`", TIMEOUT, |message| {
-        message.get("method").is_none() && message["id"].is_null()
-    });
+    let error =
+        server.wait_for("a parse error for `{not json`", TIMEOUT, |message| message.get("method").is_none() && message["id"].is_null());
     assert_eq!(error["error"]["code"], -32700, "{error:#}");
     thread::sleep(Duration::from_millis(200));
     assert!(
@@ -1137,23 +880,12 @@ fn survives_protocol_abuse() {
 
     // A real request is still answered.
     let hover = server.hover(&uri, PATH_LINE, 4);
-    assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("API004"),
-        "{hover:#}"
-    );
+    assert!(hover["contents"]["value"].as_str().unwrap_or_default().contains("API004"), "{hover:#}");
 
     let shutdown = server.request("shutdown", json!(null));
-    assert!(
-        shutdown.get("error").is_none() && shutdown["result"].is_null(),
-        "{shutdown:#}"
-    );
+    assert!(shutdown.get("error").is_none() && shutdown["result"].is_null(), "{shutdown:#}");
     server.notify("exit", json!(null));
-    let status = server
-        .wait_exit(EXIT_TIMEOUT)
-        .unwrap_or_else(|| panic!("the server did not exit within {EXIT_TIMEOUT:?} of `exit`"));
+    let status = server.wait_exit(EXIT_TIMEOUT).unwrap_or_else(|| panic!("the server did not exit within {EXIT_TIMEOUT:?} of `exit`"));
     assert_eq!(status.code(), Some(0), "exit after shutdown: {status}");
 }
 
@@ -1163,9 +895,7 @@ fn exit_without_shutdown_exits_with_1() {
     let mut server = Client::start();
     server.initialize(&workspace.root, utf16_client());
     server.notify("exit", json!(null));
-    let status = server
-        .wait_exit(EXIT_TIMEOUT)
-        .unwrap_or_else(|| panic!("the server did not exit within {EXIT_TIMEOUT:?} of `exit`"));
+    let status = server.wait_exit(EXIT_TIMEOUT).unwrap_or_else(|| panic!("the server did not exit within {EXIT_TIMEOUT:?} of `exit`"));
     assert_eq!(status.code(), Some(1), "exit without shutdown: {status}");
 }
 
@@ -1175,70 +905,40 @@ fn settings_from_initialization_options_and_configuration_changes() {
     let text = api_document("/users/", "listUsers");
     let uri = workspace.write("openapi.yaml", &text);
     let mut server = Client::start();
-    server.initialize_with(
-        &workspace.root,
-        utf16_client(),
-        json!({ "archlens": { "rules": { "ignore": ["API004"] } } }),
-    );
+    server.initialize_with(&workspace.root, utf16_client(), json!({ "archlens": { "rules": { "ignore": ["API004"] } } }));
     server.open(&uri, 1, &text);
     let published = server.wait_for_publish(&uri, 1);
-    assert!(
-        diagnostics_of(&published).is_empty(),
-        "the initialization options ignore API004, the document's only finding: {published:#}"
-    );
+    assert!(diagnostics_of(&published).is_empty(), "the initialization options ignore API004, the document's only finding: {published:#}");
 
     // The new settings replace the old ones; an empty `ignore` adds nothing to the (default)
     // file configuration, so API004 runs again, and the open document is re-checked.
-    server.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": { "rules": { "ignore": [] } } }),
-    );
-    let published = server.wait_for_notification(
-        PUBLISH,
-        |params| params["uri"] == uri && !with_code(params, "API004").is_empty(),
-        TIMEOUT,
-    );
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "rules": { "ignore": [] } } }));
+    let published =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == uri && !with_code(params, "API004").is_empty(), TIMEOUT);
     assert_eq!(published["version"], 1, "{published:#}");
     assert_eq!(codes(&published), ["API004"], "{published:#}");
     let diagnostic = the_diagnostic(&published, "API004");
     assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
-    assert_eq!(
-        diagnostic["severity"], 2,
-        "API004 is a warning by default: {diagnostic:#}"
-    );
+    assert_eq!(diagnostic["severity"], 2, "API004 is a warning by default: {diagnostic:#}");
 
     // A severity override.
-    server.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": { "rules": { "severity": { "API004": "error" } } } }),
-    );
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "rules": { "severity": { "API004": "error" } } } }));
     let published = server.wait_for_notification(
         PUBLISH,
-        |params| {
-            params["uri"] == uri
-                && with_code(params, "API004")
-                    .iter()
-                    .any(|diagnostic| diagnostic["severity"] != 2)
-        },
+        |params| params["uri"] == uri && with_code(params, "API004").iter().any(|diagnostic| diagnostic["severity"] != 2),
         TIMEOUT,
     );
     assert_eq!(published["version"], 1, "{published:#}");
     assert_eq!(codes(&published), ["API004"], "{published:#}");
     let diagnostic = the_diagnostic(&published, "API004");
-    assert_eq!(
-        diagnostic["severity"], 1,
-        "overridden to error: {diagnostic:#}"
-    );
+    assert_eq!(diagnostic["severity"], 1, "overridden to error: {diagnostic:#}");
     assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
 }
 
 #[test]
 fn archlens_toml_configures_the_rules() {
     let workspace = Workspace::new();
-    workspace.write(
-        "archlens.toml",
-        "[rules]\nignore = [\"trailing-slash-path\"]\n",
-    );
+    workspace.write("archlens.toml", "[rules]\nignore = [\"trailing-slash-path\"]\n");
     // A trailing slash (API004, ignored) and no operationId (API012, still on).
     let text = api_document("/users/", "listUsers").replace("      operationId: listUsers\n", "");
     assert!(!text.contains("operationId"), "{text}");
@@ -1247,21 +947,10 @@ fn archlens_toml_configures_the_rules() {
     server.initialize(&workspace.root, utf16_client());
     server.open(&uri, 1, &text);
     let published = server.wait_for_publish(&uri, 1);
-    assert!(
-        with_code(&published, "API004").is_empty(),
-        "archlens.toml ignores trailing-slash-path: {published:#}"
-    );
-    assert_eq!(
-        codes(&published),
-        ["API012"],
-        "the other rules still run: {published:#}"
-    );
+    assert!(with_code(&published, "API004").is_empty(), "archlens.toml ignores trailing-slash-path: {published:#}");
+    assert_eq!(codes(&published), ["API012"], "the other rules still run: {published:#}");
     let diagnostic = the_diagnostic(&published, "API012");
-    assert_eq!(
-        diagnostic["range"]["start"]["line"],
-        PATH_LINE + 1,
-        "the `get` without an operationId: {diagnostic:#}"
-    );
+    assert_eq!(diagnostic["range"]["start"]["line"], PATH_LINE + 1, "the `get` without an operationId: {diagnostic:#}");
 }
 
 #[test]
@@ -1278,29 +967,14 @@ fn did_close_clears_files_that_are_not_checked_otherwise() {
     // Anything queued for the URI came before the open buffer's check.
     server.discard_publishes(&uri);
 
-    server.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": uri } }),
-    );
-    let published = server.wait_for_notification(
-        PUBLISH,
-        |params| params["uri"] == uri && diagnostics_of(params).is_empty(),
-        TIMEOUT,
-    );
-    assert!(
-        published["version"].is_null(),
-        "a closed document has no version: {published:#}"
-    );
+    server.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri && diagnostics_of(params).is_empty(), TIMEOUT);
+    assert!(published["version"].is_null(), "a closed document has no version: {published:#}");
     // And nothing brings the buffer's finding back.
     server.collect_for(Duration::from_secs(1));
-    let stale: Vec<&Value> = server
-        .queued_notifications(PUBLISH)
-        .filter(|params| params["uri"] == uri && !diagnostics_of(params).is_empty())
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "the closed buffer's findings were published again: {stale:#?}"
-    );
+    let stale: Vec<&Value> =
+        server.queued_notifications(PUBLISH).filter(|params| params["uri"] == uri && !diagnostics_of(params).is_empty()).collect();
+    assert!(stale.is_empty(), "the closed buffer's findings were published again: {stale:#?}");
 }
 
 #[test]
@@ -1317,21 +991,12 @@ fn did_close_clears_a_buffer_whose_file_is_not_an_openapi_document() {
     assert_eq!(codes(&published), ["API004"], "{published:#}");
     server.discard_publishes(&uri);
 
-    server.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": uri } }),
-    );
+    server.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
     // Every publish for the file after the close: the last must be empty, and none may carry
     // findings of the file on disk, which is not an OpenAPI document.
     server.collect_for(Duration::from_secs(1));
-    let after: Vec<&Value> = server
-        .queued_notifications(PUBLISH)
-        .filter(|params| params["uri"] == uri)
-        .collect();
-    assert!(
-        !after.is_empty(),
-        "no publish cleared the closed buffer's findings"
-    );
+    let after: Vec<&Value> = server.queued_notifications(PUBLISH).filter(|params| params["uri"] == uri).collect();
+    assert!(!after.is_empty(), "no publish cleared the closed buffer's findings");
     for params in &after {
         assert!(
             diagnostics_of(params).is_empty(),
@@ -1361,49 +1026,25 @@ fn versions_never_go_backwards_in_publishes() {
     let mut publishes = server.publishes_until(&uri, 31);
     // A stale publish arriving after the final one would go backwards too.
     server.collect_for(Duration::from_millis(500));
-    publishes.extend(
-        server
-            .queued_notifications(PUBLISH)
-            .filter(|params| params["uri"] == uri)
-            .cloned(),
-    );
+    publishes.extend(server.queued_notifications(PUBLISH).filter(|params| params["uri"] == uri).cloned());
 
     let mut previous = 1;
     for params in &publishes {
-        let version = params["version"].as_i64().unwrap_or_else(|| {
-            panic!("a publish for an open document without a version: {params:#}")
-        });
+        let version = params["version"].as_i64().unwrap_or_else(|| panic!("a publish for an open document without a version: {params:#}"));
         assert!(
             version >= previous,
             "version {version} published after version {previous}: {:?}",
-            publishes
-                .iter()
-                .map(|params| params["version"].clone())
-                .collect::<Vec<_>>()
+            publishes.iter().map(|params| params["version"].clone()).collect::<Vec<_>>()
         );
         previous = version;
         let expected: &[&str] = if version % 2 == 1 { &["API004"] } else { &[] };
-        assert_eq!(
-            codes(params),
-            expected,
-            "the publish does not match the text of its version: {params:#}"
-        );
+        assert_eq!(codes(params), expected, "the publish does not match the text of its version: {params:#}");
     }
     let last = publishes.last().expect("at least the final publish");
     assert_eq!(last["version"], 31, "{last:#}");
     let diagnostic = the_diagnostic(last, "API004");
-    assert_eq!(
-        diagnostic["range"],
-        range(PATH_LINE, 2, 9),
-        "{diagnostic:#}"
-    );
-    assert!(
-        diagnostic["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("`/users/`"),
-        "{diagnostic:#}"
-    );
+    assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9), "{diagnostic:#}");
+    assert!(diagnostic["message"].as_str().unwrap_or_default().contains("`/users/`"), "{diagnostic:#}");
 }
 
 #[test]
@@ -1415,15 +1056,9 @@ fn workspace_scan_reports_files_that_are_not_open() {
 
     // Nothing is opened: the scan after `initialized` checks the file and pushes its findings.
     let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri, TIMEOUT);
-    assert!(
-        published["version"].is_null(),
-        "a file that is not open has no version: {published:#}"
-    );
+    assert!(published["version"].is_null(), "a file that is not open has no version: {published:#}");
     assert_eq!(codes(&published), ["API004"], "{published:#}");
-    assert_eq!(
-        the_diagnostic(&published, "API004")["range"],
-        range(PATH_LINE, 2, 9)
-    );
+    assert_eq!(the_diagnostic(&published, "API004")["range"], range(PATH_LINE, 2, 9));
 }
 
 #[test]
@@ -1437,22 +1072,11 @@ fn workspace_scan_reports_progress_when_the_client_shows_it() {
     });
     server.initialize_with(&workspace.root, capabilities, Value::Null);
 
-    let begin = server.wait_for_notification(
-        "$/progress",
-        |params| params["value"]["kind"] == "begin",
-        TIMEOUT,
-    );
+    let begin = server.wait_for_notification("$/progress", |params| params["value"]["kind"] == "begin", TIMEOUT);
     assert_eq!(begin["token"], "archlens/workspace-scan", "{begin:#}");
     assert_eq!(begin["value"]["title"], "archlens", "{begin:#}");
-    let end = server.wait_for_notification(
-        "$/progress",
-        |params| params["value"]["kind"] == "end",
-        TIMEOUT,
-    );
-    assert_eq!(
-        end["value"]["message"], "checked 1 OpenAPI document",
-        "{end:#}"
-    );
+    let end = server.wait_for_notification("$/progress", |params| params["value"]["kind"] == "end", TIMEOUT);
+    assert_eq!(end["value"]["message"], "checked 1 OpenAPI document", "{end:#}");
     let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri, TIMEOUT);
     assert_eq!(codes(&published), ["API004"], "{published:#}");
 }

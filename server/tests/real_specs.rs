@@ -24,33 +24,16 @@ fn specs() -> PathBuf {
 #[test]
 fn real_documents_are_valid_and_their_findings_are_stable() {
     let folder = specs();
-    assert!(
-        folder.is_dir(),
-        "{} is missing: the shared folder must sit beside the checkout",
-        folder.display()
-    );
+    assert!(folder.is_dir(), "{} is missing: the shared folder must sit beside the checkout", folder.display());
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for name in DOCUMENTS {
         let path = folder.join(name);
-        let report = check_document(&path, &folder, &DiskSource, &Config::default(), &|| false)
-            .expect("the document loads")
-            .expect("not cancelled");
+        let report =
+            check_document(&path, &folder, &DiskSource, &Config::default(), &|| false).expect("the document loads").expect("not cancelled");
         let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
         for diagnostic in report.files.iter().flat_map(|file| file.diagnostics.iter()) {
-            assert_ne!(
-                diagnostic.rule.code,
-                "API024",
-                "{name}: {} at {}",
-                diagnostic.message,
-                diagnostic.path.display()
-            );
-            assert_ne!(
-                diagnostic.rule.code,
-                "API025",
-                "{name}: {} at {}",
-                diagnostic.message,
-                diagnostic.path.display()
-            );
+            assert_ne!(diagnostic.rule.code, "API024", "{name}: {} at {}", diagnostic.message, diagnostic.path.display());
+            assert_ne!(diagnostic.rule.code, "API025", "{name}: {} at {}", diagnostic.message, diagnostic.path.display());
             *by_rule.entry(diagnostic.rule.code).or_default() += 1;
         }
         counts.insert(name, by_rule);

@@ -59,11 +59,7 @@ pub struct Fix {
 
 impl Fix {
     pub fn new(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        Self {
-            title: title.into(),
-            edits,
-            preferred: false,
-        }
+        Self { title: title.into(), edits, preferred: false }
     }
 
     pub fn preferred(mut self) -> Self {
@@ -127,13 +123,7 @@ impl Report {
             suppression: None,
             related: Vec::new(),
         };
-        Report {
-            files: vec![FileReport {
-                path: path.to_path_buf(),
-                text: Arc::from(""),
-                diagnostics: vec![diagnostic],
-            }],
-        }
+        Report { files: vec![FileReport { path: path.to_path_buf(), text: Arc::from(""), diagnostics: vec![diagnostic] }] }
     }
 }
 
@@ -179,13 +169,7 @@ impl Sink {
         self.span(at.file, at.span(), at.pointer.clone(), message)
     }
 
-    pub fn span(
-        &mut self,
-        file: FileId,
-        span: Span,
-        pointer: JsonPointer,
-        message: impl Into<String>,
-    ) -> &mut Finding {
+    pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             file,
             span,
@@ -214,6 +198,13 @@ impl RuleContext<'_> {
         crate::openapi::edit::insert_member(&file.text, file.parsed.format, at.node, key, value)
     }
 
+    /// An edit that removes the member `key` of the mapping `at`; `None` where it cannot be
+    /// removed cleanly.
+    pub fn remove_member(&self, at: &NodeAt<'_>, key: &str) -> Option<TextEdit> {
+        let file = self.project.file(at.file);
+        crate::openapi::edit::remove_member(&file.text, file.parsed.format, at.node, key)
+    }
+
     /// An edit that adds `value` at the end of the sequence `at`, in the style of its file.
     pub fn append_item(&self, at: &NodeAt<'_>, value: &serde_json::Value) -> TextEdit {
         let file = self.project.file(at.file);
@@ -223,27 +214,14 @@ impl RuleContext<'_> {
 
 /// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
 /// request has made the work pointless.
-pub fn check_project(
-    project: &Project,
-    config: &Config,
-    cancelled: &dyn Fn() -> bool,
-) -> Option<Report> {
+pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() -> bool) -> Option<Report> {
     check_project_with(project, config, rules::registry(), cancelled)
 }
 
 /// [`check_project`] with a given set of rules.
-pub fn check_project_with(
-    project: &Project,
-    config: &Config,
-    rules: &[&dyn Rule],
-    cancelled: &dyn Fn() -> bool,
-) -> Option<Report> {
+pub fn check_project_with(project: &Project, config: &Config, rules: &[&dyn Rule], cancelled: &dyn Fn() -> bool) -> Option<Report> {
     let model = ApiModel::build(project);
-    let context = RuleContext {
-        project,
-        model: model.as_ref(),
-        config,
-    };
+    let context = RuleContext { project, model: model.as_ref(), config };
     let mut findings_by_rule: Vec<(&'static RuleMeta, Vec<Finding>)> = Vec::new();
     for rule in rules {
         if cancelled() {
@@ -255,51 +233,78 @@ pub fn check_project_with(
         }
         findings_by_rule.push((meta, run_rule(*rule, &context)));
     }
-    let suppressions: Vec<_> = project
-        .files
-        .iter()
-        .map(suppression::Suppressions::of)
-        .collect();
-    let mut files: Vec<FileReport> = project
-        .files
-        .iter()
-        .map(|file| FileReport {
-            path: file.path.clone(),
-            text: file.text.clone(),
-            diagnostics: Vec::new(),
-        })
-        .collect();
-    let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project
-        .files
-        .iter()
-        .map(|_| std::cell::OnceCell::new())
-        .collect();
+    let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
+    let mut files: Vec<FileReport> =
+        project.files.iter().map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() }).collect();
+    let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project.files.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let operation_count = model.as_ref().map_or(0, |model| model.operations().count());
     for (meta, findings) in findings_by_rule {
-        for finding in findings {
-            if finding.file >= project.files.len()
-                || suppressions[finding.file].allows(&finding.pointer, meta)
-                || (meta.code != "API024" && hidden_by_syntax_error(project, &finding))
-            {
-                continue;
-            }
+        let kept: Vec<Finding> = findings
+            .into_iter()
+            .filter(|finding| {
+                finding.file < project.files.len()
+                    && !suppressions[finding.file].allows(&finding.pointer, meta)
+                    && (meta.code == "API024" || !hidden_by_syntax_error(project, finding))
+            })
+            .collect();
+        let kept = if config.groups_info() { group_info_findings(project, config, meta, kept, operation_count) } else { kept };
+        for finding in kept {
             let file = finding.file;
             let index = line_indexes[file].get_or_init(|| LineIndex::new(&project.file(file).text));
-            files[file]
-                .diagnostics
-                .push(to_diagnostic(project, config, meta, finding, index));
+            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding, index));
         }
     }
     for file in &mut files {
-        file.diagnostics.sort_by(|left, right| {
-            (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code))
-        });
-        file.diagnostics.dedup_by(|left, right| {
-            left.span == right.span
-                && left.rule.code == right.rule.code
-                && left.message == right.message
-        });
+        file.diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
+        file.diagnostics
+            .dedup_by(|left, right| left.span == right.span && left.rule.code == right.rule.code && left.message == right.message);
     }
     Some(Report { files })
+}
+
+/// Info-level findings at or above this count, and on more than half of the operations,
+/// are reported once per document.
+const GROUP_INFO_AT: usize = 10;
+/// How many places the grouped finding lists in its related information.
+const GROUP_LIST_LIMIT: usize = 500;
+
+/// An info-level rule that would fire on most operations of a document says so once, at the
+/// top of the document, with every place in related information: information must never
+/// flood the problems list. Findings at other levels pass through.
+fn group_info_findings(
+    project: &Project,
+    config: &Config,
+    meta: &'static RuleMeta,
+    findings: Vec<Finding>,
+    operations: usize,
+) -> Vec<Finding> {
+    let (info, mut others): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|finding| config.severity_of(meta, finding.severity) == Severity::Info);
+    if info.len() < GROUP_INFO_AT || info.len() * 2 <= operations {
+        others.extend(info);
+        return others;
+    }
+    let root = project.root_node();
+    let span = root.and_then(|root| root.as_map()).and_then(|entries| entries.first()).map_or(0..0, |entry| entry.key_span.clone());
+    let mut grouped = Finding {
+        file: project.root,
+        span,
+        pointer: JsonPointer::root(),
+        message: format!(
+            "{} findings of {} in this document, on most of its operations; each is listed in the related information (first: {})",
+            info.len(),
+            meta.name,
+            info[0].message
+        ),
+        fixes: Vec::new(),
+        related: Vec::new(),
+        severity: Some(Severity::Info),
+    };
+    for finding in info.into_iter().take(GROUP_LIST_LIMIT) {
+        grouped.related.push((finding.file, finding.span, finding.message));
+    }
+    others.push(grouped);
+    others
 }
 
 fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
@@ -329,27 +334,14 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
         .root()
         .and_then(|root| locate(root, &finding.pointer))
         // From the key: a broken line between a key and its value belongs to the node.
-        .map(|located| {
-            located
-                .key_span
-                .map_or(located.node.span.start, |key| key.start)..located.node.span.end
-        })
+        .map(|located| located.key_span.map_or(located.node.span.start, |key| key.start)..located.node.span.end)
     else {
         return true;
     };
-    file.parsed
-        .errors
-        .iter()
-        .any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
+    file.parsed.errors.iter().any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
 }
 
-fn to_diagnostic(
-    project: &Project,
-    config: &Config,
-    meta: &'static RuleMeta,
-    finding: Finding,
-    index: &LineIndex,
-) -> Diagnostic {
+fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding, index: &LineIndex) -> Diagnostic {
     let file = project.file(finding.file);
     let mut related: Vec<Related> = finding
         .related
@@ -370,10 +362,7 @@ fn to_diagnostic(
             path: from.path.clone(),
             text: from.text.clone(),
             span: site.span.clone(),
-            message: format!(
-                "`{}` is referenced here",
-                file.path.file_name().unwrap_or_default().to_string_lossy()
-            ),
+            message: format!("`{}` is referenced here", file.path.file_name().unwrap_or_default().to_string_lossy()),
         });
     }
     let severity = config.severity_of(meta, finding.severity);
@@ -404,13 +393,8 @@ mod tests {
 
     impl RuleInfo for Panics {
         fn meta(&self) -> &'static RuleMeta {
-            static META: RuleMeta = RuleMeta {
-                code: "API999",
-                name: "always-panics",
-                area: rules::Area::Api,
-                severity: Severity::Error,
-                raw_docs: "",
-            };
+            static META: RuleMeta =
+                RuleMeta { code: "API999", name: "always-panics", area: rules::Area::Api, severity: Severity::Error, raw_docs: "" };
             &META
         }
     }
@@ -434,19 +418,36 @@ mod tests {
     #[test]
     fn a_panicking_rule_is_contained_and_the_others_still_report() {
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &OneFile).unwrap();
-        let report = check_project_with(
-            &project,
-            &Config::default(),
-            &[&Panics, &TrailingSlashPath],
-            &|| false,
-        )
-        .unwrap();
-        let codes: Vec<&str> = report.files[0]
-            .diagnostics
-            .iter()
-            .map(|diagnostic| diagnostic.rule.code)
-            .collect();
+        let report = check_project_with(&project, &Config::default(), &[&Panics, &TrailingSlashPath], &|| false).unwrap();
+        let codes: Vec<&str> = report.files[0].diagnostics.iter().map(|diagnostic| diagnostic.rule.code).collect();
         assert_eq!(codes, ["API004"]);
+    }
+
+    struct ManyReads;
+
+    impl FileSource for ManyReads {
+        fn read(&self, _: &Path) -> Result<Arc<str>, String> {
+            let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+            for index in 0..12 {
+                text.push_str(&format!("  /items-{index}:\n    get:\n      responses: {{'200': {{description: ok}}}}\n"));
+            }
+            Ok(Arc::from(text))
+        }
+    }
+
+    #[test]
+    fn info_findings_on_most_operations_are_grouped_unless_configured_otherwise() {
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &ManyReads).unwrap();
+        let rules: [&dyn Rule; 1] = [&crate::rules::sec::unsecured_operation::UnsecuredOperation];
+        let grouped = check_project_with(&project, &Config::default(), &rules, &|| false).unwrap();
+        let diagnostics = &grouped.files[0].diagnostics;
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        assert_eq!(diagnostics[0].severity, Severity::Info);
+        assert_eq!(diagnostics[0].related.len(), 12);
+        assert!(diagnostics[0].message.starts_with("12 findings of unsecured-operation"), "{}", diagnostics[0].message);
+        let config = Config::from_toml("[rules]\ngroup-info = false\n").unwrap();
+        let listed = check_project_with(&project, &config, &rules, &|| false).unwrap();
+        assert_eq!(listed.files[0].diagnostics.len(), 12);
     }
 
     #[test]

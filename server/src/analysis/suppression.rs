@@ -32,13 +32,7 @@ impl Suppressions {
             return Suppressions { entries };
         };
         collect_allow_members(root, JsonPointer::root(), &mut entries);
-        if file.parsed.format == Format::Yaml
-            && file
-                .parsed
-                .comments
-                .iter()
-                .any(|comment| parse_allow(&comment.text).is_some())
-        {
+        if file.parsed.format == Format::Yaml && file.parsed.comments.iter().any(|comment| parse_allow(&comment.text).is_some()) {
             let index = LineIndex::new(&file.text);
             let starts = node_starts_by_line(root, &file.text, &index);
             let first_content_line = starts.iter().map(|(line, _)| *line).min().unwrap_or(0);
@@ -46,9 +40,7 @@ impl Suppressions {
                 let Some(codes) = parse_allow(&comment.text) else {
                     continue;
                 };
-                let line = index
-                    .position(&file.text, comment.span.start, ColumnUnit::Utf8)
-                    .line as usize;
+                let line = index.position(&file.text, comment.span.start, ColumnUnit::Utf8).line as usize;
                 let line_text = &file.text[index.line_range(&file.text, line)];
                 let trailing = !line_text.trim_start().starts_with('#');
                 let target = if trailing {
@@ -76,9 +68,7 @@ impl Suppressions {
 
     /// True when a suppression on `pointer` or one of its ancestors names the rule.
     pub fn allows(&self, pointer: &JsonPointer, meta: &RuleMeta) -> bool {
-        self.entries
-            .iter()
-            .any(|(at, codes)| at.contains(pointer) && codes.iter().any(|code| meta.is_named(code)))
+        self.entries.iter().any(|(at, codes)| at.contains(pointer) && codes.iter().any(|code| meta.is_named(code)))
     }
 }
 
@@ -88,20 +78,10 @@ fn parse_allow(comment: &str) -> Option<Vec<String>> {
     let rest = body.strip_prefix("archlens:")?.trim_start();
     let inside = rest.strip_prefix("allow(")?;
     let inside = &inside[..inside.find(')')?];
-    Some(
-        inside
-            .split(',')
-            .map(|code| code.trim().to_owned())
-            .filter(|code| !code.is_empty())
-            .collect(),
-    )
+    Some(inside.split(',').map(|code| code.trim().to_owned()).filter(|code| !code.is_empty()).collect())
 }
 
-fn collect_allow_members(
-    node: &Node,
-    pointer: JsonPointer,
-    out: &mut Vec<(JsonPointer, Vec<String>)>,
-) {
+fn collect_allow_members(node: &Node, pointer: JsonPointer, out: &mut Vec<(JsonPointer, Vec<String>)>) {
     let mut stack = vec![(node, pointer)];
     while let Some((node, pointer)) = stack.pop() {
         match &node.value {
@@ -109,10 +89,7 @@ fn collect_allow_members(
                 for entry in entries {
                     if entry.key == ALLOW_KEY {
                         let codes = match &entry.value.value {
-                            Value::Seq(items) => items
-                                .iter()
-                                .filter_map(|item| item.as_str().map(str::to_owned))
-                                .collect(),
+                            Value::Seq(items) => items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect(),
                             Value::String(code) => vec![code.clone()],
                             _ => Vec::new(),
                         };
@@ -122,12 +99,7 @@ fn collect_allow_members(
                     }
                 }
             }
-            Value::Seq(items) => stack.extend(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(index, item)| (item, pointer.index(index))),
-            ),
+            Value::Seq(items) => stack.extend(items.iter().enumerate().map(|(index, item)| (item, pointer.index(index)))),
             _ => {}
         }
     }
@@ -162,12 +134,7 @@ fn node_starts_by_line(root: &Node, text: &str, index: &LineIndex) -> Vec<(usize
 
 /// The edit that suppresses `meta` at `pointer`: a comment line above the node in YAML, an
 /// `x-archlens-allow` member in the nearest enclosing object in JSON.
-pub fn suppression_fix(
-    file: &SourceFile,
-    index: &LineIndex,
-    pointer: &JsonPointer,
-    meta: &RuleMeta,
-) -> Option<Fix> {
+pub fn suppression_fix(file: &SourceFile, index: &LineIndex, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
     let root = file.root()?;
     let title = format!("Allow {} ({}) here", meta.code, meta.name);
     let edit = match file.parsed.format {
@@ -177,19 +144,10 @@ pub fn suppression_fix(
     Some(Fix::new(title, vec![edit]))
 }
 
-fn yaml_comment_edit(
-    file: &SourceFile,
-    index: &LineIndex,
-    root: &Node,
-    pointer: &JsonPointer,
-    meta: &RuleMeta,
-) -> Option<TextEdit> {
+fn yaml_comment_edit(file: &SourceFile, index: &LineIndex, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
     let text = &*file.text;
     let located = locate(root, pointer)?;
-    let start = located
-        .key_span
-        .clone()
-        .map_or(located.node.span.start, |span| span.start);
+    let start = located.key_span.clone().map_or(located.node.span.start, |span| span.start);
     let line = index.position(text, start, ColumnUnit::Utf8).line as usize;
     let line_range = index.line_range(text, line);
     // An allow comment just above: add the code to it.
@@ -205,23 +163,12 @@ fn yaml_comment_edit(
         }
     }
     let line_text = &text[line_range.clone()];
-    let indent: String = line_text
-        .chars()
-        .take_while(|character| *character == ' ')
-        .collect();
+    let indent: String = line_text.chars().take_while(|character| *character == ' ').collect();
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    Some(TextEdit::insert(
-        line_range.start,
-        format!("{indent}# archlens: allow({}){newline}", meta.code),
-    ))
+    Some(TextEdit::insert(line_range.start, format!("{indent}# archlens: allow({}){newline}", meta.code)))
 }
 
-fn json_member_edit(
-    file: &SourceFile,
-    root: &Node,
-    pointer: &JsonPointer,
-    meta: &RuleMeta,
-) -> Option<TextEdit> {
+fn json_member_edit(file: &SourceFile, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
     let mut candidates = pointer.ancestors_and_self();
     candidates.reverse();
     for candidate in candidates {
@@ -232,20 +179,9 @@ fn json_member_edit(
         if let Some(existing) = located.node.get(ALLOW_KEY)
             && existing.as_seq().is_some()
         {
-            return Some(append_item(
-                &file.text,
-                Format::Json,
-                existing,
-                &json!(meta.code),
-            ));
+            return Some(append_item(&file.text, Format::Json, existing, &json!(meta.code)));
         }
-        return Some(insert_member(
-            &file.text,
-            Format::Json,
-            located.node,
-            ALLOW_KEY,
-            &json!([meta.code]),
-        ));
+        return Some(insert_member(&file.text, Format::Json, located.node, ALLOW_KEY, &json!([meta.code])));
     }
     None
 }

@@ -13,11 +13,7 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.enabled {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        if self.enabled { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
 
     fn severity(&self, severity: Severity, text: &str) -> String {
@@ -45,55 +41,25 @@ pub fn render(files: &[CheckedFile], documents: usize, color: bool) -> String {
             let start = index.position(&file.text, diagnostic.span.start, ColumnUnit::Char);
             let end = index.position(&file.text, diagnostic.span.end, ColumnUnit::Char);
             let header = format!("{}[{}]", diagnostic.severity.label(), diagnostic.rule.code);
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint.severity(diagnostic.severity, &header),
-                paint.wrap("1", &diagnostic.message)
-            );
+            let _ = writeln!(out, "{}: {}", paint.severity(diagnostic.severity, &header), paint.wrap("1", &diagnostic.message));
             let line_number = (start.line + 1).to_string();
             let gutter = " ".repeat(line_number.len());
-            let _ = writeln!(
-                out,
-                "{gutter}{} {}:{}:{}",
-                paint.wrap("1;34", "-->"),
-                display_path(&file.path),
-                start.line + 1,
-                start.col + 1
-            );
+            let _ =
+                writeln!(out, "{gutter}{} {}:{}:{}", paint.wrap("1;34", "-->"), display_path(&file.path), start.line + 1, start.col + 1);
             let line_range = index.line_range(&file.text, start.line as usize);
             let line_text = file.text[line_range].replace('\t', " ");
             let caret_len = if end.line == start.line {
                 (end.col.saturating_sub(start.col)).max(1) as usize
             } else {
-                line_text
-                    .chars()
-                    .count()
-                    .saturating_sub(start.col as usize)
-                    .max(1)
+                line_text.chars().count().saturating_sub(start.col as usize).max(1)
             };
             let _ = writeln!(out, "{gutter} {}", paint.wrap("1;34", "|"));
-            let _ = writeln!(
-                out,
-                "{} {} {line_text}",
-                paint.wrap("1;34", &line_number),
-                paint.wrap("1;34", "|")
-            );
-            let carets = format!(
-                "{}{}",
-                " ".repeat(start.col as usize),
-                "^".repeat(caret_len)
-            );
-            let _ = writeln!(
-                out,
-                "{gutter} {} {}",
-                paint.wrap("1;34", "|"),
-                paint.severity(diagnostic.severity, &carets)
-            );
+            let _ = writeln!(out, "{} {} {line_text}", paint.wrap("1;34", &line_number), paint.wrap("1;34", "|"));
+            let carets = format!("{}{}", " ".repeat(start.col as usize), "^".repeat(caret_len));
+            let _ = writeln!(out, "{gutter} {} {}", paint.wrap("1;34", "|"), paint.severity(diagnostic.severity, &carets));
             for related in &diagnostic.related {
                 let related_index = LineIndex::new(&related.text);
-                let position =
-                    related_index.position(&related.text, related.span.start, ColumnUnit::Char);
+                let position = related_index.position(&related.text, related.span.start, ColumnUnit::Char);
                 let _ = writeln!(
                     out,
                     "{gutter} = note: {} ({}:{}:{})",
@@ -114,11 +80,7 @@ pub fn render(files: &[CheckedFile], documents: usize, color: bool) -> String {
     let [errors, warnings, infos, hints] = counts;
     let total = errors + warnings + infos + hints;
     if total == 0 {
-        let _ = writeln!(
-            out,
-            "archlens: no findings in {documents} OpenAPI document{}",
-            if documents == 1 { "" } else { "s" }
-        );
+        let _ = writeln!(out, "archlens: no findings in {documents} OpenAPI document{}", if documents == 1 { "" } else { "s" });
     } else {
         let _ = writeln!(
             out,

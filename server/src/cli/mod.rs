@@ -124,26 +124,15 @@ fn run_lsp() -> ExitCode {
 
 /// Logs go to stderr (stdout is JSON-RPC); `ARCHLENS_LOG` sets the filter.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 
 fn print_rules() {
     let mut out = format!("{:<8} {:<30} {:<28} severity\n", "code", "name", "area");
     for rule in registry() {
         let meta = rule.meta();
-        out.push_str(&format!(
-            "{:<8} {:<30} {:<28} {}\n",
-            meta.code,
-            meta.name,
-            meta.area.title(),
-            meta.severity.label()
-        ));
+        out.push_str(&format!("{:<8} {:<30} {:<28} {}\n", meta.code, meta.name, meta.area.title(), meta.severity.label()));
     }
     emit(&out);
 }
@@ -152,9 +141,7 @@ fn print_rules() {
 fn emit(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 fn write_docs(out: &Path) -> Result<(), String> {
@@ -174,11 +161,7 @@ pub struct CheckedFile {
 }
 
 fn check(arguments: CheckArgs) -> ExitCode {
-    let paths = if arguments.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        arguments.paths.clone()
-    };
+    let paths = if arguments.paths.is_empty() { vec![PathBuf::from(".")] } else { arguments.paths.clone() };
     for path in &paths {
         if !path.exists() {
             eprintln!("error: {}: no such file or folder", path.display());
@@ -198,28 +181,19 @@ fn check(arguments: CheckArgs) -> ExitCode {
         OutputFormat::Human => human::render(
             &files,
             documents.len(),
-            std::io::IsTerminal::is_terminal(&std::io::stdout())
-                && std::env::var_os("NO_COLOR").is_none(),
+            std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none(),
         ),
         OutputFormat::Json => json::render(&files),
     };
     emit(&output);
-    let failed = files
-        .iter()
-        .flat_map(|file| &file.diagnostics)
-        .any(|diagnostic| diagnostic.severity == Severity::Error);
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let failed = files.iter().flat_map(|file| &file.diagnostics).any(|diagnostic| diagnostic.severity == Severity::Error);
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, String> {
     let mut config = match &arguments.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|error| format!("{}: {error}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
             Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?
         }
         None => Config::load_for(&workspace::absolute(first_path))?,
@@ -236,44 +210,26 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
 fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
     let next = AtomicUsize::new(0);
     let merged: Mutex<BTreeMap<PathBuf, CheckedFile>> = Mutex::new(BTreeMap::new());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |count| count.get())
-        .min(documents.len().max(1));
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(documents.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 while let Some(document) = documents.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let absolute = workspace::absolute(document);
                     let root = workspace::workspace_root_for(&absolute);
-                    let report = match workspace::check_document(
-                        &absolute,
-                        &root,
-                        &DiskSource,
-                        config,
-                        &|| false,
-                    ) {
+                    let report = match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
                         Ok(Some(report)) => report,
                         Ok(None) => continue,
                         Err(error) => Report::unreadable(&absolute, &error),
                     };
-                    merge(
-                        &mut merged
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner()),
-                        report,
-                    );
+                    merge(&mut merged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), report);
                 }
             });
         }
     });
-    let mut files: Vec<CheckedFile> = merged
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_values()
-        .collect();
+    let mut files: Vec<CheckedFile> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
     for file in &mut files {
-        file.diagnostics
-            .sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
+        file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }
     files
 }
@@ -282,19 +238,16 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
 /// diagnostic.
 fn merge(merged: &mut BTreeMap<PathBuf, CheckedFile>, report: Report) {
     for file in report.files {
-        let entry = merged
-            .entry(file.path.clone())
-            .or_insert_with(|| CheckedFile {
-                path: file.path.clone(),
-                text: file.text.clone(),
-                diagnostics: Vec::new(),
-            });
+        let entry = merged.entry(file.path.clone()).or_insert_with(|| CheckedFile {
+            path: file.path.clone(),
+            text: file.text.clone(),
+            diagnostics: Vec::new(),
+        });
         for diagnostic in file.diagnostics {
-            let duplicate = entry.diagnostics.iter().any(|seen| {
-                seen.span == diagnostic.span
-                    && seen.rule.code == diagnostic.rule.code
-                    && seen.message == diagnostic.message
-            });
+            let duplicate = entry
+                .diagnostics
+                .iter()
+                .any(|seen| seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message);
             if !duplicate {
                 entry.diagnostics.push(diagnostic);
             }
@@ -305,8 +258,5 @@ fn merge(merged: &mut BTreeMap<PathBuf, CheckedFile>, report: Report) {
 /// A path as the user would type it: relative to the current folder when below it.
 pub fn display_path(path: &Path) -> String {
     let current = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&current)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    path.strip_prefix(&current).unwrap_or(path).display().to_string()
 }

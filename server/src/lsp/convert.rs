@@ -19,37 +19,20 @@ pub struct Positions<'t> {
 
 impl<'t> Positions<'t> {
     pub fn new(text: &'t str, unit: ColumnUnit) -> Self {
-        Self {
-            text,
-            index: LineIndex::new(text),
-            unit,
-        }
+        Self { text, index: LineIndex::new(text), unit }
     }
 
     pub fn range(&self, span: &Span) -> lsp::Range {
-        lsp::Range {
-            start: self.position(span.start),
-            end: self.position(span.end),
-        }
+        lsp::Range { start: self.position(span.start), end: self.position(span.end) }
     }
 
     pub fn position(&self, offset: usize) -> lsp::Position {
         let LineCol { line, col } = self.index.position(self.text, offset, self.unit);
-        lsp::Position {
-            line,
-            character: col,
-        }
+        lsp::Position { line, character: col }
     }
 
     pub fn offset(&self, position: lsp::Position) -> usize {
-        self.index.offset(
-            self.text,
-            LineCol {
-                line: position.line,
-                col: position.character,
-            },
-            self.unit,
-        )
+        self.index.offset(self.text, LineCol { line: position.line, col: position.character }, self.unit)
     }
 }
 
@@ -90,53 +73,29 @@ fn data_fix(fix: &Fix, positions: &Positions<'_>) -> DataFix {
     DataFix {
         title: fix.title.clone(),
         preferred: fix.preferred,
-        edits: fix
-            .edits
-            .iter()
-            .map(|edit| lsp::TextEdit {
-                range: positions.range(&edit.span),
-                new_text: edit.new_text.clone(),
-            })
-            .collect(),
+        edits: fix.edits.iter().map(|edit| lsp::TextEdit { range: positions.range(&edit.span), new_text: edit.new_text.clone() }).collect(),
     }
 }
 
-pub fn diagnostic(
-    diagnostic: &Diagnostic,
-    positions: &Positions<'_>,
-    version: Option<i32>,
-) -> lsp::Diagnostic {
+pub fn diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>, version: Option<i32>) -> lsp::Diagnostic {
     let related_information: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
         .related
         .iter()
         .filter_map(|related| {
             let related_positions = Positions::new(&related.text, positions.unit);
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location {
-                    uri: uri_of(&related.path)?,
-                    range: related_positions.range(&related.span),
-                },
+                location: lsp::Location { uri: uri_of(&related.path)?, range: related_positions.range(&related.span) },
                 message: related.message.clone(),
             })
         })
         .collect();
-    let fixes = diagnostic
-        .fixes
-        .iter()
-        .chain(diagnostic.suppression.iter())
-        .map(|fix| data_fix(fix, positions))
-        .collect();
+    let fixes = diagnostic.fixes.iter().chain(diagnostic.suppression.iter()).map(|fix| data_fix(fix, positions)).collect();
     let data = serde_json::to_value(DiagnosticData { version, fixes }).ok();
     lsp::Diagnostic {
         range: positions.range(&diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
         code: Some(lsp::NumberOrString::String(diagnostic.rule.code.to_owned())),
-        code_description: diagnostic
-            .rule
-            .url()
-            .parse::<lsp::Uri>()
-            .ok()
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: diagnostic.rule.url().parse::<lsp::Uri>().ok().map(|href| lsp::CodeDescription { href }),
         source: Some("archlens".into()),
         message: format!("{} ({})", diagnostic.message, diagnostic.rule.name),
         related_information: (!related_information.is_empty()).then_some(related_information),

@@ -24,18 +24,12 @@ const MAX_SCANNED_DOCUMENTS: usize = 1_000;
 /// The roots whose check covers `path`: itself when it is an OpenAPI document, and every
 /// document that referenced it in its last check.
 pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
-    let mut roots = state
-        .file_roots
-        .get(path)
-        .map(|roots| roots.clone())
-        .unwrap_or_default();
+    let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
     let is_document = match state.documents.get(path) {
         Some(document) => {
             let format = Format::from_path(path).unwrap_or_else(|| guess_format(&document.text));
-            matches!(
-                path.extension().and_then(|extension| extension.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) && workspace::is_openapi_document(&document.text, format)
+            matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+                && workspace::is_openapi_document(&document.text, format)
         }
         None => workspace::sniff_file(path),
     };
@@ -80,9 +74,7 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let mut overlay = OverlaySource::default();
     let mut versions = std::collections::HashMap::new();
     for document in state.documents.iter() {
-        overlay
-            .open
-            .insert(document.key().clone(), document.text.clone());
+        overlay.open.insert(document.key().clone(), document.text.clone());
         versions.insert(document.key().clone(), document.version);
     }
     let workspace_root = state.workspace_root_for(&root);
@@ -109,14 +101,8 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
             None
         }
     };
-    let new_report = report.map(|report| RootReport {
-        files: report
-            .files
-            .into_iter()
-            .map(|file| (file.path.clone(), file))
-            .collect(),
-        versions,
-    });
+    let new_report =
+        report.map(|report| RootReport { files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(), versions });
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
     deliver(&client, &state, affected).await;
@@ -129,11 +115,7 @@ async fn deliver(client: &Client, state: &Arc<State>, affected: BTreeSet<PathBuf
         if state.supports_refresh() {
             let client = client.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(
-                    Duration::from_secs(5),
-                    client.workspace_diagnostic_refresh(),
-                )
-                .await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), client.workspace_diagnostic_refresh()).await;
             });
         }
         return;
@@ -146,29 +128,19 @@ async fn deliver(client: &Client, state: &Arc<State>, affected: BTreeSet<PathBuf
 /// Replaces a root's report and the file-to-root index; returns every file whose
 /// diagnostics may have changed.
 fn store(state: &State, root: &Path, report: Option<RootReport>) -> BTreeSet<PathBuf> {
-    let new_files: BTreeSet<PathBuf> = report
-        .iter()
-        .flat_map(|report| report.files.keys().cloned())
-        .collect();
+    let new_files: BTreeSet<PathBuf> = report.iter().flat_map(|report| report.files.keys().cloned()).collect();
     let old = match report {
         Some(report) => state.reports.insert(root.to_path_buf(), Arc::new(report)),
         None => state.reports.remove(root).map(|(_, old)| old),
     };
-    let old_files: BTreeSet<PathBuf> = old
-        .iter()
-        .flat_map(|report| report.files.keys().cloned())
-        .collect();
+    let old_files: BTreeSet<PathBuf> = old.iter().flat_map(|report| report.files.keys().cloned()).collect();
     for file in old_files.difference(&new_files) {
         if let Some(mut roots) = state.file_roots.get_mut(file) {
             roots.remove(root);
         }
     }
     for file in &new_files {
-        state
-            .file_roots
-            .entry(file.clone())
-            .or_default()
-            .insert(root.to_path_buf());
+        state.file_roots.entry(file.clone()).or_default().insert(root.to_path_buf());
     }
     let mut affected = old_files;
     affected.extend(new_files);
@@ -193,11 +165,9 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
         let positions = Positions::new(&file.text, state.column_unit());
         for diagnostic in &file.diagnostics {
             let converted = convert::diagnostic(diagnostic, &positions, open_version);
-            let duplicate = diagnostics.iter().any(|seen| {
-                seen.range == converted.range
-                    && seen.code == converted.code
-                    && seen.message == converted.message
-            });
+            let duplicate = diagnostics
+                .iter()
+                .any(|seen| seen.range == converted.range && seen.code == converted.code && seen.message == converted.message);
             if !duplicate {
                 diagnostics.push(converted);
             }
@@ -219,23 +189,15 @@ async fn publish(client: &Client, state: &State, path: &Path) {
 
 /// Answers `textDocument/diagnostic`, waiting for a check of the current version if one is
 /// running.
-pub async fn pull(
-    state: &Arc<State>,
-    params: lsp::DocumentDiagnosticParams,
-) -> lsp::DocumentDiagnosticReportResult {
+pub async fn pull(state: &Arc<State>, params: lsp::DocumentDiagnosticParams) -> lsp::DocumentDiagnosticReportResult {
     let items = match path_of(&params.text_document.uri) {
         Some(path) => wait_for_diagnostics(state, &path).await,
         None => Vec::new(),
     };
-    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
-        lsp::RelatedFullDocumentDiagnosticReport {
-            related_documents: None,
-            full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
-                result_id: None,
-                items,
-            },
-        },
-    ))
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
+    }))
 }
 
 async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagnostic> {
@@ -255,23 +217,13 @@ async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagn
 /// problems in files that are not open show up and fragments know their documents.
 pub fn scan_workspace(client: Client, state: Arc<State>) {
     tokio::spawn(async move {
-        let folders = state
-            .folders
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
+        let folders = state.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
         if folders.is_empty() {
             return;
         }
-        let documents =
-            tokio::task::spawn_blocking(move || workspace::discover_documents(&folders))
-                .await
-                .unwrap_or_default();
+        let documents = tokio::task::spawn_blocking(move || workspace::discover_documents(&folders)).await.unwrap_or_default();
         if documents.len() > MAX_SCANNED_DOCUMENTS {
-            tracing::warn!(
-                "{} OpenAPI documents found; only the first {MAX_SCANNED_DOCUMENTS} are checked at start-up",
-                documents.len()
-            );
+            tracing::warn!("{} OpenAPI documents found; only the first {MAX_SCANNED_DOCUMENTS} are checked at start-up", documents.len());
         }
         let documents: Vec<PathBuf> = documents.into_iter().take(MAX_SCANNED_DOCUMENTS).collect();
         let progress = begin_progress(&client, &state, documents.len()).await;
@@ -281,12 +233,7 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
             }
             if let Some(progress) = &progress {
                 let percentage = (done * 100 / documents.len().max(1)) as u32;
-                progress
-                    .report_with_message(
-                        format!("{done} of {} OpenAPI documents", documents.len()),
-                        percentage,
-                    )
-                    .await;
+                progress.report_with_message(format!("{done} of {} OpenAPI documents", documents.len()), percentage).await;
             }
             if !state.reports.contains_key(document) {
                 check_root(client.clone(), state.clone(), document.clone()).await;
@@ -294,18 +241,12 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
         }
         if let Some(progress) = progress {
             let plural = if documents.len() == 1 { "" } else { "s" };
-            progress
-                .finish_with_message(format!(
-                    "checked {} OpenAPI document{plural}",
-                    documents.len()
-                ))
-                .await;
+            progress.finish_with_message(format!("checked {} OpenAPI document{plural}", documents.len())).await;
         }
     });
 }
 
-type ScanProgress =
-    tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
+type ScanProgress = tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
 
 /// Starts `$/progress` for the workspace scan when the client shows work-done progress.
 async fn begin_progress(client: &Client, state: &State, total: usize) -> Option<ScanProgress> {
@@ -313,20 +254,9 @@ async fn begin_progress(client: &Client, state: &State, total: usize) -> Option<
         return None;
     }
     let token = lsp::ProgressToken::String("archlens/workspace-scan".into());
-    let created = tokio::time::timeout(
-        Duration::from_secs(5),
-        client.create_work_done_progress(token.clone()),
-    )
-    .await;
+    let created = tokio::time::timeout(Duration::from_secs(5), client.create_work_done_progress(token.clone())).await;
     if !matches!(created, Ok(Ok(()))) {
         return None;
     }
-    Some(
-        client
-            .progress(token, "archlens")
-            .with_message(format!("checking {total} OpenAPI documents"))
-            .with_percentage(0)
-            .begin()
-            .await,
-    )
+    Some(client.progress(token, "archlens").with_message(format!("checking {total} OpenAPI documents")).with_percentage(0).begin().await)
 }

@@ -26,9 +26,7 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
             if diagnostic.span.start <= offset
                 && offset <= diagnostic.span.end
                 && !found.iter().any(|(seen, _)| {
-                    seen.span == diagnostic.span
-                        && seen.rule.code == diagnostic.rule.code
-                        && seen.message == diagnostic.message
+                    seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message
                 })
             {
                 found.push((diagnostic.clone(), positions.range(&diagnostic.span)));
@@ -40,16 +38,9 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
     }
     found.sort_by_key(|(diagnostic, _)| diagnostic.severity);
     let range = found[0].1;
-    let value = found
-        .iter()
-        .map(|(diagnostic, _)| render(diagnostic))
-        .collect::<Vec<_>>()
-        .join("\n\n---\n\n");
+    let value = found.iter().map(|(diagnostic, _)| render(diagnostic)).collect::<Vec<_>>().join("\n\n---\n\n");
     Some(lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-            kind: lsp::MarkupKind::Markdown,
-            value,
-        }),
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }),
         range: Some(range),
     })
 }
@@ -58,26 +49,12 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
 pub fn render(diagnostic: &Diagnostic) -> String {
     let meta = diagnostic.rule;
     let docs = meta.documentation();
-    let mut out = format!(
-        "**{}** `{}` · {}\n\n{}",
-        meta.code,
-        meta.name,
-        diagnostic.severity.label(),
-        diagnostic.message
-    );
-    for (heading, title) in [
-        ("What it does", "What it checks"),
-        ("Why is this bad?", "Why it matters"),
-        ("Fix", "How to fix"),
-    ] {
+    let mut out = format!("**{}** `{}` · {}\n\n{}", meta.code, meta.name, diagnostic.severity.label(), diagnostic.message);
+    for (heading, title) in [("What it does", "What it checks"), ("Why is this bad?", "Why it matters"), ("Fix", "How to fix")] {
         if let Some(body) = section(&docs, heading) {
             out.push_str(&format!("\n\n**{title}**\n\n{body}"));
         }
     }
-    out.push_str(&format!(
-        "\n\n[{} documentation]({})",
-        meta.code,
-        meta.url()
-    ));
+    out.push_str(&format!("\n\n[{} documentation]({})", meta.code, meta.url()));
     out
 }

@@ -31,21 +31,13 @@ pub struct Backend {
 
 /// Serves LSP on stdin/stdout until `exit`. Returns whether `shutdown` came first.
 pub fn serve_stdio() -> anyhow::Result<bool> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let state = Arc::new(State::default());
     let served_state = state.clone();
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(move |client| Backend {
-            client,
-            state: served_state,
-        });
+        let (service, socket) = LspService::new(move |client| Backend { client, state: served_state });
         let (input, output) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
-        Server::new(input, output, socket)
-            .concurrency_level(CONCURRENCY)
-            .serve(service)
-            .await;
+        Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
     });
     // Background analysis may still run; do not wait for it.
     runtime.shutdown_background();
@@ -86,17 +78,11 @@ impl LanguageServer for Backend {
         sync::did_change_configuration(&self.client, &self.state, params);
     }
 
-    async fn diagnostic(
-        &self,
-        params: lsp::DocumentDiagnosticParams,
-    ) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
+    async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
         Ok(diagnostics::pull(&self.state, params).await)
     }
 
-    async fn code_action(
-        &self,
-        params: lsp::CodeActionParams,
-    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
+    async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
         Ok(actions::code_actions(&self.state, params))
     }
 

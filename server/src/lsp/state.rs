@@ -60,11 +60,7 @@ impl State {
             .and_then(|general| general.position_encodings.as_ref())
             .is_some_and(|encodings| encodings.contains(&lsp::PositionEncodingKind::UTF8));
         self.utf8.store(utf8, Ordering::SeqCst);
-        let pull = capabilities
-            .text_document
-            .as_ref()
-            .and_then(|document| document.diagnostic.as_ref())
-            .is_some();
+        let pull = capabilities.text_document.as_ref().and_then(|document| document.diagnostic.as_ref()).is_some();
         self.pull_diagnostics.store(pull, Ordering::SeqCst);
         let refresh = capabilities
             .workspace
@@ -73,55 +69,35 @@ impl State {
             .and_then(|diagnostics| diagnostics.refresh_support)
             .unwrap_or(false);
         self.refresh_support.store(refresh, Ordering::SeqCst);
-        let progress = capabilities
-            .window
-            .as_ref()
-            .and_then(|window| window.work_done_progress)
-            .unwrap_or(false);
+        let progress = capabilities.window.as_ref().and_then(|window| window.work_done_progress).unwrap_or(false);
         self.work_done_progress.store(progress, Ordering::SeqCst);
-        let mut folders: Vec<PathBuf> = params
-            .workspace_folders
-            .iter()
-            .flatten()
-            .filter_map(|folder| path_of(&folder.uri))
-            .collect();
+        let mut folders: Vec<PathBuf> = params.workspace_folders.iter().flatten().filter_map(|folder| path_of(&folder.uri)).collect();
         #[allow(deprecated)]
         if folders.is_empty()
             && let Some(root) = params.root_uri.as_ref().and_then(path_of)
         {
             folders.push(root);
         }
-        *self
-            .folders
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = folders;
+        *self.folders.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = folders;
         if let Some(options) = params.initialization_options {
             self.set_settings(options);
         }
-        let encoding = if utf8 {
-            lsp::PositionEncodingKind::UTF8
-        } else {
-            lsp::PositionEncodingKind::UTF16
-        };
+        let encoding = if utf8 { lsp::PositionEncodingKind::UTF8 } else { lsp::PositionEncodingKind::UTF16 };
         lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
                 position_encoding: Some(encoding),
-                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
-                    lsp::TextDocumentSyncOptions {
-                        open_close: Some(true),
-                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
-                        save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
-                        ..Default::default()
-                    },
-                )),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                })),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
-                    lsp::CodeActionOptions {
-                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
-                        resolve_provider: Some(false),
-                        ..Default::default()
-                    },
-                )),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    resolve_provider: Some(false),
+                    ..Default::default()
+                })),
                 diagnostic_provider: pull.then(|| {
                     lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                         identifier: Some("archlens".into()),
@@ -132,20 +108,13 @@ impl State {
                 }),
                 ..Default::default()
             },
-            server_info: Some(lsp::ServerInfo {
-                name: "archlens".into(),
-                version: Some(env!("CARGO_PKG_VERSION").into()),
-            }),
+            server_info: Some(lsp::ServerInfo { name: "archlens".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
             offset_encoding: None,
         }
     }
 
     pub fn column_unit(&self) -> ColumnUnit {
-        if self.utf8.load(Ordering::SeqCst) {
-            ColumnUnit::Utf8
-        } else {
-            ColumnUnit::Utf16
-        }
+        if self.utf8.load(Ordering::SeqCst) { ColumnUnit::Utf8 } else { ColumnUnit::Utf16 }
     }
 
     pub fn pulls_diagnostics(&self) -> bool {
@@ -172,16 +141,11 @@ impl State {
     /// (null, `[]` from an empty Lua table) means no settings.
     pub fn set_settings(&self, value: serde_json::Value) {
         let value = match value {
-            serde_json::Value::Object(mut map) if map.contains_key("archlens") => {
-                map.remove("archlens").unwrap_or_default()
-            }
+            serde_json::Value::Object(mut map) if map.contains_key("archlens") => map.remove("archlens").unwrap_or_default(),
             serde_json::Value::Object(map) => serde_json::Value::Object(map),
             _ => serde_json::Value::Null,
         };
-        *self
-            .settings
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
+        *self.settings.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
     }
 
     /// The configuration for a document: its `archlens.toml`, then the editor settings.
@@ -190,25 +154,16 @@ impl State {
             tracing::warn!("{error}; using the defaults");
             Config::default()
         });
-        let settings = self
-            .settings
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        base.clone()
-            .with_settings(&settings)
-            .unwrap_or_else(|error| {
-                tracing::warn!("invalid archlens settings: {error}");
-                base
-            })
+        let settings = self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        base.clone().with_settings(&settings).unwrap_or_else(|error| {
+            tracing::warn!("invalid archlens settings: {error}");
+            base
+        })
     }
 
     /// The workspace folder that holds `path`, or the folder a check would use on its own.
     pub fn workspace_root_for(&self, path: &Path) -> PathBuf {
-        let folders = self
-            .folders
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let folders = self.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         folders
             .iter()
             .filter(|folder| path.starts_with(folder))
@@ -225,8 +180,6 @@ impl State {
     }
 
     pub fn is_current(&self, root: &Path, generation: u64) -> bool {
-        self.generations
-            .get(root)
-            .is_some_and(|current| *current == generation)
+        self.generations.get(root).is_some_and(|current| *current == generation)
     }
 }

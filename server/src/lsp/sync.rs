@@ -16,13 +16,7 @@ pub fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenTextDoc
     let Some(path) = path_of(&document.uri) else {
         return;
     };
-    state.documents.insert(
-        path.clone(),
-        OpenDocument {
-            text: Arc::from(document.text),
-            version: document.version,
-        },
-    );
+    state.documents.insert(path.clone(), OpenDocument { text: Arc::from(document.text), version: document.version });
     diagnostics::schedule(client, state, &path);
 }
 
@@ -77,17 +71,9 @@ pub fn did_save(client: &Client, state: &Arc<State>, params: lsp::DidSaveTextDoc
     }
 }
 
-pub fn did_change_configuration(
-    client: &Client,
-    state: &Arc<State>,
-    params: lsp::DidChangeConfigurationParams,
-) {
+pub fn did_change_configuration(client: &Client, state: &Arc<State>, params: lsp::DidChangeConfigurationParams) {
     state.set_settings(params.settings);
-    let roots: Vec<_> = state
-        .reports
-        .iter()
-        .map(|entry| entry.key().clone())
-        .collect();
+    let roots: Vec<_> = state.reports.iter().map(|entry| entry.key().clone()).collect();
     for root in roots {
         tokio::spawn(diagnostics::check_root(client.clone(), state.clone(), root));
     }

@@ -6,9 +6,7 @@
 //! the next header. Outgoing frames are written whole, so the parse errors written
 //! here never interleave with the server's own messages.
 
-use tokio::io::{
-    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream,
-};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
 
 /// Frames larger than this are refused (and skipped) rather than buffered.
@@ -50,9 +48,7 @@ fn parse_error(detail: &str) -> Vec<u8> {
 }
 
 /// Reads one frame's headers; `Ok(None)` at end of input, `Err` text for a frame to refuse.
-async fn read_headers<R: AsyncRead + Unpin>(
-    reader: &mut BufReader<R>,
-) -> std::io::Result<Option<Result<usize, String>>> {
+async fn read_headers<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> std::io::Result<Option<Result<usize, String>>> {
     let mut length: Option<Result<usize, String>> = None;
     let mut line = String::new();
     loop {
@@ -80,48 +76,26 @@ async fn read_headers<R: AsyncRead + Unpin>(
         };
         match trimmed.split_once(':') {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
-                length = Some(
-                    value
-                        .trim()
-                        .parse::<usize>()
-                        .map_err(|_| format!("bad Content-Length `{}`", value.trim())),
-                );
+                length = Some(value.trim().parse::<usize>().map_err(|_| format!("bad Content-Length `{}`", value.trim())));
             }
             Some((name, _)) if name.trim().eq_ignore_ascii_case("content-type") => {}
             _ => {
-                tracing::warn!(
-                    "skipping a line that is not a header: {:?}",
-                    trimmed.chars().take(80).collect::<String>()
-                );
+                tracing::warn!("skipping a line that is not a header: {:?}", trimmed.chars().take(80).collect::<String>());
                 length = None;
             }
         }
     }
 }
 
-async fn read_client<R: AsyncRead + Unpin>(
-    input: R,
-    mut to_server: DuplexStream,
-    errors: mpsc::Sender<Vec<u8>>,
-) {
+async fn read_client<R: AsyncRead + Unpin>(input: R, mut to_server: DuplexStream, errors: mpsc::Sender<Vec<u8>>) {
     let mut reader = BufReader::new(input);
     loop {
         let length = match read_headers(&mut reader).await {
             Ok(Some(Ok(length))) if length <= MAX_FRAME_BYTES => length,
             Ok(Some(Ok(length))) => {
-                let _ = errors
-                    .send(parse_error(&format!(
-                        "a message of {length} bytes is too large"
-                    )))
-                    .await;
+                let _ = errors.send(parse_error(&format!("a message of {length} bytes is too large"))).await;
                 // Skip the body without buffering it.
-                if tokio::io::copy(
-                    &mut (&mut reader).take(length as u64),
-                    &mut tokio::io::sink(),
-                )
-                .await
-                .is_err()
-                {
+                if tokio::io::copy(&mut (&mut reader).take(length as u64), &mut tokio::io::sink()).await.is_err() {
                     break;
                 }
                 continue;
@@ -143,9 +117,7 @@ async fn read_client<R: AsyncRead + Unpin>(
                 }
             }
             Ok(_) => {
-                let _ = errors
-                    .send(parse_error("a message must be a JSON object"))
-                    .await;
+                let _ = errors.send(parse_error("a message must be a JSON object")).await;
             }
             Err(error) => {
                 tracing::warn!("malformed JSON-RPC message dropped: {error}");

@@ -6,9 +6,7 @@ use super::pointer::{JsonPointer, locate};
 use super::project::{FileId, Project};
 use super::syntax::{Node, Span};
 
-pub const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecVersion {
@@ -30,22 +28,15 @@ impl<'p> NodeAt<'p> {
     /// A node without a key (the root of a referenced file) is underlined at its first key,
     /// not as a whole file.
     pub fn span(&self) -> Span {
-        self.key_span.clone().unwrap_or_else(|| {
-            match self.node.as_map().and_then(|entries| entries.first()) {
-                Some(first) => first.key_span.clone(),
-                None => self.node.span.clone(),
-            }
+        self.key_span.clone().unwrap_or_else(|| match self.node.as_map().and_then(|entries| entries.first()) {
+            Some(first) => first.key_span.clone(),
+            None => self.node.span.clone(),
         })
     }
 
     pub fn child(&self, key: &str) -> Option<NodeAt<'p>> {
         let entry = self.node.entry(key)?;
-        Some(NodeAt {
-            file: self.file,
-            pointer: self.pointer.child(key),
-            node: &entry.value,
-            key_span: Some(entry.key_span.clone()),
-        })
+        Some(NodeAt { file: self.file, pointer: self.pointer.child(key), node: &entry.value, key_span: Some(entry.key_span.clone()) })
     }
 
     pub fn items(&self) -> Vec<NodeAt<'p>> {
@@ -54,12 +45,7 @@ impl<'p> NodeAt<'p> {
             .unwrap_or_default()
             .iter()
             .enumerate()
-            .map(|(index, item)| NodeAt {
-                file: self.file,
-                pointer: self.pointer.index(index),
-                node: item,
-                key_span: None,
-            })
+            .map(|(index, item)| NodeAt { file: self.file, pointer: self.pointer.index(index), node: item, key_span: None })
             .collect()
     }
 
@@ -137,9 +123,7 @@ impl<'p> OperationView<'p> {
 
     /// The `responses` mapping, when the operation has one.
     pub fn responses_map(&self) -> Option<&NodeAt<'p>> {
-        self.responses
-            .as_ref()
-            .filter(|responses| responses.node.as_map().is_some())
+        self.responses.as_ref().filter(|responses| responses.node.as_map().is_some())
     }
 
     /// Response codes as written (`"200"`, `"4XX"`, `"default"`).
@@ -163,16 +147,8 @@ impl<'p> ApiModel<'p> {
             text if text.starts_with("3.1") => SpecVersion::V31,
             _ => return None,
         };
-        let document = NodeAt {
-            file: project.root,
-            pointer: JsonPointer::root(),
-            node: root,
-            key_span: None,
-        };
-        let mut servers = document
-            .child("servers")
-            .map(|servers| servers.items())
-            .unwrap_or_default();
+        let document = NodeAt { file: project.root, pointer: JsonPointer::root(), node: root, key_span: None };
+        let mut servers = document.child("servers").map(|servers| servers.items()).unwrap_or_default();
         let mut paths = Vec::new();
         if let Some(paths_node) = document.child("paths") {
             for entry in paths_node.entries() {
@@ -180,61 +156,35 @@ impl<'p> ApiModel<'p> {
                     continue;
                 }
                 let item = resolve_at(project, &entry);
-                servers.extend(
-                    item.child("servers")
-                        .map(|servers| servers.items())
-                        .unwrap_or_default(),
-                );
-                let parameters = item
-                    .child("parameters")
-                    .map(|list| parameters_of(project, &list))
-                    .unwrap_or_default();
+                servers.extend(item.child("servers").map(|servers| servers.items()).unwrap_or_default());
+                let parameters = item.child("parameters").map(|list| parameters_of(project, &list)).unwrap_or_default();
                 let mut operations = Vec::new();
                 for method in HTTP_METHODS {
                     // Operations are not reference objects in the specification, but split
                     // documents (DigitalOcean's among them) `$ref` them, and tools follow.
-                    let Some(operation) = item
-                        .child(method)
-                        .map(|operation| resolve_at(project, &operation))
-                    else {
+                    let Some(operation) = item.child(method).map(|operation| resolve_at(project, &operation)) else {
                         continue;
                     };
                     if operation.node.as_map().is_none() {
                         continue;
                     }
-                    servers.extend(
-                        operation
-                            .child("servers")
-                            .map(|servers| servers.items())
-                            .unwrap_or_default(),
-                    );
+                    servers.extend(operation.child("servers").map(|servers| servers.items()).unwrap_or_default());
                     operations.push(OperationView {
                         method,
                         path: entry.name(),
-                        parameters: operation
-                            .child("parameters")
-                            .map(|list| parameters_of(project, &list))
-                            .unwrap_or_default(),
+                        parameters: operation.child("parameters").map(|list| parameters_of(project, &list)).unwrap_or_default(),
                         responses: operation.child("responses"),
                         security: operation.child("security"),
                         at: operation,
                     });
                 }
-                paths.push(PathItemView {
-                    path: entry.name(),
-                    entry,
-                    item,
-                    parameters,
-                    operations,
-                });
+                paths.push(PathItemView { path: entry.name(), entry, item, parameters, operations });
             }
         }
         Some(ApiModel {
             version,
             security: document.child("security"),
-            security_schemes: document
-                .child("components")
-                .and_then(|components| components.child("securitySchemes")),
+            security_schemes: document.child("components").and_then(|components| components.child("securitySchemes")),
             servers,
             paths,
             document,
@@ -266,17 +216,8 @@ pub fn resolve_at<'p>(project: &'p Project, at: &NodeAt<'p>) -> NodeAt<'p> {
         return at.clone();
     };
     let (file, pointer) = project.resolved_pointer(at.file, at.node, &at.pointer);
-    let key_span = project
-        .file(file)
-        .root()
-        .and_then(|root| locate(root, &pointer))
-        .and_then(|located| located.key_span);
-    NodeAt {
-        file: resolved.file,
-        pointer,
-        node: resolved.node,
-        key_span,
-    }
+    let key_span = project.file(file).root().and_then(|root| locate(root, &pointer)).and_then(|located| located.key_span);
+    NodeAt { file: resolved.file, pointer, node: resolved.node, key_span }
 }
 
 fn parameters_of<'p>(project: &'p Project, list: &NodeAt<'p>) -> Vec<ParameterView<'p>> {
@@ -284,20 +225,8 @@ fn parameters_of<'p>(project: &'p Project, list: &NodeAt<'p>) -> Vec<ParameterVi
         .into_iter()
         .map(|use_site| {
             let resolved = resolve_at(project, &use_site);
-            let text_of = |key: &str| {
-                resolved
-                    .node
-                    .get(key)
-                    .and_then(Node::scalar_text)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            ParameterView {
-                name: text_of("name"),
-                location: text_of("in"),
-                resolved,
-                use_site,
-            }
+            let text_of = |key: &str| resolved.node.get(key).and_then(Node::scalar_text).unwrap_or_default().to_owned();
+            ParameterView { name: text_of("name"), location: text_of("in"), resolved, use_site }
         })
         .collect()
 }

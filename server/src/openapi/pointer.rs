@@ -15,11 +15,7 @@ impl JsonPointer {
 
     /// Parses `/a/b~1c`; a missing leading slash is tolerated (`a/b`).
     pub fn parse(text: &str) -> Self {
-        if text.is_empty() || text.starts_with('/') {
-            Self(text.to_owned())
-        } else {
-            Self(format!("/{text}"))
-        }
+        if text.is_empty() || text.starts_with('/') { Self(text.to_owned()) } else { Self(format!("/{text}")) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -36,10 +32,7 @@ impl JsonPointer {
     }
 
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
     }
 
     pub fn parent(&self) -> Option<Self> {
@@ -54,8 +47,7 @@ impl JsonPointer {
 
     /// True when `self` is `other` or one of its ancestors.
     pub fn contains(&self, other: &JsonPointer) -> bool {
-        other.0 == self.0
-            || (other.0.starts_with(&self.0) && other.0.as_bytes().get(self.0.len()) == Some(&b'/'))
+        other.0 == self.0 || (other.0.starts_with(&self.0) && other.0.as_bytes().get(self.0.len()) == Some(&b'/'))
     }
 
     /// Ancestors from the root down to `self` itself.
@@ -85,9 +77,7 @@ pub struct Located<'a> {
 impl Located<'_> {
     /// The range to underline for a finding about this node: its key if it has one.
     pub fn key_or_value_span(&self) -> Span {
-        self.key_span
-            .clone()
-            .unwrap_or_else(|| self.node.span.clone())
+        self.key_span.clone().unwrap_or_else(|| self.node.span.clone())
     }
 }
 
@@ -118,15 +108,9 @@ mod tests {
 
     #[test]
     fn escapes_and_walks_tokens() {
-        let pointer = JsonPointer::root()
-            .child("paths")
-            .child("/users/{id}")
-            .child("get");
+        let pointer = JsonPointer::root().child("paths").child("/users/{id}").child("get");
         assert_eq!(pointer.as_str(), "/paths/~1users~1{id}/get");
-        assert_eq!(
-            pointer.tokens().collect::<Vec<_>>(),
-            ["paths", "/users/{id}", "get"]
-        );
+        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/users/{id}", "get"]);
         assert!(JsonPointer::parse("/paths").contains(&pointer));
         assert!(!JsonPointer::parse("/pat").contains(&pointer));
         assert_eq!(pointer.parent().unwrap().last().unwrap(), "/users/{id}");

@@ -91,11 +91,7 @@ pub struct Project {
 
 impl Project {
     /// Loads `root_path` and, transitively, every file it references under `workspace_root`.
-    pub fn load(
-        root_path: &Path,
-        workspace_root: &Path,
-        source: &dyn FileSource,
-    ) -> Result<Project, String> {
+    pub fn load(root_path: &Path, workspace_root: &Path, source: &dyn FileSource) -> Result<Project, String> {
         let root_path = normalize(root_path);
         let text = source.read(&root_path)?;
         let mut project = Project {
@@ -117,24 +113,15 @@ impl Project {
                 collect_refs(node, &JsonPointer::root(), false, &mut sites);
             }
             for (pointer, reference, span) in sites {
-                let target =
-                    project.target_of(file, &reference, source, &mut queue, &mut failed_reads);
+                let target = project.target_of(file, &reference, source, &mut queue, &mut failed_reads);
                 let index = project.refs.len();
-                if let RefTarget::Resolved {
-                    file: target_file, ..
-                } = target
+                if let RefTarget::Resolved { file: target_file, .. } = target
                     && target_file != project.root
                 {
                     project.included_by.entry(target_file).or_insert(index);
                 }
                 project.ref_index.insert((file, pointer.clone()), index);
-                project.refs.push(RefSite {
-                    file,
-                    span,
-                    pointer,
-                    reference,
-                    target,
-                });
+                project.refs.push(RefSite { file, span, pointer, reference, target });
             }
         }
         Ok(project)
@@ -149,12 +136,7 @@ impl Project {
     }
 
     /// Follows `$ref` chains from `node` (in `file`) to the node they name.
-    pub fn resolve<'p>(
-        &'p self,
-        file: FileId,
-        node: &'p Node,
-        pointer: &JsonPointer,
-    ) -> Result<Resolved<'p>, ResolveError> {
+    pub fn resolve<'p>(&'p self, file: FileId, node: &'p Node, pointer: &JsonPointer) -> Result<Resolved<'p>, ResolveError> {
         let mut current = Resolved { file, node };
         let mut current_pointer = pointer.clone();
         let mut seen = HashSet::new();
@@ -170,15 +152,9 @@ impl Project {
             };
             match &self.refs[index].target {
                 RefTarget::Resolved { file, pointer } => {
-                    let root = self.files[*file]
-                        .root()
-                        .ok_or_else(|| ResolveError::Broken("the file is empty".into()))?;
-                    let located = locate(root, pointer)
-                        .ok_or_else(|| ResolveError::Broken("missing target".into()))?;
-                    current = Resolved {
-                        file: *file,
-                        node: located.node,
-                    };
+                    let root = self.files[*file].root().ok_or_else(|| ResolveError::Broken("the file is empty".into()))?;
+                    let located = locate(root, pointer).ok_or_else(|| ResolveError::Broken("missing target".into()))?;
+                    current = Resolved { file: *file, node: located.node };
                     current_pointer = pointer.clone();
                 }
                 RefTarget::Broken(reason) => return Err(ResolveError::Broken(reason.clone())),
@@ -209,12 +185,7 @@ impl Project {
     }
 
     /// The pointer of a resolved node: where the last `$ref` of the chain landed.
-    pub fn resolved_pointer(
-        &self,
-        file: FileId,
-        node: &Node,
-        pointer: &JsonPointer,
-    ) -> (FileId, JsonPointer) {
+    pub fn resolved_pointer(&self, file: FileId, node: &Node, pointer: &JsonPointer) -> (FileId, JsonPointer) {
         let mut current_file = file;
         let mut current_pointer = pointer.clone();
         let mut current_node = node;
@@ -228,10 +199,7 @@ impl Project {
             let RefTarget::Resolved { file, pointer } = &self.refs[index].target else {
                 break;
             };
-            let Some(located) = self.files[*file]
-                .root()
-                .and_then(|root| locate(root, pointer))
-            else {
+            let Some(located) = self.files[*file].root().and_then(|root| locate(root, pointer)) else {
                 break;
             };
             current_file = *file;
@@ -270,16 +238,10 @@ impl Project {
                 RefTarget::Broken(format!("`{location}` is not a relative file reference"))
             };
         }
-        let base = self.files[from]
-            .path
-            .parent()
-            .unwrap_or(Path::new("/"))
-            .to_path_buf();
+        let base = self.files[from].path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let path = normalize(&base.join(percent_decode(location)));
         if !path.starts_with(&self.workspace_root) {
-            return RefTarget::Broken(format!(
-                "`{location}` is outside the workspace root; it is not read"
-            ));
+            return RefTarget::Broken(format!("`{location}` is outside the workspace root; it is not read"));
         }
         if let Some(&file) = self.by_path.get(&path) {
             return self.check_pointer(file, pointer);
@@ -288,9 +250,7 @@ impl Project {
             return RefTarget::Broken(reason.clone());
         }
         if self.files.len() >= MAX_FILES {
-            return RefTarget::Broken(format!(
-                "more than {MAX_FILES} files are referenced; the rest are not read"
-            ));
+            return RefTarget::Broken(format!("more than {MAX_FILES} files are referenced; the rest are not read"));
         }
         match source.read(&path) {
             Ok(text) => {
@@ -315,11 +275,7 @@ impl Project {
         if locate(root, &pointer).is_some() {
             RefTarget::Resolved { file, pointer }
         } else {
-            let name = file_data
-                .path
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = file_data.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
             RefTarget::Broken(format!("there is no `{pointer}` in `{name}`"))
         }
     }
@@ -327,12 +283,7 @@ impl Project {
 
 /// JSON when the first non-blank character opens an object or array, YAML otherwise.
 pub fn guess_format(text: &str) -> Format {
-    match text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .next()
-    {
+    match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
         Some('{' | '[') => Format::Json,
         _ => Format::Yaml,
     }
@@ -350,6 +301,7 @@ fn is_name_map(key: &str) -> bool {
         "properties"
             | "patternProperties"
             | "responses"
+            | "examples"
             | "$defs"
             | "definitions"
             | "schemas"
@@ -368,12 +320,7 @@ fn is_name_map(key: &str) -> bool {
     )
 }
 
-fn collect_refs(
-    node: &Node,
-    pointer: &JsonPointer,
-    names: bool,
-    out: &mut Vec<(JsonPointer, String, Span)>,
-) {
+fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(JsonPointer, String, Span)>) {
     // An explicit stack keeps deep documents from exhausting the thread's stack.
     let mut stack = vec![(node, pointer.clone(), names)];
     while let Some((node, pointer, names)) = stack.pop() {
@@ -386,11 +333,7 @@ fn collect_refs(
                     if entry.key == "$ref"
                         && let Some(reference) = entry.value.as_str()
                     {
-                        out.push((
-                            pointer.clone(),
-                            reference.to_owned(),
-                            entry.value.span.clone(),
-                        ));
+                        out.push((pointer.clone(), reference.to_owned(), entry.value.span.clone()));
                         continue;
                     }
                     if !names && is_literal_key(&entry.key) {
@@ -461,20 +404,12 @@ mod tests {
 
     impl FileSource for Files {
         fn read(&self, path: &Path) -> Result<Arc<str>, String> {
-            self.0
-                .get(path)
-                .map(|text| Arc::from(text.as_str()))
-                .ok_or_else(|| "no such file".to_owned())
+            self.0.get(path).map(|text| Arc::from(text.as_str())).ok_or_else(|| "no such file".to_owned())
         }
     }
 
     fn files(pairs: &[(&str, &str)]) -> Files {
-        Files(
-            pairs
-                .iter()
-                .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
-                .collect(),
-        )
+        Files(pairs.iter().map(|(path, text)| (PathBuf::from(path), (*text).to_owned())).collect())
     }
 
     #[test]
@@ -488,19 +423,12 @@ mod tests {
         ]);
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &source).unwrap();
         assert_eq!(project.files.len(), 2);
-        assert!(matches!(
-            project.refs[0].target,
-            RefTarget::Resolved { file: 1, .. }
-        ));
-        assert!(
-            matches!(&project.refs[1].target, RefTarget::Broken(reason) if reason.contains("outside"))
-        );
+        assert!(matches!(project.refs[0].target, RefTarget::Resolved { file: 1, .. }));
+        assert!(matches!(&project.refs[1].target, RefTarget::Broken(reason) if reason.contains("outside")));
         assert_eq!(project.refs[2].target, RefTarget::Remote);
         let root = project.root_node().unwrap();
         let a = root.get("paths").unwrap().get("/a").unwrap();
-        let resolved = project
-            .resolve(0, a, &JsonPointer::parse("/paths/~1a"))
-            .unwrap();
+        let resolved = project.resolve(0, a, &JsonPointer::parse("/paths/~1a")).unwrap();
         assert_eq!(resolved.file, 1);
         assert!(resolved.node.get("get").is_some());
     }
@@ -512,23 +440,11 @@ mod tests {
             "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    Tree:\n      properties:\n        children:\n          items: {$ref: '#/components/schemas/Tree'}\n",
         )]);
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &source).unwrap();
-        let schemas = project
-            .root_node()
-            .unwrap()
-            .get("components")
-            .unwrap()
-            .get("schemas")
-            .unwrap();
+        let schemas = project.root_node().unwrap().get("components").unwrap().get("schemas").unwrap();
         let pointer = JsonPointer::parse("/components/schemas/A");
-        assert!(matches!(
-            project.resolve(0, schemas.get("A").unwrap(), &pointer),
-            Err(ResolveError::Cycle)
-        ));
-        let items_pointer =
-            JsonPointer::parse("/components/schemas/Tree/properties/children/items");
-        let items = locate(project.root_node().unwrap(), &items_pointer)
-            .unwrap()
-            .node;
+        assert!(matches!(project.resolve(0, schemas.get("A").unwrap(), &pointer), Err(ResolveError::Cycle)));
+        let items_pointer = JsonPointer::parse("/components/schemas/Tree/properties/children/items");
+        let items = locate(project.root_node().unwrap(), &items_pointer).unwrap().node;
         assert!(project.resolve(0, items, &items_pointer).is_ok());
     }
 }

@@ -155,15 +155,10 @@ impl Node {
             Value::Bool(flag) => serde_json::Value::Bool(*flag),
             Value::Number(text) => number_to_json(text),
             Value::String(text) => serde_json::Value::String(text.clone()),
-            Value::Seq(items) => {
-                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                serde_json::Value::Object(entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect())
             }
-            Value::Map(entries) => serde_json::Value::Object(
-                entries
-                    .iter()
-                    .map(|entry| (entry.key.clone(), entry.value.to_json()))
-                    .collect(),
-            ),
         }
     }
 }
@@ -186,11 +181,7 @@ fn number_to_json(text: &str) -> serde_json::Value {
     {
         return integer.into();
     }
-    match cleaned
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-    {
+    match cleaned.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
         Some(number) => serde_json::Value::Number(number),
         // `.inf`, `.nan` and friends have no JSON form; keep them as text.
         None => serde_json::Value::String(text.to_owned()),
@@ -202,12 +193,7 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
     match format {
         Format::Yaml => parse_yaml(text),
         Format::Json => match json::parse(text) {
-            Ok(root) => ParsedFile {
-                format: Format::Json,
-                root,
-                errors: Vec::new(),
-                comments: Vec::new(),
-            },
+            Ok(root) => ParsedFile { format: Format::Json, root, errors: Vec::new(), comments: Vec::new() },
             // tree-sitter recovers the rest of a broken document; the error stays the precise one.
             Err(error) => parse_with_tree_sitter(text, Format::Json, vec![error]),
         },
@@ -228,9 +214,7 @@ fn parse_yaml(text: &str) -> ParsedFile {
         match events::build(&current) {
             Ok(parsed) => return finish_repairs(text, &index, repairs, parsed),
             Err(error) => {
-                let line = index
-                    .position(text, error.span.start, crate::line_index::ColumnUnit::Utf8)
-                    .line as usize;
+                let line = index.position(text, error.span.start, crate::line_index::ColumnUnit::Utf8).line as usize;
                 if lines.contains(&line) {
                     break;
                 }
@@ -254,12 +238,7 @@ fn finish_repairs(
 ) -> ParsedFile {
     let mut position = 0;
     while repairs.len() > 1 && position < repairs.len() {
-        let without: Vec<usize> = repairs
-            .iter()
-            .enumerate()
-            .filter(|(other, _)| *other != position)
-            .map(|(_, (line, _))| *line)
-            .collect();
+        let without: Vec<usize> = repairs.iter().enumerate().filter(|(other, _)| *other != position).map(|(_, (line, _))| *line).collect();
         match events::build(&blank_lines(text, index, &without)) {
             Ok(better) => {
                 repairs.remove(position);
@@ -277,42 +256,22 @@ fn finish_repairs(
 }
 
 /// Parses with tree-sitter; `known_errors`, when given, replace its less precise ones.
-fn parse_with_tree_sitter(
-    text: &str,
-    format: Format,
-    known_errors: Vec<SyntaxError>,
-) -> ParsedFile {
+fn parse_with_tree_sitter(text: &str, format: Format, known_errors: Vec<SyntaxError>) -> ParsedFile {
     let mut parser = Parser::new();
     let language: tree_sitter::Language = match format {
         Format::Yaml => tree_sitter_yaml::LANGUAGE.into(),
         Format::Json => tree_sitter_json::LANGUAGE.into(),
     };
-    let mut parsed = ParsedFile {
-        format,
-        root: None,
-        errors: Vec::new(),
-        comments: Vec::new(),
-    };
+    let mut parsed = ParsedFile { format, root: None, errors: Vec::new(), comments: Vec::new() };
     if parser.set_language(&language).is_err() {
-        parsed.errors.push(SyntaxError {
-            span: 0..0,
-            message: "the parser could not be loaded".into(),
-        });
+        parsed.errors.push(SyntaxError { span: 0..0, message: "the parser could not be loaded".into() });
         return parsed;
     }
     let Some(tree) = parser.parse(text, None) else {
-        parsed.errors.push(SyntaxError {
-            span: 0..0,
-            message: "the document could not be parsed".into(),
-        });
+        parsed.errors.push(SyntaxError { span: 0..0, message: "the document could not be parsed".into() });
         return parsed;
     };
-    let mut builder = Builder {
-        text,
-        errors: Vec::new(),
-        anchors: HashMap::new(),
-        alias_budget: MAX_ALIAS_NODES,
-    };
+    let mut builder = Builder { text, errors: Vec::new(), anchors: HashMap::new(), alias_budget: MAX_ALIAS_NODES };
     collect_errors_and_comments(&tree, text, &mut parsed);
     if !known_errors.is_empty() {
         parsed.errors = known_errors;
@@ -322,20 +281,14 @@ fn parse_with_tree_sitter(
         Format::Json => builder.json_document(tree.root_node()),
     };
     parsed.errors.extend(builder.errors);
-    parsed
-        .errors
-        .sort_by_key(|error| (error.span.start, error.span.end));
+    parsed.errors.sort_by_key(|error| (error.span.start, error.span.end));
     parsed.errors.dedup();
     parsed.errors.truncate(MAX_SYNTAX_ERRORS);
     parsed
 }
 
 /// The text with the given lines replaced by spaces (same length, same offsets).
-fn blank_lines<'t>(
-    text: &'t str,
-    index: &crate::line_index::LineIndex,
-    lines: &[usize],
-) -> std::borrow::Cow<'t, str> {
+fn blank_lines<'t>(text: &'t str, index: &crate::line_index::LineIndex, lines: &[usize]) -> std::borrow::Cow<'t, str> {
     if lines.is_empty() {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -359,10 +312,7 @@ fn collect_errors_and_comments(tree: &Tree, text: &str, parsed: &mut ParsedFile)
         let node = cursor.node();
         let mut descend = node.has_error() || node.child_count() > 0;
         if node.kind() == "comment" {
-            parsed.comments.push(Comment {
-                span: node.byte_range(),
-                text: text[node.byte_range()].to_owned(),
-            });
+            parsed.comments.push(Comment { span: node.byte_range(), text: text[node.byte_range()].to_owned() });
             descend = false;
         } else if node.is_error() || node.is_missing() {
             if errors_found < MAX_SYNTAX_ERRORS {
@@ -386,33 +336,15 @@ fn collect_errors_and_comments(tree: &Tree, text: &str, parsed: &mut ParsedFile)
 fn syntax_error_at(node: TsNode, text: &str, noun: &str) -> SyntaxError {
     if node.is_missing() {
         let span = node.start_byte()..node.start_byte();
-        return SyntaxError {
-            span,
-            message: format!("{noun} syntax error: missing `{}`", node.kind()),
-        };
+        return SyntaxError { span, message: format!("{noun} syntax error: missing `{}`", node.kind()) };
     }
     let span = node.byte_range();
-    let snippet: String = text[span.clone()]
-        .split(['\n', '\r'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(40)
-        .collect();
+    let snippet: String = text[span.clone()].split(['\n', '\r']).next().unwrap_or("").chars().take(40).collect();
     let snippet = snippet.trim();
-    let message = if snippet.is_empty() {
-        format!("{noun} syntax error")
-    } else {
-        format!("{noun} syntax error: unexpected `{snippet}`")
-    };
+    let message = if snippet.is_empty() { format!("{noun} syntax error") } else { format!("{noun} syntax error: unexpected `{snippet}`") };
     // Point at the first line of the error rather than a whole swallowed region.
-    let first_line_end = text[span.clone()]
-        .find(['\n', '\r'])
-        .map_or(span.end, |index| span.start + index);
-    SyntaxError {
-        span: span.start..first_line_end.max(span.start),
-        message,
-    }
+    let first_line_end = text[span.clone()].find(['\n', '\r']).map_or(span.end, |index| span.start + index);
+    SyntaxError { span: span.start..first_line_end.max(span.start), message }
 }
 
 struct Builder<'t> {
@@ -442,10 +374,7 @@ impl<'t> Builder<'t> {
 
     fn yaml_stream(&mut self, stream: TsNode) -> Option<Node> {
         let mut cursor = stream.walk();
-        let documents: Vec<TsNode> = stream
-            .named_children(&mut cursor)
-            .filter(|child| child.kind() == "document")
-            .collect();
+        let documents: Vec<TsNode> = stream.named_children(&mut cursor).filter(|child| child.kind() == "document").collect();
         let first = documents.first()?;
         if let Some(second) = documents.get(1)
             && let Some(content) = yaml_document_content(*second)
@@ -462,10 +391,7 @@ impl<'t> Builder<'t> {
     fn yaml_node(&mut self, node: TsNode, depth: usize) -> Node {
         let span = node.byte_range();
         if self.too_deep(node, depth) {
-            return Node {
-                span,
-                value: Value::Null,
-            };
+            return Node { span, value: Value::Null };
         }
         match node.kind() {
             "block_node" | "flow_node" => {
@@ -474,19 +400,14 @@ impl<'t> Builder<'t> {
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
                     match child.kind() {
-                        "anchor" => {
-                            anchor = Some(self.source(child).trim_start_matches('&').to_owned())
-                        }
+                        "anchor" => anchor = Some(self.source(child).trim_start_matches('&').to_owned()),
                         "tag" | "comment" => {}
                         _ => content = Some(child),
                     }
                 }
                 let built = match content {
                     Some(content) => self.yaml_node(content, depth + 1),
-                    None => Node {
-                        span: span.end..span.end,
-                        value: Value::Null,
-                    },
+                    None => Node { span: span.end..span.end, value: Value::Null },
                 };
                 if let Some(anchor) = anchor {
                     self.anchors.insert(anchor, built.clone());
@@ -495,41 +416,20 @@ impl<'t> Builder<'t> {
             }
             "block_mapping" | "flow_mapping" => self.yaml_mapping(node, depth),
             "block_sequence" | "flow_sequence" => self.yaml_sequence(node, depth),
-            "plain_scalar" => Node {
-                span,
-                value: yaml_plain_scalar(node, self.source(node)),
-            },
-            "double_quote_scalar" => Node {
-                span,
-                value: Value::String(unescape_double_quoted(self.source(node))),
-            },
-            "single_quote_scalar" => Node {
-                span,
-                value: Value::String(unescape_single_quoted(self.source(node))),
-            },
-            "block_scalar" => Node {
-                span,
-                value: Value::String(block_scalar_value(self.source(node))),
-            },
+            "plain_scalar" => Node { span, value: yaml_plain_scalar(node, self.source(node)) },
+            "double_quote_scalar" => Node { span, value: Value::String(unescape_double_quoted(self.source(node))) },
+            "single_quote_scalar" => Node { span, value: Value::String(unescape_single_quoted(self.source(node))) },
+            "block_scalar" => Node { span, value: Value::String(block_scalar_value(self.source(node))) },
             "alias" => self.yaml_alias(node),
-            _ => Node {
-                span,
-                value: Value::Null,
-            },
+            _ => Node { span, value: Value::Null },
         }
     }
 
     fn yaml_alias(&mut self, node: TsNode) -> Node {
         let name = self.source(node).trim_start_matches('*');
         let Some(target) = self.anchors.get(name) else {
-            self.errors.push(SyntaxError {
-                span: node.byte_range(),
-                message: format!("unknown YAML alias `*{name}`"),
-            });
-            return Node {
-                span: node.byte_range(),
-                value: Value::Null,
-            };
+            self.errors.push(SyntaxError { span: node.byte_range(), message: format!("unknown YAML alias `*{name}`") });
+            return Node { span: node.byte_range(), value: Value::Null };
         };
         let size = target.size();
         if size > self.alias_budget {
@@ -538,10 +438,7 @@ impl<'t> Builder<'t> {
                 span: node.byte_range(),
                 message: format!("YAML aliases expand to more than {MAX_ALIAS_NODES} nodes; the rest is not analysed"),
             });
-            return Node {
-                span: node.byte_range(),
-                value: Value::Null,
-            };
+            return Node { span: node.byte_range(), value: Value::Null };
         }
         self.alias_budget -= size;
         target.clone()
@@ -550,10 +447,7 @@ impl<'t> Builder<'t> {
     fn yaml_mapping(&mut self, node: TsNode, depth: usize) -> Node {
         let mut entries = Vec::new();
         self.yaml_pairs_into(node, depth, &mut entries);
-        Node {
-            span: node.byte_range(),
-            value: Value::Map(entries),
-        }
+        Node { span: node.byte_range(), value: Value::Map(entries) }
     }
 
     fn yaml_pairs_into(&mut self, node: TsNode, depth: usize, entries: &mut Vec<Entry>) {
@@ -568,20 +462,13 @@ impl<'t> Builder<'t> {
                     let key_node = self.yaml_node(key, depth + 1);
                     let value = match value {
                         Some(value) => self.yaml_node(value, depth + 1),
-                        None => Node {
-                            span: child.end_byte()..child.end_byte(),
-                            value: Value::Null,
-                        },
+                        None => Node { span: child.end_byte()..child.end_byte(), value: Value::Null },
                     };
                     let key_text = key_node.scalar_text().unwrap_or_default().to_owned();
                     if key_text == "<<" {
                         merge_into(entries, value);
                     } else {
-                        entries.push(Entry {
-                            key: key_text,
-                            key_span: key_node.span,
-                            value,
-                        });
+                        entries.push(Entry { key: key_text, key_span: key_node.span, value });
                     }
                 }
                 // `{a, b}`: keys without values.
@@ -589,14 +476,7 @@ impl<'t> Builder<'t> {
                     let key_node = self.yaml_node(child, depth + 1);
                     let end = key_node.span.end;
                     let key = key_node.scalar_text().unwrap_or_default().to_owned();
-                    entries.push(Entry {
-                        key,
-                        key_span: key_node.span,
-                        value: Node {
-                            span: end..end,
-                            value: Value::Null,
-                        },
-                    });
+                    entries.push(Entry { key, key_span: key_node.span, value: Node { span: end..end, value: Value::Null } });
                 }
                 // Recover the pairs that tree-sitter's error recovery wrapped in an error node.
                 "ERROR" => self.yaml_pairs_into(child, depth + 1, entries),
@@ -613,15 +493,10 @@ impl<'t> Builder<'t> {
             match child.kind() {
                 "block_sequence_item" => {
                     let mut item_cursor = child.walk();
-                    let content = child
-                        .named_children(&mut item_cursor)
-                        .find(|inner| inner.kind() != "comment");
+                    let content = child.named_children(&mut item_cursor).find(|inner| inner.kind() != "comment");
                     items.push(match content {
                         Some(content) => self.yaml_node(content, depth + 1),
-                        None => Node {
-                            span: child.end_byte()..child.end_byte(),
-                            value: Value::Null,
-                        },
+                        None => Node { span: child.end_byte()..child.end_byte(), value: Value::Null },
                     });
                 }
                 "flow_node" => items.push(self.yaml_node(child, depth + 1)),
@@ -629,18 +504,12 @@ impl<'t> Builder<'t> {
                     let mut entries = Vec::new();
                     let span = child.byte_range();
                     self.yaml_single_pair(child, depth, &mut entries);
-                    items.push(Node {
-                        span,
-                        value: Value::Map(entries),
-                    });
+                    items.push(Node { span, value: Value::Map(entries) });
                 }
                 _ => {}
             }
         }
-        Node {
-            span: node.byte_range(),
-            value: Value::Seq(items),
-        }
+        Node { span: node.byte_range(), value: Value::Seq(items) }
     }
 
     fn yaml_single_pair(&mut self, pair: TsNode, depth: usize, entries: &mut Vec<Entry>) {
@@ -650,36 +519,24 @@ impl<'t> Builder<'t> {
         let key_node = self.yaml_node(key, depth + 1);
         let value = match pair.child_by_field_name("value") {
             Some(value) => self.yaml_node(value, depth + 1),
-            None => Node {
-                span: pair.end_byte()..pair.end_byte(),
-                value: Value::Null,
-            },
+            None => Node { span: pair.end_byte()..pair.end_byte(), value: Value::Null },
         };
         let key_text = key_node.scalar_text().unwrap_or_default().to_owned();
-        entries.push(Entry {
-            key: key_text,
-            key_span: key_node.span,
-            value,
-        });
+        entries.push(Entry { key: key_text, key_span: key_node.span, value });
     }
 
     // ---- JSON ----
 
     fn json_document(&mut self, document: TsNode) -> Option<Node> {
         let mut cursor = document.walk();
-        let value = document
-            .named_children(&mut cursor)
-            .find(|child| !matches!(child.kind(), "comment" | "ERROR"))?;
+        let value = document.named_children(&mut cursor).find(|child| !matches!(child.kind(), "comment" | "ERROR"))?;
         Some(self.json_value(value, 0))
     }
 
     fn json_value(&mut self, node: TsNode, depth: usize) -> Node {
         let span = node.byte_range();
         if self.too_deep(node, depth) {
-            return Node {
-                span,
-                value: Value::Null,
-            };
+            return Node { span, value: Value::Null };
         }
         let value = match node.kind() {
             "object" => {
@@ -718,20 +575,13 @@ impl<'t> Builder<'t> {
                     };
                     let value = match child.child_by_field_name("value") {
                         Some(value) => self.json_value(value, depth + 1),
-                        None => Node {
-                            span: child.end_byte()..child.end_byte(),
-                            value: Value::Null,
-                        },
+                        None => Node { span: child.end_byte()..child.end_byte(), value: Value::Null },
                     };
                     let key_text = match key.kind() {
                         "string" => unescape_json_string(self.source(key)),
                         _ => self.source(key).to_owned(),
                     };
-                    entries.push(Entry {
-                        key: key_text,
-                        key_span: key.byte_range(),
-                        value,
-                    });
+                    entries.push(Entry { key: key_text, key_span: key.byte_range(), value });
                 }
                 "ERROR" => self.json_pairs_into(child, depth + 1, entries),
                 _ => {}
@@ -742,9 +592,7 @@ impl<'t> Builder<'t> {
 
 fn yaml_document_content(document: TsNode) -> Option<TsNode> {
     let mut cursor = document.walk();
-    document
-        .named_children(&mut cursor)
-        .find(|child| matches!(child.kind(), "block_node" | "flow_node"))
+    document.named_children(&mut cursor).find(|child| matches!(child.kind(), "block_node" | "flow_node"))
 }
 
 /// YAML merge keys (`<<: *base`): keys already present win.
@@ -765,10 +613,7 @@ fn merge_into(entries: &mut Vec<Entry>, value: Node) {
 }
 
 fn yaml_plain_scalar(node: TsNode, raw: &str) -> Value {
-    let kind = node
-        .named_child(0)
-        .map(|child| child.kind())
-        .unwrap_or("string_scalar");
+    let kind = node.named_child(0).map(|child| child.kind()).unwrap_or("string_scalar");
     match kind {
         "null_scalar" => Value::Null,
         "boolean_scalar" => Value::Bool(matches!(raw, "true" | "True" | "TRUE")),
@@ -812,11 +657,7 @@ fn unescape_single_quoted(raw: &str) -> String {
     let inner = raw.strip_prefix('\'').unwrap_or(raw);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
     let unescaped = inner.replace("''", "'");
-    if unescaped.contains(['\n', '\r']) {
-        fold_lines(unescaped.lines().map(str::trim))
-    } else {
-        unescaped
-    }
+    if unescaped.contains(['\n', '\r']) { fold_lines(unescaped.lines().map(str::trim)) } else { unescaped }
 }
 
 fn unescape_double_quoted(raw: &str) -> String {
@@ -874,38 +715,16 @@ fn unescape_double_quoted(raw: &str) -> String {
 /// Decodes a `|` or `>` block scalar, with its chomping and indentation indicators.
 fn block_scalar_value(raw: &str) -> String {
     let mut lines = raw.lines();
-    let header = lines
-        .next()
-        .unwrap_or("")
-        .split('#')
-        .next()
-        .unwrap_or("")
-        .trim();
+    let header = lines.next().unwrap_or("").split('#').next().unwrap_or("").trim();
     let literal = header.starts_with('|');
     let keep = header.contains('+');
     let strip = header.contains('-');
-    let explicit_indent = header
-        .chars()
-        .find_map(|character| character.to_digit(10))
-        .map(|digit| digit as usize);
+    let explicit_indent = header.chars().find_map(|character| character.to_digit(10)).map(|digit| digit as usize);
     let body: Vec<&str> = lines.collect();
     let indent = explicit_indent.unwrap_or_else(|| {
-        body.iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| line.len() - line.trim_start().len())
-            .min()
-            .unwrap_or(0)
+        body.iter().filter(|line| !line.trim().is_empty()).map(|line| line.len() - line.trim_start().len()).min().unwrap_or(0)
     });
-    let content: Vec<&str> = body
-        .iter()
-        .map(|line| {
-            if line.len() >= indent {
-                &line[indent..]
-            } else {
-                ""
-            }
-        })
-        .collect();
+    let content: Vec<&str> = body.iter().map(|line| if line.len() >= indent { &line[indent..] } else { "" }).collect();
     let mut text = if literal {
         content.join("\n")
     } else {
@@ -913,10 +732,8 @@ fn block_scalar_value(raw: &str) -> String {
         for (index, line) in content.iter().enumerate() {
             if index > 0 {
                 let previous = content[index - 1];
-                let joins_with_space = !line.is_empty()
-                    && !previous.is_empty()
-                    && !line.starts_with([' ', '\t'])
-                    && !previous.starts_with([' ', '\t']);
+                let joins_with_space =
+                    !line.is_empty() && !previous.is_empty() && !line.starts_with([' ', '\t']) && !previous.starts_with([' ', '\t']);
                 folded.push(if joins_with_space { ' ' } else { '\n' });
             }
             folded.push_str(line);
@@ -957,9 +774,7 @@ pub fn sub_span(text: &str, span: &Span, value: &str, part: Range<usize>) -> Spa
         None
     };
     match offset {
-        Some(offset) if part.end <= value.len() => {
-            span.start + offset + part.start..span.start + offset + part.end
-        }
+        Some(offset) if part.end <= value.len() => span.start + offset + part.start..span.start + offset + part.end,
         _ => span.clone(),
     }
 }
@@ -993,10 +808,7 @@ mod tests {
         assert_eq!(root.get("b").unwrap().as_bool(), Some(true));
         assert_eq!(root.get("c").unwrap().value, Value::Number("12".into()));
         assert_eq!(root.get("d").unwrap().as_str(), Some("1'2"));
-        assert_eq!(
-            root.get("e").unwrap().as_str(),
-            Some("line one\nline two\n")
-        );
+        assert_eq!(root.get("e").unwrap().as_str(), Some("line one\nline two\n"));
         assert_eq!(root.get("f").unwrap().as_str(), Some("folded text"));
         let flow = root.get("g").unwrap().as_seq().unwrap();
         assert_eq!(flow.len(), 3);
@@ -1010,10 +822,7 @@ mod tests {
         let other = root.get("other").unwrap();
         assert_eq!(other.get("x").unwrap().value, Value::Number("1".into()));
         assert_eq!(other.get("y").unwrap().value, Value::Number("3".into()));
-        assert_eq!(
-            root.get("copy").unwrap().get("y").unwrap().value,
-            Value::Number("2".into())
-        );
+        assert_eq!(root.get("copy").unwrap().get("y").unwrap().value, Value::Number("2".into()));
     }
 
     #[test]
@@ -1025,18 +834,12 @@ mod tests {
             text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
         }
         let parsed = yaml(&text);
-        assert!(
-            parsed
-                .errors
-                .iter()
-                .any(|error| error.message.contains("aliases expand"))
-        );
+        assert!(parsed.errors.iter().any(|error| error.message.contains("aliases expand")));
     }
 
     #[test]
     fn half_typed_yaml_keeps_the_rest() {
-        let text =
-            "openapi: 3.0.3\npaths:\n  /a:\n    get: [\n  /b:\n    get:\n      summary: ok\n";
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get: [\n  /b:\n    get:\n      summary: ok\n";
         let parsed = yaml(text);
         assert!(!parsed.errors.is_empty());
         assert!(parsed.root.is_some());
@@ -1050,10 +853,7 @@ mod tests {
         let root = parsed.root.unwrap();
         let entry = root.entry("openapi").unwrap();
         assert_eq!(&text[entry.key_span.clone()], "\"openapi\"");
-        assert_eq!(
-            root.get("info").unwrap().get("title").unwrap().as_str(),
-            Some("😀")
-        );
+        assert_eq!(root.get("info").unwrap().get("title").unwrap().as_str(), Some("😀"));
         assert_eq!(root.to_json()["n"][1], serde_json::json!(2.5));
     }
 
@@ -1061,12 +861,7 @@ mod tests {
     fn deep_nesting_is_bounded() {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let parsed = parse(&text, Format::Json);
-        assert!(
-            parsed
-                .errors
-                .iter()
-                .any(|error| error.message.contains("nesting deeper"))
-        );
+        assert!(parsed.errors.iter().any(|error| error.message.contains("nesting deeper")));
     }
 
     #[test]

@@ -23,10 +23,7 @@ pub fn validate(document: &serde_json::Value, version: SpecVersion) -> Option<Va
 }
 
 /// Deserializes a value as `T`; the first problem, with its pointer under `base`.
-fn first_error<T: serde::de::DeserializeOwned>(
-    value: &serde_json::Value,
-    base: &JsonPointer,
-) -> Option<ValidationProblem> {
+fn first_error<T: serde::de::DeserializeOwned>(value: &serde_json::Value, base: &JsonPointer) -> Option<ValidationProblem> {
     let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
     let mut pointer = base.clone();
     for segment in error.path().iter() {
@@ -36,19 +33,12 @@ fn first_error<T: serde::de::DeserializeOwned>(
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }
-    Some(ValidationProblem {
-        pointer,
-        message: humanize(&error.inner().to_string()),
-    })
+    Some(ValidationProblem { pointer, message: humanize(&error.inner().to_string()) })
 }
 
 /// `$ref`-or-object fields are untagged enums, and serde loses the path below them. The
 /// children of the container that failed are validated on their own to find the exact place.
-fn refine(
-    document: &serde_json::Value,
-    version: SpecVersion,
-    problem: ValidationProblem,
-) -> ValidationProblem {
+fn refine(document: &serde_json::Value, version: SpecVersion, problem: ValidationProblem) -> ValidationProblem {
     use serde_json::Value;
     let mut best = problem;
     for _ in 0..4 {
@@ -74,41 +64,34 @@ fn refine(
         };
         // A list of parameters, or a mapping of everything else; the wrong shape is the error.
         let children: Vec<(JsonPointer, &Value)> = match container {
-            Value::Object(entries) if kind != "parameter" || in_components => entries
-                .iter()
-                .filter(|(key, _)| !key.starts_with("x-"))
-                .map(|(key, value)| (best.pointer.child(key), value))
-                .collect(),
-            Value::Array(items) if kind == "parameter" && !in_components => items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| (best.pointer.index(index), item))
-                .collect(),
+            Value::Object(entries) if kind != "parameter" || in_components => {
+                entries.iter().filter(|(key, _)| !key.starts_with("x-")).map(|(key, value)| (best.pointer.child(key), value)).collect()
+            }
+            Value::Array(items) if kind == "parameter" && !in_components => {
+                items.iter().enumerate().map(|(index, item)| (best.pointer.index(index), item)).collect()
+            }
             _ => break,
         };
-        let found = children
-            .into_iter()
-            .filter(|(_, child)| child.get("$ref").is_none())
-            .find_map(|(pointer, child)| match version {
-                SpecVersion::V30 => match kind {
-                    "pathItem" => first_error::<openapiv3::PathItem>(child, &pointer),
-                    "parameter" => first_error::<openapiv3::Parameter>(child, &pointer),
-                    "response" => first_error::<openapiv3::Response>(child, &pointer),
-                    "schema" => first_error::<openapiv3::Schema>(child, &pointer),
-                    "requestBody" => first_error::<openapiv3::RequestBody>(child, &pointer),
-                    "header" => first_error::<openapiv3::Header>(child, &pointer),
-                    _ => first_error::<openapiv3::SecurityScheme>(child, &pointer),
-                },
-                SpecVersion::V31 => match kind {
-                    "pathItem" => first_error::<oas3::spec::PathItem>(child, &pointer),
-                    "parameter" => first_error::<oas3::spec::Parameter>(child, &pointer),
-                    "response" => first_error::<oas3::spec::Response>(child, &pointer),
-                    "schema" => first_error::<oas3::spec::ObjectSchema>(child, &pointer),
-                    "requestBody" => first_error::<oas3::spec::RequestBody>(child, &pointer),
-                    "header" => first_error::<oas3::spec::Header>(child, &pointer),
-                    _ => first_error::<oas3::spec::SecurityScheme>(child, &pointer),
-                },
-            });
+        let found = children.into_iter().filter(|(_, child)| child.get("$ref").is_none()).find_map(|(pointer, child)| match version {
+            SpecVersion::V30 => match kind {
+                "pathItem" => first_error::<openapiv3::PathItem>(child, &pointer),
+                "parameter" => first_error::<openapiv3::Parameter>(child, &pointer),
+                "response" => first_error::<openapiv3::Response>(child, &pointer),
+                "schema" => first_error::<openapiv3::Schema>(child, &pointer),
+                "requestBody" => first_error::<openapiv3::RequestBody>(child, &pointer),
+                "header" => first_error::<openapiv3::Header>(child, &pointer),
+                _ => first_error::<openapiv3::SecurityScheme>(child, &pointer),
+            },
+            SpecVersion::V31 => match kind {
+                "pathItem" => first_error::<oas3::spec::PathItem>(child, &pointer),
+                "parameter" => first_error::<oas3::spec::Parameter>(child, &pointer),
+                "response" => first_error::<oas3::spec::Response>(child, &pointer),
+                "schema" => first_error::<oas3::spec::ObjectSchema>(child, &pointer),
+                "requestBody" => first_error::<oas3::spec::RequestBody>(child, &pointer),
+                "header" => first_error::<oas3::spec::Header>(child, &pointer),
+                _ => first_error::<oas3::spec::SecurityScheme>(child, &pointer),
+            },
+        });
         match found {
             Some(deeper) if deeper.pointer != best.pointer => best = deeper,
             _ => break,
@@ -120,14 +103,8 @@ fn refine(
 /// serde's messages name Rust types; say what a document author understands.
 fn humanize(message: &str) -> String {
     message
-        .replace(
-            "data did not match any variant of untagged enum ReferenceOr",
-            "expected a `$ref` or a valid object here",
-        )
-        .replace(
-            "data did not match any variant of untagged enum",
-            "unexpected value for",
-        )
+        .replace("data did not match any variant of untagged enum ReferenceOr", "expected a `$ref` or a valid object here")
+        .replace("data did not match any variant of untagged enum", "unexpected value for")
         .replace(", expected a map", ", expected a mapping")
         .replace("sequence", "list")
         .replace("expected internally tagged enum ", "expected a valid ")
@@ -145,7 +122,8 @@ mod tests {
 
     #[test]
     fn accepts_valid_documents_of_both_versions() {
-        let v30 = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
+        let v30 =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
         assert_eq!(check(v30, SpecVersion::V30), None);
         let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: [string, 'null']}\n      responses:\n        '200': {description: ok}\n";
         assert_eq!(check(v31, SpecVersion::V31), None);

@@ -62,32 +62,19 @@ impl RuleMeta {
     pub fn matches(&self, selector: &str) -> bool {
         self.is_named(selector)
             || selector.eq_ignore_ascii_case("ALL")
-            || (!selector.is_empty()
-                && self.code.len() >= selector.len()
-                && self.code[..selector.len()].eq_ignore_ascii_case(selector))
+            || (!selector.is_empty() && self.code.len() >= selector.len() && self.code[..selector.len()].eq_ignore_ascii_case(selector))
     }
 
     /// The documentation as markdown.
     pub fn documentation(&self) -> String {
-        self.raw_docs
-            .lines()
-            .map(|line| line.strip_prefix(' ').unwrap_or(line))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_owned()
+        self.raw_docs.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect::<Vec<_>>().join("\n").trim().to_owned()
     }
 
     /// The first sentence of "What it does".
     pub fn summary(&self) -> String {
         let docs = self.documentation();
         let body = section(&docs, "What it does").unwrap_or(docs.clone());
-        let first = body
-            .split(". ")
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_end_matches('.');
+        let first = body.split(". ").next().unwrap_or("").trim().trim_end_matches('.');
         format!("{}.", first.replace('\n', " "))
     }
 
@@ -157,16 +144,24 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &api::verb_in_path::VerbInPath,
         &api::non_kebab_case_path::NonKebabCasePath,
+        &api::singular_collection::SingularCollection,
         &api::trailing_slash_path::TrailingSlashPath,
         &api::missing_error_responses::MissingErrorResponses,
         &api::missing_rate_limit_response::MissingRateLimitResponse,
         &api::missing_operation_id::MissingOperationId,
         &api::duplicate_operation_id::DuplicateOperationId,
+        &api::undocumented_operation::UndocumentedOperation,
+        &api::body_on_safe_method::BodyOnSafeMethod,
+        &api::create_without_201::CreateWithout201,
         &api::path_parameter_mismatch::PathParameterMismatch,
+        &api::deprecated_without_sunset::DeprecatedWithoutSunset,
+        &api::guessable_resource_id::GuessableResourceId,
         &api::invalid_document::InvalidDocument,
         &api::unresolved_ref::UnresolvedRef,
+        &api::unused_component::UnusedComponent,
         &sec::unsecured_operation::UnsecuredOperation,
         &sec::undefined_security_scheme::UndefinedSecurityScheme,
+        &sec::weak_auth_scheme::WeakAuthScheme,
         &sec::credentials_in_url::CredentialsInUrl,
         &sec::insecure_server_url::InsecureServerUrl,
     ]
@@ -174,10 +169,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 
 /// Finds a rule by code or name.
 pub fn find_rule(selector: &str) -> Option<&'static RuleMeta> {
-    registry()
-        .iter()
-        .map(|rule| rule.meta())
-        .find(|meta| meta.is_named(selector))
+    registry().iter().map(|rule| rule.meta()).find(|meta| meta.is_named(selector))
 }
 
 #[cfg(test)]
@@ -188,29 +180,13 @@ mod tests {
     fn codes_and_names_are_unique_and_documented() {
         let metas: Vec<_> = registry().iter().map(|rule| rule.meta()).collect();
         for (index, meta) in metas.iter().enumerate() {
-            assert!(
-                metas[index + 1..]
-                    .iter()
-                    .all(|other| other.code != meta.code && other.name != meta.name),
-                "{}",
-                meta.code
-            );
+            assert!(metas[index + 1..].iter().all(|other| other.code != meta.code && other.name != meta.name), "{}", meta.code);
             assert!(meta.code.starts_with(meta.area.prefix()), "{}", meta.code);
             let docs = meta.documentation();
             for heading in ["What it does", "Why is this bad?", "Example"] {
-                assert!(
-                    section(&docs, heading).is_some(),
-                    "{} lacks `## {heading}`",
-                    meta.code
-                );
+                assert!(section(&docs, heading).is_some(), "{} lacks `## {heading}`", meta.code);
             }
-            assert!(
-                section(&docs, "What it does")
-                    .unwrap()
-                    .starts_with("Checks for"),
-                "{}",
-                meta.code
-            );
+            assert!(section(&docs, "What it does").unwrap().starts_with("Checks for"), "{}", meta.code);
         }
         let codes: Vec<_> = metas.iter().map(|meta| meta.code).collect();
         let mut sorted = codes.clone();

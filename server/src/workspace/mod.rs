@@ -32,10 +32,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err("not a regular file".into());
     }
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB",
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
+        return Err(format!("the file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
     }
     let bytes = std::fs::read(path).map_err(|error| error.to_string())?;
     decode(bytes)
@@ -46,17 +43,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err("the file is UTF-16; archlens reads UTF-8".into());
     }
-    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes[3..].to_vec()
-    } else {
-        bytes
-    };
-    String::from_utf8(bytes).map_err(|error| {
-        format!(
-            "the file is not valid UTF-8 (byte {})",
-            error.utf8_error().valid_up_to()
-        )
-    })
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { bytes[3..].to_vec() } else { bytes };
+    String::from_utf8(bytes).map_err(|error| format!("the file is not valid UTF-8 (byte {})", error.utf8_error().valid_up_to()))
 }
 
 /// Open editor buffers first, the disk for everything else.
@@ -79,15 +67,12 @@ impl FileSource for OverlaySource {
 pub fn is_openapi_document(text: &str, format: Format) -> bool {
     let head = &text[..crate::line_index::floor_char_boundary(text, SNIFF_BYTES)];
     match format {
-        Format::Yaml => head.lines().any(|line| {
-            line.starts_with("openapi:")
-                || line.starts_with("swagger:")
-                || line.starts_with("\"openapi\":")
-        }),
-        Format::Json => ["\"openapi\"", "\"swagger\""].iter().any(|key| {
-            head.match_indices(key)
-                .any(|(index, _)| head[index + key.len()..].trim_start().starts_with(':'))
-        }),
+        Format::Yaml => {
+            head.lines().any(|line| line.starts_with("openapi:") || line.starts_with("swagger:") || line.starts_with("\"openapi\":"))
+        }
+        Format::Json => ["\"openapi\"", "\"swagger\""]
+            .iter()
+            .any(|key| head.match_indices(key).any(|(index, _)| head[index + key.len()..].trim_start().starts_with(':'))),
     }
 }
 
@@ -100,11 +85,7 @@ pub fn sniff_file(path: &Path) -> bool {
         return false;
     };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
-    if file
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)
-        .is_err()
-    {
+    if file.take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
         return false;
     }
     let text = String::from_utf8_lossy(&head);
@@ -120,12 +101,7 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
             found.push(path.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .follow_links(false)
-            .build();
+        let walker = ignore::WalkBuilder::new(path).hidden(true).git_ignore(true).require_git(false).follow_links(false).build();
         for entry in walker.flatten() {
             let candidate = entry.path();
             if entry.file_type().is_some_and(|kind| kind.is_file()) && sniff_file(candidate) {
@@ -141,16 +117,8 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// The folder `$ref`s may reach: the nearest folder above `path` with `archlens.toml` or
 /// `.git`, else the folder of the file itself.
 pub fn workspace_root_for(path: &Path) -> PathBuf {
-    let start = if path.is_dir() {
-        path
-    } else {
-        path.parent().unwrap_or(Path::new("/"))
-    };
-    start
-        .ancestors()
-        .find(|folder| folder.join(CONFIG_FILE).is_file() || folder.join(".git").exists())
-        .unwrap_or(start)
-        .to_path_buf()
+    let start = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new("/")) };
+    start.ancestors().find(|folder| folder.join(CONFIG_FILE).is_file() || folder.join(".git").exists()).unwrap_or(start).to_path_buf()
 }
 
 /// Loads one document with its references and checks it.
@@ -167,11 +135,7 @@ pub fn check_document(
 
 /// Makes a path absolute without resolving links, so it compares with editor paths.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     crate::openapi::project::normalize(&joined)
 }
 
@@ -181,33 +145,17 @@ mod tests {
 
     #[test]
     fn detects_documents_by_content() {
-        assert!(is_openapi_document(
-            "# comment\nopenapi: 3.1.0\n",
-            Format::Yaml
-        ));
+        assert!(is_openapi_document("# comment\nopenapi: 3.1.0\n", Format::Yaml));
         assert!(is_openapi_document("swagger: '2.0'\n", Format::Yaml));
-        assert!(!is_openapi_document(
-            "name: x\n  openapi: 3\n",
-            Format::Yaml
-        ));
-        assert!(is_openapi_document(
-            "{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}",
-            Format::Json
-        ));
-        assert!(!is_openapi_document(
-            "{\"openapi-generator\": 1}",
-            Format::Json
-        ));
+        assert!(!is_openapi_document("name: x\n  openapi: 3\n", Format::Yaml));
+        assert!(is_openapi_document("{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}", Format::Json));
+        assert!(!is_openapi_document("{\"openapi-generator\": 1}", Format::Json));
     }
 
     #[test]
     fn decodes_text_or_explains() {
         assert_eq!(decode(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
-        assert!(
-            decode(vec![0xFF, 0xFE, b'a', 0])
-                .unwrap_err()
-                .contains("UTF-16")
-        );
+        assert!(decode(vec![0xFF, 0xFE, b'a', 0]).unwrap_err().contains("UTF-16"));
         assert!(decode(vec![b'a', 0xC3]).unwrap_err().contains("UTF-8"));
     }
 }

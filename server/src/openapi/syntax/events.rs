@@ -6,24 +6,11 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError, StructureStyle};
 
-use super::{
-    Comment, Entry, Format, MAX_ALIAS_NODES, MAX_DEPTH, Node, ParsedFile, Span, SyntaxError, Value,
-};
+use super::{Comment, Entry, Format, MAX_ALIAS_NODES, MAX_DEPTH, Node, ParsedFile, Span, SyntaxError, Value};
 
 enum Frame {
-    Seq {
-        start: usize,
-        anchor: usize,
-        flow: bool,
-        items: Vec<Node>,
-    },
-    Map {
-        start: usize,
-        anchor: usize,
-        flow: bool,
-        entries: Vec<Entry>,
-        key: Option<(String, Span)>,
-    },
+    Seq { start: usize, anchor: usize, flow: bool, items: Vec<Node> },
+    Map { start: usize, anchor: usize, flow: bool, entries: Vec<Entry>, key: Option<(String, Span)> },
 }
 
 struct Builder<'t> {
@@ -61,41 +48,24 @@ pub fn build(text: &str) -> Result<ParsedFile, SyntaxError> {
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents == 2 {
-                    builder.errors.push(SyntaxError {
-                        span: start..start,
-                        message: "only the first YAML document of a file is analysed".into(),
-                    });
+                    builder
+                        .errors
+                        .push(SyntaxError { span: start..start, message: "only the first YAML document of a file is analysed".into() });
                     break;
                 }
             }
-            Event::Comment(comment, _) => builder.comments.push(Comment {
-                span: start..end,
-                text: format!("#{comment}"),
-            }),
+            Event::Comment(comment, _) => builder.comments.push(Comment { span: start..end, text: format!("#{comment}") }),
             Event::Scalar(value, style, anchor, tag) => {
                 let is_string_tag = tag.as_ref().is_some_and(|tag| tag.suffix() == "str");
                 let value = resolve_scalar(value, style, is_string_tag);
-                builder.value(
-                    Node {
-                        span: start..end,
-                        value,
-                    },
-                    anchor,
-                );
+                builder.value(Node { span: start..end, value }, anchor);
             }
-            Event::SequenceStart(style, anchor, _) => builder.open(Frame::Seq {
-                start,
-                anchor,
-                flow: style == StructureStyle::Flow,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(style, anchor, _) => builder.open(Frame::Map {
-                start,
-                anchor,
-                flow: style == StructureStyle::Flow,
-                entries: Vec::new(),
-                key: None,
-            }),
+            Event::SequenceStart(style, anchor, _) => {
+                builder.open(Frame::Seq { start, anchor, flow: style == StructureStyle::Flow, items: Vec::new() })
+            }
+            Event::MappingStart(style, anchor, _) => {
+                builder.open(Frame::Map { start, anchor, flow: style == StructureStyle::Flow, entries: Vec::new(), key: None })
+            }
             Event::SequenceEnd | Event::MappingEnd => builder.close(end),
             Event::Alias(id) => {
                 let node = builder.alias(id, start..end);
@@ -104,12 +74,7 @@ pub fn build(text: &str) -> Result<ParsedFile, SyntaxError> {
             _ => {}
         }
     }
-    Ok(ParsedFile {
-        format: Format::Yaml,
-        root: builder.root,
-        errors: builder.errors,
-        comments: builder.comments,
-    })
+    Ok(ParsedFile { format: Format::Yaml, root: builder.root, errors: builder.errors, comments: builder.comments })
 }
 
 impl Builder<'_> {
@@ -117,26 +82,16 @@ impl Builder<'_> {
         if let Some(offset) = marker.byte_offset() {
             return offset.min(self.text.len());
         }
-        let offsets = self
-            .char_offsets
-            .get_or_insert_with(|| self.text.char_indices().map(|(offset, _)| offset).collect());
-        offsets
-            .get(marker.index())
-            .copied()
-            .unwrap_or(self.text.len())
+        let offsets = self.char_offsets.get_or_insert_with(|| self.text.char_indices().map(|(offset, _)| offset).collect());
+        offsets.get(marker.index()).copied().unwrap_or(self.text.len())
     }
 
     fn scan_error(&mut self, error: &ScanError) -> SyntaxError {
         let start = self.byte(error.marker());
-        let line_end = self.text[start..]
-            .find(['\n', '\r'])
-            .map_or(self.text.len(), |index| start + index);
+        let line_end = self.text[start..].find(['\n', '\r']).map_or(self.text.len(), |index| start + index);
         let info = error.info();
         let message = info.lines().next().unwrap_or("invalid YAML");
-        SyntaxError {
-            span: start..line_end.max(start),
-            message: format!("YAML syntax error: {message}"),
-        }
+        SyntaxError { span: start..line_end.max(start), message: format!("YAML syntax error: {message}") }
     }
 
     fn open(&mut self, frame: Frame) {
@@ -145,10 +100,8 @@ impl Builder<'_> {
                 let start = match &frame {
                     Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
                 };
-                self.errors.push(SyntaxError {
-                    span: start..start,
-                    message: format!("nesting deeper than {MAX_DEPTH} levels is not analysed"),
-                });
+                self.errors
+                    .push(SyntaxError { span: start..start, message: format!("nesting deeper than {MAX_DEPTH} levels is not analysed") });
             }
             self.skipped_depth += 1;
             return;
@@ -160,13 +113,7 @@ impl Builder<'_> {
         if self.skipped_depth > 0 {
             self.skipped_depth -= 1;
             if self.skipped_depth == 0 {
-                self.value(
-                    Node {
-                        span: end..end,
-                        value: Value::Null,
-                    },
-                    0,
-                );
+                self.value(Node { span: end..end, value: Value::Null }, 0);
             }
             return;
         }
@@ -176,58 +123,18 @@ impl Builder<'_> {
         let (node, anchor) = match frame {
             // A block collection ends with its last item (the end event sits at the next
             // token); a flow collection ends with its bracket.
-            Frame::Seq {
-                start,
-                anchor,
-                flow,
-                items,
-            } => {
-                let end = if flow {
-                    end
-                } else {
-                    items.last().map_or(end, |item| item.span.end.max(start))
-                };
-                (
-                    Node {
-                        span: start..end.max(start),
-                        value: Value::Seq(items),
-                    },
-                    anchor,
-                )
+            Frame::Seq { start, anchor, flow, items } => {
+                let end = if flow { end } else { items.last().map_or(end, |item| item.span.end.max(start)) };
+                (Node { span: start..end.max(start), value: Value::Seq(items) }, anchor)
             }
-            Frame::Map {
-                start,
-                anchor,
-                flow,
-                entries,
-                key,
-            } => {
+            Frame::Map { start, anchor, flow, entries, key } => {
                 let mut entries = entries;
                 if let Some((key, key_span)) = key {
                     let at = key_span.end;
-                    entries.push(Entry {
-                        key,
-                        key_span,
-                        value: Node {
-                            span: at..at,
-                            value: Value::Null,
-                        },
-                    });
+                    entries.push(Entry { key, key_span, value: Node { span: at..at, value: Value::Null } });
                 }
-                let end = if flow {
-                    end
-                } else {
-                    entries
-                        .last()
-                        .map_or(end, |entry| entry.value.span.end.max(entry.key_span.end))
-                };
-                (
-                    Node {
-                        span: start..end.max(start),
-                        value: Value::Map(entries),
-                    },
-                    anchor,
-                )
+                let end = if flow { end } else { entries.last().map_or(end, |entry| entry.value.span.end.max(entry.key_span.end)) };
+                (Node { span: start..end.max(start), value: Value::Map(entries) }, anchor)
             }
         };
         self.value(node, anchor);
@@ -235,25 +142,19 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, span: Span) -> Node {
         let Some(target) = self.anchors.get(&id) else {
-            self.errors.push(SyntaxError {
-                span: span.clone(),
-                message: "unknown YAML alias".into(),
-            });
-            return Node {
-                span,
-                value: Value::Null,
-            };
+            self.errors.push(SyntaxError { span: span.clone(), message: "unknown YAML alias".into() });
+            return Node { span, value: Value::Null };
         };
         let size = target.size();
         if size > self.alias_budget {
             if self.alias_budget > 0 {
-                self.errors.push(SyntaxError { span: span.clone(), message: format!("YAML aliases expand to more than {MAX_ALIAS_NODES} nodes; the rest is not analysed") });
+                self.errors.push(SyntaxError {
+                    span: span.clone(),
+                    message: format!("YAML aliases expand to more than {MAX_ALIAS_NODES} nodes; the rest is not analysed"),
+                });
             }
             self.alias_budget = 0;
-            return Node {
-                span,
-                value: Value::Null,
-            };
+            return Node { span, value: Value::Null };
         }
         self.alias_budget -= size;
         target.clone()
@@ -283,11 +184,7 @@ impl Builder<'_> {
                     if key_text == "<<" && !matches!(node.value, Value::String(_)) {
                         super::merge_into(entries, node);
                     } else {
-                        entries.push(Entry {
-                            key: key_text,
-                            key_span,
-                            value: node,
-                        });
+                        entries.push(Entry { key: key_text, key_span, value: node });
                     }
                 }
             },
@@ -328,10 +225,7 @@ fn is_core_number(text: &str) -> bool {
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let whole_ok = whole.bytes().all(|byte| byte.is_ascii_digit());
         let fraction_ok = fraction.bytes().all(|byte| byte.is_ascii_digit());
-        whole_ok
-            && fraction_ok
-            && (!whole.is_empty() || !fraction.is_empty())
-            && (mantissa.contains('.') || !whole.is_empty())
+        whole_ok && fraction_ok && (!whole.is_empty() || !fraction.is_empty()) && (mantissa.contains('.') || !whole.is_empty())
     };
     let exponent_ok = exponent.is_none_or(|exponent| {
         let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
@@ -344,9 +238,7 @@ fn is_core_number(text: &str) -> bool {
 mod tests {
     #[test]
     fn core_schema_numbers() {
-        for number in [
-            "1", "-2", "3.5", ".5", "1e3", "0x1F", "0o17", ".inf", "-.inf", ".nan", "1.",
-        ] {
+        for number in ["1", "-2", "3.5", ".5", "1e3", "0x1F", "0o17", ".inf", "-.inf", ".nan", "1."] {
             assert!(super::is_core_number(number), "{number}");
         }
         for text in ["3.0.3", "1.2.3", "v1", "e3", ".", "-", "0x", "1e"] {

@@ -6,11 +6,7 @@ use super::{Entry, MAX_DEPTH, Node, Span, SyntaxError, Value};
 
 /// Parses a whole JSON text.
 pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
-    let mut parser = JsonParser {
-        bytes: text.as_bytes(),
-        text,
-        position: 0,
-    };
+    let mut parser = JsonParser { bytes: text.as_bytes(), text, position: 0 };
     parser.skip_whitespace();
     if parser.position == parser.bytes.len() {
         return Ok(None);
@@ -32,14 +28,8 @@ struct JsonParser<'t> {
 impl JsonParser<'_> {
     fn error(&self, message: &str) -> SyntaxError {
         let start = self.position.min(self.bytes.len());
-        let end = self.text[start..]
-            .chars()
-            .next()
-            .map_or(start, |character| start + character.len_utf8());
-        SyntaxError {
-            span: start..end,
-            message: format!("JSON syntax error: {message}"),
-        }
+        let end = self.text[start..].chars().next().map_or(start, |character| start + character.len_utf8());
+        SyntaxError { span: start..end, message: format!("JSON syntax error: {message}") }
     }
 
     fn skip_whitespace(&mut self) {
@@ -75,10 +65,7 @@ impl JsonParser<'_> {
             Some(_) => return Err(self.error("expected a value")),
             None => return Err(self.error("unexpected end of the document")),
         };
-        Ok(Node {
-            span: start..self.position,
-            value,
-        })
+        Ok(Node { span: start..self.position, value })
     }
 
     fn keyword(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
@@ -97,11 +84,7 @@ impl JsonParser<'_> {
         }
         let digits = |parser: &mut Self| {
             let from = parser.position;
-            while parser
-                .bytes
-                .get(parser.position)
-                .is_some_and(u8::is_ascii_digit)
-            {
+            while parser.bytes.get(parser.position).is_some_and(u8::is_ascii_digit) {
                 parser.position += 1;
             }
             parser.position > from
@@ -177,11 +160,7 @@ impl JsonParser<'_> {
                 0..=0x1F => return Err(self.error("control character in a string")),
                 _ => {
                     let run_start = self.position;
-                    while self
-                        .bytes
-                        .get(self.position)
-                        .is_some_and(|byte| !matches!(byte, b'"' | b'\\' | 0..=0x1F))
-                    {
+                    while self.bytes.get(self.position).is_some_and(|byte| !matches!(byte, b'"' | b'\\' | 0..=0x1F)) {
                         self.position += 1;
                     }
                     out.push_str(&self.text[run_start..self.position]);
@@ -193,12 +172,8 @@ impl JsonParser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let digits = self
-            .text
-            .get(self.position..self.position + 4)
-            .ok_or_else(|| self.error("invalid \\u escape"))?;
-        let value =
-            u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid \\u escape"))?;
+        let digits = self.text.get(self.position..self.position + 4).ok_or_else(|| self.error("invalid \\u escape"))?;
+        let value = u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid \\u escape"))?;
         self.position += 4;
         Ok(value)
     }
@@ -237,11 +212,7 @@ impl JsonParser<'_> {
             let key_span: Span = key_start..self.position;
             self.expect(b':', "`:`")?;
             let value = self.value(depth + 1)?;
-            entries.push(Entry {
-                key,
-                key_span,
-                value,
-            });
+            entries.push(Entry { key, key_span, value });
             self.skip_whitespace();
             match self.bytes.get(self.position) {
                 Some(b',') => self.position += 1,
@@ -288,10 +259,7 @@ mod tests {
         let entry = root.entry("b\"").unwrap();
         assert_eq!(&text[entry.key_span.clone()], r#""b\"""#);
         assert_eq!(entry.value.as_str(), Some("xé😀\n"));
-        assert_eq!(
-            root.get("a").unwrap().as_seq().unwrap()[1].value,
-            Value::Number("-2.5e3".into())
-        );
+        assert_eq!(root.get("a").unwrap().as_seq().unwrap()[1].value, Value::Number("-2.5e3".into()));
     }
 
     #[test]
@@ -300,11 +268,6 @@ mod tests {
         assert_eq!(error.span.start, 9);
         assert!(error.message.contains("expected `,` or `}`"));
         assert!(parse("[1,]").is_err());
-        assert!(
-            parse(&"[".repeat(1000))
-                .unwrap_err()
-                .message
-                .contains("nesting")
-        );
+        assert!(parse(&"[".repeat(1000)).unwrap_err().message.contains("nesting"));
     }
 }

@@ -53,16 +53,9 @@ impl Check for DuplicateOperationId {
                         id_at.file,
                         id_at.node.span.clone(),
                         id_at.pointer.clone(),
-                        format!(
-                            "operationId `{id}` of {} is already used by {first_label}",
-                            operation.label()
-                        ),
+                        format!("operationId `{id}` of {} is already used by {first_label}", operation.label()),
                     )
-                    .related(
-                        first.file,
-                        first.node.span.clone(),
-                        format!("first used by {first_label}"),
-                    );
+                    .related(first.file, first.node.span.clone(), format!("first used by {first_label}"));
                 }
                 None => {
                     first_use.insert(id, (id_at, operation.label()));

@@ -62,31 +62,16 @@ impl Check for InvalidDocument {
         let project = context.project;
         for (file_id, file) in project.files.iter().enumerate() {
             for error in &file.parsed.errors {
-                sink.span(
-                    file_id,
-                    error.span.clone(),
-                    JsonPointer::root(),
-                    error.message.clone(),
-                );
+                sink.span(file_id, error.span.clone(), JsonPointer::root(), error.message.clone());
             }
         }
         let root_file = project.file(project.root);
         let Some(root) = root_file.root() else {
-            sink.span(
-                project.root,
-                0..0,
-                JsonPointer::root(),
-                "the document is empty",
-            );
+            sink.span(project.root, 0..0, JsonPointer::root(), "the document is empty");
             return;
         };
         if root.as_map().is_none() {
-            sink.span(
-                project.root,
-                root.span.clone(),
-                JsonPointer::root(),
-                "an OpenAPI document must be a mapping",
-            );
+            sink.span(project.root, root.span.clone(), JsonPointer::root(), "an OpenAPI document must be a mapping");
             return;
         }
         if let Some(swagger) = root.entry("swagger") {
@@ -99,12 +84,7 @@ impl Check for InvalidDocument {
             return;
         }
         let Some(version_entry) = root.entry("openapi") else {
-            sink.span(
-                project.root,
-                first_key_span(root),
-                JsonPointer::root(),
-                "the document has no `openapi` version field",
-            );
+            sink.span(project.root, first_key_span(root), JsonPointer::root(), "the document has no `openapi` version field");
             return;
         };
         let version_text = version_entry.value.scalar_text().unwrap_or_default();
@@ -117,9 +97,7 @@ impl Check for InvalidDocument {
                 project.root,
                 version_entry.value.span.clone(),
                 JsonPointer::root().child("openapi"),
-                format!(
-                    "unsupported OpenAPI version `{version_text}`; archlens reads 3.0.x and 3.1.x"
-                ),
+                format!("unsupported OpenAPI version `{version_text}`; archlens reads 3.0.x and 3.1.x"),
             );
             return;
         };
@@ -127,25 +105,11 @@ impl Check for InvalidDocument {
         if !root_file.parsed.errors.is_empty() {
             return;
         }
-        if let Some(problem) = validate(
-            &document_json(
-                project,
-                project.root,
-                root,
-                &JsonPointer::root(),
-                &mut Vec::new(),
-                0,
-            ),
-            version,
-        ) {
+        if let Some(problem) = validate(&document_json(project, project.root, root, &JsonPointer::root(), &mut Vec::new(), 0), version) {
             let mut pointer = problem.pointer.clone();
             let span = loop {
                 if let Some(located) = locate(root, &pointer) {
-                    break if pointer.as_str().is_empty() {
-                        first_key_span(root)
-                    } else {
-                        located.key_or_value_span()
-                    };
+                    break if pointer.as_str().is_empty() { first_key_span(root) } else { located.key_or_value_span() };
                 }
                 pointer = pointer.parent().unwrap_or_default();
             };
@@ -157,10 +121,7 @@ impl Check for InvalidDocument {
                 project.root,
                 span,
                 pointer,
-                format!(
-                    "not a valid OpenAPI {label} document at `{}`: {}",
-                    problem.pointer, problem.message
-                ),
+                format!("not a valid OpenAPI {label} document at `{}`: {}", problem.pointer, problem.message),
             );
         }
     }
@@ -168,17 +129,8 @@ impl Check for InvalidDocument {
 
 /// Keys whose value is a map of named things: a `$ref` standing for the whole map is not a
 /// reference object, but a JSON Reference that tools resolve.
-const MAP_POSITIONS: [&str; 9] = [
-    "properties",
-    "patternProperties",
-    "responses",
-    "content",
-    "headers",
-    "links",
-    "callbacks",
-    "variables",
-    "encoding",
-];
+const MAP_POSITIONS: [&str; 9] =
+    ["properties", "patternProperties", "responses", "content", "headers", "links", "callbacks", "variables", "encoding"];
 
 /// How many non-standard references one chain may inline.
 const MAX_INLINE_DEPTH: usize = 16;
@@ -197,27 +149,13 @@ fn document_json(
     depth: usize,
 ) -> serde_json::Value {
     if node.reference().is_some() && depth < MAX_INLINE_DEPTH {
-        let is_operation = logical.len() == 3
-            && logical[0] == "paths"
-            && HTTP_METHODS.contains(&logical[2].as_str());
+        let is_operation = logical.len() == 3 && logical[0] == "paths" && HTTP_METHODS.contains(&logical[2].as_str());
         if let Ok(resolved) = project.resolve(file, node, physical) {
-            let is_plain_value = matches!(
-                resolved.node.value,
-                Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Seq(_)
-            );
-            let replaces_a_map = logical
-                .last()
-                .is_some_and(|key| MAP_POSITIONS.contains(&key.as_str()));
+            let is_plain_value = matches!(resolved.node.value, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Seq(_));
+            let replaces_a_map = logical.last().is_some_and(|key| MAP_POSITIONS.contains(&key.as_str()));
             if is_operation || is_plain_value || replaces_a_map {
                 let (target_file, target_pointer) = project.resolved_pointer(file, node, physical);
-                return document_json(
-                    project,
-                    target_file,
-                    resolved.node,
-                    &target_pointer,
-                    logical,
-                    depth + 1,
-                );
+                return document_json(project, target_file, resolved.node, &target_pointer, logical, depth + 1);
             }
         }
     }
@@ -227,14 +165,7 @@ fn document_json(
                 .iter()
                 .map(|entry| {
                     logical.push(entry.key.clone());
-                    let value = document_json(
-                        project,
-                        file,
-                        &entry.value,
-                        &physical.child(&entry.key),
-                        logical,
-                        depth,
-                    );
+                    let value = document_json(project, file, &entry.value, &physical.child(&entry.key), logical, depth);
                     logical.pop();
                     (entry.key.clone(), value)
                 })
@@ -246,8 +177,7 @@ fn document_json(
                 .enumerate()
                 .map(|(index, item)| {
                     logical.push(index.to_string());
-                    let value =
-                        document_json(project, file, item, &physical.index(index), logical, depth);
+                    let value = document_json(project, file, item, &physical.index(index), logical, depth);
                     logical.pop();
                     value
                 })
@@ -258,9 +188,5 @@ fn document_json(
 }
 
 fn first_key_span(root: &Node) -> std::ops::Range<usize> {
-    root.as_map()
-        .and_then(|entries| entries.first())
-        .map_or(root.span.start..root.span.start, |entry| {
-            entry.key_span.clone()
-        })
+    root.as_map().and_then(|entries| entries.first()).map_or(root.span.start..root.span.start, |entry| entry.key_span.clone())
 }

@@ -53,9 +53,7 @@ impl Check for MissingErrorResponses {
             };
             let codes = operation.response_codes();
             let has_client_error = codes.iter().any(|code| code.starts_with('4'));
-            let has_server_error = codes
-                .iter()
-                .any(|code| code.starts_with('5') || code == "default");
+            let has_server_error = codes.iter().any(|code| code.starts_with('5') || code == "default");
             let mut missing = Vec::new();
             let mut additions = serde_json::Map::new();
             if !has_client_error {
@@ -64,32 +62,15 @@ impl Check for MissingErrorResponses {
             }
             if !has_server_error {
                 missing.push("5xx or default");
-                additions.insert(
-                    "500".into(),
-                    json!({"description": "Internal server error"}),
-                );
+                additions.insert("500".into(), json!({"description": "Internal server error"}));
             }
             if missing.is_empty() {
                 continue;
             }
-            let edits = additions
-                .iter()
-                .map(|(code, response)| context.insert_member(responses, code, response))
-                .collect();
-            let noun = if missing.len() == 2 {
-                "responses"
-            } else {
-                "response"
-            };
-            sink.at(
-                &operation.at,
-                format!(
-                    "{} documents no {} error {noun}",
-                    operation.label(),
-                    missing.join(" and no ")
-                ),
-            )
-            .fix(Fix::new("Add missing error responses", edits).preferred());
+            let edits = additions.iter().map(|(code, response)| context.insert_member(responses, code, response)).collect();
+            let noun = if missing.len() == 2 { "responses" } else { "response" };
+            sink.at(&operation.at, format!("{} documents no {} error {noun}", operation.label(), missing.join(" and no ")))
+                .fix(Fix::new("Add missing error responses", edits).preferred());
         }
     }
 }

@@ -61,14 +61,8 @@ impl Check for MissingRateLimitResponse {
             let Some(too_many) = responses.child("429") else {
                 let response = json!({"description": "Too many requests", "headers": {"Retry-After": retry_after_header()}});
                 let edit = context.insert_member(responses, "429", &response);
-                sink.at(
-                    &operation.at,
-                    format!(
-                        "{} documents no 429 response for rate limiting",
-                        operation.label()
-                    ),
-                )
-                .fix(Fix::new("Add a 429 response with Retry-After", vec![edit]).preferred());
+                sink.at(&operation.at, format!("{} documents no 429 response for rate limiting", operation.label()))
+                    .fix(Fix::new("Add a 429 response with Retry-After", vec![edit]).preferred());
                 continue;
             };
             let resolved = resolve_at(context.project, &too_many);
@@ -79,21 +73,11 @@ impl Check for MissingRateLimitResponse {
             let has_retry_after = headers
                 .as_ref()
                 .and_then(|headers| headers.node.as_map())
-                .is_some_and(|entries| {
-                    entries
-                        .iter()
-                        .any(|entry| entry.key.eq_ignore_ascii_case("retry-after"))
-                });
+                .is_some_and(|entries| entries.iter().any(|entry| entry.key.eq_ignore_ascii_case("retry-after")));
             if has_retry_after {
                 continue;
             }
-            let finding = sink.at(
-                &too_many,
-                format!(
-                    "the 429 response of {} has no `Retry-After` header",
-                    operation.label()
-                ),
-            );
+            let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label()));
             // Only an inline response can be fixed here; a shared one is fixed where it lives.
             if resolved.file == too_many.file && resolved.pointer == too_many.pointer {
                 let edit = match &headers {
@@ -101,11 +85,7 @@ impl Check for MissingRateLimitResponse {
                         context.insert_member(headers, "Retry-After", &retry_after_header())
                     }
                     Some(_) => continue,
-                    None => context.insert_member(
-                        &resolved,
-                        "headers",
-                        &json!({"Retry-After": retry_after_header()}),
-                    ),
+                    None => context.insert_member(&resolved, "headers", &json!({"Retry-After": retry_after_header()})),
                 };
                 finding.fix(Fix::new("Add a Retry-After header", vec![edit]).preferred());
             }

@@ -1,14 +1,22 @@
 //! API design rules over OpenAPI documents.
 
+pub mod body_on_safe_method;
+pub mod create_without_201;
+pub mod deprecated_without_sunset;
 pub mod duplicate_operation_id;
+pub mod guessable_resource_id;
 pub mod invalid_document;
 pub mod missing_error_responses;
 pub mod missing_operation_id;
 pub mod missing_rate_limit_response;
 pub mod non_kebab_case_path;
+pub mod operation_names;
 pub mod path_parameter_mismatch;
+pub mod singular_collection;
 pub mod trailing_slash_path;
+pub mod undocumented_operation;
 pub mod unresolved_ref;
+pub mod unused_component;
 pub mod verb_in_path;
 
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.
@@ -40,14 +48,8 @@ pub fn segment_words(segment: &str) -> Vec<String> {
 mod tests {
     #[test]
     fn splits_words() {
-        assert_eq!(
-            super::segment_words("getUserProfiles"),
-            ["get", "user", "profiles"]
-        );
-        assert_eq!(
-            super::segment_words("user_profiles-v2"),
-            ["user", "profiles", "v2"]
-        );
+        assert_eq!(super::segment_words("getUserProfiles"), ["get", "user", "profiles"]);
+        assert_eq!(super::segment_words("user_profiles-v2"), ["user", "profiles", "v2"]);
         assert_eq!(super::segment_words("HTMLPage"), ["htmlpage"]);
     }
 }

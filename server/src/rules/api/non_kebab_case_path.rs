@@ -45,12 +45,7 @@ declare_rule! {
 pub fn is_kebab_case(segment: &str) -> bool {
     segment.split('.').all(|part| {
         part.is_empty()
-            || (part.split('-').all(|word| {
-                !word.is_empty()
-                    && word
-                        .bytes()
-                        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
-            }))
+            || (part.split('-').all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())))
     }) && segment.bytes().any(|byte| byte.is_ascii_alphanumeric())
 }
 
@@ -71,20 +66,11 @@ impl Check for NonKebabCasePath {
                     path.entry.pointer.clone(),
                     format!("path segment `{segment}` is not kebab-case (`{suggestion}`)"),
                 );
-                let renamed = format!(
-                    "{}{suggestion}{}",
-                    &path.path[..range.start],
-                    &path.path[range.end..]
-                );
+                let renamed = format!("{}{suggestion}{}", &path.path[..range.start], &path.path[range.end..]);
                 let exists = model.paths.iter().any(|other| other.path == renamed);
                 if !exists && !suggestion.is_empty() && span != path.entry.span() {
-                    finding.fix(
-                        Fix::new(
-                            format!("Rename segment to `{suggestion}`"),
-                            vec![TextEdit::replace(span, suggestion)],
-                        )
-                        .preferred(),
-                    );
+                    finding
+                        .fix(Fix::new(format!("Rename segment to `{suggestion}`"), vec![TextEdit::replace(span, suggestion)]).preferred());
                 }
             }
         }
@@ -110,14 +96,7 @@ fn kebab_case(segment: &str) -> String {
 mod tests {
     #[test]
     fn recognises_and_makes_kebab_case() {
-        for good in [
-            "users",
-            "user-profiles",
-            "v1.2",
-            ".well-known",
-            "openapi.json",
-            "v1",
-        ] {
+        for good in ["users", "user-profiles", "v1.2", ".well-known", "openapi.json", "v1"] {
             assert!(super::is_kebab_case(good), "{good}");
         }
         for bad in ["userProfiles", "user_profiles", "Users", "a--b", "-a"] {

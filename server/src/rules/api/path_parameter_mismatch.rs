@@ -52,29 +52,13 @@ declare_rule! {
 }
 
 fn path_names(parameters: &[ParameterView<'_>]) -> HashSet<String> {
-    parameters
-        .iter()
-        .filter(|parameter| parameter.location == "path")
-        .map(|parameter| parameter.name.clone())
-        .collect()
+    parameters.iter().filter(|parameter| parameter.location == "path").map(|parameter| parameter.name.clone()).collect()
 }
 
 /// Reports the declared path parameters whose names are not in the template.
-fn report_not_in_template(
-    sink: &mut Sink,
-    parameters: &[ParameterView<'_>],
-    template: &[String],
-    place: &str,
-) {
-    for parameter in parameters
-        .iter()
-        .filter(|parameter| parameter.location == "path" && !template.contains(&parameter.name))
-    {
-        report_undeclared_name(
-            sink,
-            parameter,
-            format!("path parameter `{}` is not in {place}", parameter.name),
-        );
+fn report_not_in_template(sink: &mut Sink, parameters: &[ParameterView<'_>], template: &[String], place: &str) {
+    for parameter in parameters.iter().filter(|parameter| parameter.location == "path" && !template.contains(&parameter.name)) {
+        report_undeclared_name(sink, parameter, format!("path parameter `{}` is not in {place}", parameter.name));
     }
 }
 
@@ -82,24 +66,11 @@ fn report_not_in_template(
 fn report_undeclared_name(sink: &mut Sink, parameter: &ParameterView<'_>, message: String) {
     match parameter.use_site.child("name") {
         Some(name) => {
-            sink.span(
-                name.file,
-                name.node.span.clone(),
-                parameter.use_site.pointer.clone(),
-                message,
-            );
+            sink.span(name.file, name.node.span.clone(), parameter.use_site.pointer.clone(), message);
         }
         None => {
-            let at = parameter
-                .use_site
-                .child("$ref")
-                .unwrap_or_else(|| parameter.use_site.clone());
-            sink.span(
-                at.file,
-                at.node.span.clone(),
-                parameter.use_site.pointer.clone(),
-                message,
-            );
+            let at = parameter.use_site.child("$ref").unwrap_or_else(|| parameter.use_site.clone());
+            sink.span(at.file, at.node.span.clone(), parameter.use_site.pointer.clone(), message);
         }
     }
 }
@@ -108,52 +79,24 @@ impl Check for PathParameterMismatch {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         for path in &model.paths {
-            let template: Vec<String> = template_parameters(&path.path)
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect();
+            let template: Vec<String> = template_parameters(&path.path).into_iter().map(|(name, _)| name).collect();
             let shared = path_names(&path.parameters);
-            report_not_in_template(
-                sink,
-                &path.parameters,
-                &template,
-                &format!("the path `{}`", path.path),
-            );
+            report_not_in_template(sink, &path.parameters, &template, &format!("the path `{}`", path.path));
             for operation in &path.operations {
                 let own = path_names(&operation.parameters);
-                report_not_in_template(
-                    sink,
-                    &operation.parameters,
-                    &template,
-                    &format!("the path of {}", operation.label()),
-                );
-                for name in template
-                    .iter()
-                    .filter(|name| !shared.contains(*name) && !own.contains(*name))
-                {
+                report_not_in_template(sink, &operation.parameters, &template, &format!("the path of {}", operation.label()));
+                for name in template.iter().filter(|name| !shared.contains(*name) && !own.contains(*name)) {
                     let declaration = json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
                     let edit = match operation.at.child("parameters") {
-                        Some(list) if list.node.as_seq().is_some() => {
-                            context.append_item(&list, &declaration)
-                        }
+                        Some(list) if list.node.as_seq().is_some() => context.append_item(&list, &declaration),
                         Some(_) => continue,
-                        None => context.insert_member(
-                            &operation.at,
-                            "parameters",
-                            &json!([declaration]),
-                        ),
+                        None => context.insert_member(&operation.at, "parameters", &json!([declaration])),
                     };
                     sink.at(
                         &operation.at,
-                        format!(
-                            "`{{{name}}}` in the path of {} is not declared as a path parameter",
-                            operation.label()
-                        ),
+                        format!("`{{{name}}}` in the path of {} is not declared as a path parameter", operation.label()),
                     )
-                    .fix(
-                        Fix::new(format!("Declare path parameter `{name}`"), vec![edit])
-                            .preferred(),
-                    );
+                    .fix(Fix::new(format!("Declare path parameter `{name}`"), vec![edit]).preferred());
                 }
             }
         }

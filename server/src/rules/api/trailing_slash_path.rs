@@ -47,26 +47,11 @@ impl Check for TrailingSlashPath {
             let trimmed = path.path.trim_end_matches('/');
             let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
             let key_span = path.entry.span();
-            let slashes = sub_span(
-                text,
-                &key_span,
-                &path.path,
-                trimmed.len().max(1)..path.path.len(),
-            );
-            let finding = sink.span(
-                path.entry.file,
-                key_span.clone(),
-                path.entry.pointer.clone(),
-                format!("path `{}` ends with a slash", path.path),
-            );
+            let slashes = sub_span(text, &key_span, &path.path, trimmed.len().max(1)..path.path.len());
+            let finding =
+                sink.span(path.entry.file, key_span.clone(), path.entry.pointer.clone(), format!("path `{}` ends with a slash", path.path));
             if slashes != key_span && !model.paths.iter().any(|other| other.path == trimmed) {
-                finding.fix(
-                    Fix::new(
-                        "Remove the trailing slash",
-                        vec![TextEdit::replace(slashes, "")],
-                    )
-                    .preferred(),
-                );
+                finding.fix(Fix::new("Remove the trailing slash", vec![TextEdit::replace(slashes, "")]).preferred());
             }
         }
     }

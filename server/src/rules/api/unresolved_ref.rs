@@ -57,10 +57,7 @@ impl Check for UnresolvedRef {
                         site.file,
                         site.span.clone(),
                         site.pointer.clone(),
-                        format!(
-                            "`$ref: {}` is remote and is not followed (archlens reads no network)",
-                            site.reference
-                        ),
+                        format!("`$ref: {}` is remote and is not followed (archlens reads no network)", site.reference),
                     )
                     .severity(Severity::Info);
                 }
@@ -68,7 +65,12 @@ impl Check for UnresolvedRef {
                     // Only the members of a cycle are reported; references into one are fine
                     // once the cycle is fixed.
                     if project.is_in_ref_cycle(site.file, &site.pointer) {
-                        sink.span(site.file, site.span.clone(), site.pointer.clone(), format!("`$ref: {}` is part of a reference cycle that never reaches a value", site.reference));
+                        sink.span(
+                            site.file,
+                            site.span.clone(),
+                            site.pointer.clone(),
+                            format!("`$ref: {}` is part of a reference cycle that never reaches a value", site.reference),
+                        );
                     }
                 }
             }

@@ -48,8 +48,8 @@ declare_rule! {
 }
 
 const CRUD_VERBS: [&str; 16] = [
-    "get", "fetch", "retrieve", "read", "list", "create", "add", "insert", "update", "modify",
-    "edit", "change", "set", "delete", "remove", "destroy",
+    "get", "fetch", "retrieve", "read", "list", "create", "add", "insert", "update", "modify", "edit", "change", "set", "delete", "remove",
+    "destroy",
 ];
 
 pub fn is_crud_verb(word: &str) -> bool {
@@ -67,16 +67,10 @@ impl Check for VerbInPath {
         for path in &model.paths {
             for (segment, range) in literal_segments(&path.path) {
                 let words = segment_words(segment);
-                let Some(verb) = words
-                    .first()
-                    .filter(|word| CRUD_VERBS.contains(&word.as_str()))
-                else {
+                let Some(verb) = words.first().filter(|word| CRUD_VERBS.contains(&word.as_str())) else {
                     continue;
                 };
-                if words.len() > 1
-                    && (NOUN_PREFIX_VERBS.contains(&verb.as_str())
-                        || matches!(words[1].as_str(), "on" | "ons"))
-                {
+                if words.len() > 1 && (NOUN_PREFIX_VERBS.contains(&verb.as_str()) || matches!(words[1].as_str(), "on" | "ons")) {
                     continue;
                 }
                 let key_span = path.entry.span();
@@ -87,7 +81,12 @@ impl Check for VerbInPath {
                     "update" | "modify" | "edit" | "change" | "set" => "PUT or PATCH",
                     _ => "DELETE",
                 };
-                sink.span(path.entry.file, span, path.entry.pointer.clone(), format!("path segment `{segment}` is a verb; name the resource and let {method_hint} say the action"));
+                sink.span(
+                    path.entry.file,
+                    span,
+                    path.entry.pointer.clone(),
+                    format!("path segment `{segment}` is a verb; name the resource and let {method_hint} say the action"),
+                );
             }
         }
     }

@@ -61,25 +61,11 @@ const CREDENTIAL_NAMES: [&str; 12] = [
     "refreshtoken",
 ];
 /// Endings that make a name a credential (`user_password`, `github_access_token`).
-const CREDENTIAL_SUFFIXES: [&str; 6] = [
-    "password",
-    "secret",
-    "apikey",
-    "accesstoken",
-    "authtoken",
-    "privatekey",
-];
+const CREDENTIAL_SUFFIXES: [&str; 6] = ["password", "secret", "apikey", "accesstoken", "authtoken", "privatekey"];
 
 pub fn is_credential_name(name: &str) -> bool {
-    let normalized: String = name
-        .chars()
-        .filter(|character| character.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    CREDENTIAL_NAMES.contains(&normalized.as_str())
-        || CREDENTIAL_SUFFIXES
-            .iter()
-            .any(|suffix| normalized.ends_with(suffix))
+    let normalized: String = name.chars().filter(|character| character.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    CREDENTIAL_NAMES.contains(&normalized.as_str()) || CREDENTIAL_SUFFIXES.iter().any(|suffix| normalized.ends_with(suffix))
 }
 
 impl Check for CredentialsInUrl {
@@ -88,8 +74,7 @@ impl Check for CredentialsInUrl {
         if let Some(schemes) = &model.security_schemes {
             for scheme in schemes.entries() {
                 let scheme = crate::openapi::model::resolve_at(context.project, &scheme);
-                let is_api_key =
-                    scheme.node.get("type").and_then(|kind| kind.as_str()) == Some("apiKey");
+                let is_api_key = scheme.node.get("type").and_then(|kind| kind.as_str()) == Some("apiKey");
                 if let Some(location) = scheme.child("in")
                     && is_api_key
                     && location.node.as_str() == Some("query")
@@ -98,27 +83,18 @@ impl Check for CredentialsInUrl {
                         location.file,
                         location.node.span.clone(),
                         location.pointer.clone(),
-                        format!(
-                            "API key scheme `{}` is sent in the query string",
-                            scheme.name()
-                        ),
+                        format!("API key scheme `{}` is sent in the query string", scheme.name()),
                     );
                 }
             }
         }
         let mut seen = HashSet::new();
-        let parameters = model.paths.iter().flat_map(|path| {
-            path.parameters.iter().chain(
-                path.operations
-                    .iter()
-                    .flat_map(|operation| operation.parameters.iter()),
-            )
-        });
+        let parameters = model
+            .paths
+            .iter()
+            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
         for parameter in parameters {
-            if parameter.location != "query"
-                || !is_credential_name(&parameter.name)
-                || is_flag_or_number(&parameter.resolved)
-            {
+            if parameter.location != "query" || !is_credential_name(&parameter.name) || is_flag_or_number(&parameter.resolved) {
                 continue;
             }
             if !seen.insert((parameter.resolved.file, parameter.resolved.pointer.clone())) {
@@ -131,21 +107,13 @@ impl Check for CredentialsInUrl {
 
 /// `hide_secret: boolean` is a switch, not a credential: credentials are strings.
 fn is_flag_or_number(parameter: &NodeAt<'_>) -> bool {
-    let kind = parameter
-        .node
-        .get("schema")
-        .and_then(|schema| schema.get("type"));
+    let kind = parameter.node.get("schema").and_then(|schema| schema.get("type"));
     let kinds: Vec<&str> = match kind.map(|kind| &kind.value) {
         Some(crate::openapi::syntax::Value::String(single)) => vec![single.as_str()],
-        Some(crate::openapi::syntax::Value::Seq(many)) => {
-            many.iter().filter_map(|item| item.as_str()).collect()
-        }
+        Some(crate::openapi::syntax::Value::Seq(many)) => many.iter().filter_map(|item| item.as_str()).collect(),
         _ => Vec::new(),
     };
-    !kinds.is_empty()
-        && kinds
-            .iter()
-            .all(|kind| matches!(*kind, "boolean" | "integer" | "number" | "null"))
+    !kinds.is_empty() && kinds.iter().all(|kind| matches!(*kind, "boolean" | "integer" | "number" | "null"))
 }
 
 fn report_parameter(sink: &mut Sink, parameter: &NodeAt<'_>, name: &str) {
@@ -162,27 +130,10 @@ fn report_parameter(sink: &mut Sink, parameter: &NodeAt<'_>, name: &str) {
 mod tests {
     #[test]
     fn credential_names() {
-        for name in [
-            "access_token",
-            "api_key",
-            "apiKey",
-            "password",
-            "client_secret",
-            "token",
-            "X-Api-Key",
-            "userPassword",
-        ] {
+        for name in ["access_token", "api_key", "apiKey", "password", "client_secret", "token", "X-Api-Key", "userPassword"] {
             assert!(super::is_credential_name(name), "{name}");
         }
-        for name in [
-            "page_token",
-            "pageToken",
-            "next_page_token",
-            "sort",
-            "tokenizer",
-            "keyword",
-            "secretary",
-        ] {
+        for name in ["page_token", "pageToken", "next_page_token", "sort", "tokenizer", "keyword", "secretary"] {
             assert!(!super::is_credential_name(name), "{name}");
         }
     }

@@ -49,11 +49,7 @@ fn host_of(url_after_scheme: &str) -> &str {
 
 pub fn is_local_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0.0.0.0"
+    host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
 }
 
 impl Check for InsecureServerUrl {
@@ -66,11 +62,7 @@ impl Check for InsecureServerUrl {
             let Some(text) = url.node.as_str() else {
                 continue;
             };
-            let Some(rest) = text
-                .get(..7)
-                .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
-                .map(|_| &text[7..])
-            else {
+            let Some(rest) = text.get(..7).filter(|scheme| scheme.eq_ignore_ascii_case("http://")).map(|_| &text[7..]) else {
                 continue;
             };
             let host = host_of(rest);
@@ -79,17 +71,9 @@ impl Check for InsecureServerUrl {
             }
             let source = &context.project.file(url.file).text;
             let scheme_span = sub_span(source, &url.node.span, text, 0..4);
-            let finding = sink.span(
-                url.file,
-                url.node.span.clone(),
-                url.pointer.clone(),
-                format!("server URL `{text}` uses plain HTTP"),
-            );
+            let finding = sink.span(url.file, url.node.span.clone(), url.pointer.clone(), format!("server URL `{text}` uses plain HTTP"));
             if scheme_span != url.node.span {
-                finding.fix(
-                    Fix::new("Use https", vec![TextEdit::replace(scheme_span, "https")])
-                        .preferred(),
-                );
+                finding.fix(Fix::new("Use https", vec![TextEdit::replace(scheme_span, "https")]).preferred());
             }
         }
     }
@@ -99,10 +83,7 @@ impl Check for InsecureServerUrl {
 mod tests {
     #[test]
     fn hosts() {
-        assert_eq!(
-            super::host_of("user:pw@api.example.com:8080/x"),
-            "api.example.com"
-        );
+        assert_eq!(super::host_of("user:pw@api.example.com:8080/x"), "api.example.com");
         assert_eq!(super::host_of("[::1]:3000/"), "::1");
         assert!(super::is_local_host("127.0.0.1"));
         assert!(!super::is_local_host("10.0.0.1"));

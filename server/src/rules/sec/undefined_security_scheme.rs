@@ -39,11 +39,7 @@ impl Check for UndefinedSecurityScheme {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         let defined = model.scheme_names();
-        let requirement_lists = model.security.iter().chain(
-            model
-                .operations()
-                .filter_map(|operation| operation.security.as_ref()),
-        );
+        let requirement_lists = model.security.iter().chain(model.operations().filter_map(|operation| operation.security.as_ref()));
         for list in requirement_lists {
             for requirement in list.items() {
                 for scheme in requirement.entries() {
@@ -58,13 +54,6 @@ impl Check for UndefinedSecurityScheme {
 }
 
 fn report(sink: &mut Sink, scheme: &NodeAt<'_>, name: &str, defined: &[String]) {
-    let known = if defined.is_empty() {
-        "no schemes are defined".to_owned()
-    } else {
-        format!("defined: {}", defined.join(", "))
-    };
-    sink.at(
-        scheme,
-        format!("security scheme `{name}` is not defined in components.securitySchemes ({known})"),
-    );
+    let known = if defined.is_empty() { "no schemes are defined".to_owned() } else { format!("defined: {}", defined.join(", ")) };
+    sink.at(scheme, format!("security scheme `{name}` is not defined in components.securitySchemes ({known})"));
 }

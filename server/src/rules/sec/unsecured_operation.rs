@@ -52,12 +52,7 @@ declare_rule! {
 /// True when a requirement list lets an anonymous caller through (empty, or holding `{}`).
 fn allows_anonymous(requirements: &NodeAt<'_>) -> bool {
     match requirements.node.as_seq() {
-        Some(list) => {
-            list.is_empty()
-                || list
-                    .iter()
-                    .any(|requirement| requirement.as_map().is_some_and(<[_]>::is_empty))
-        }
+        Some(list) => list.is_empty() || list.iter().any(|requirement| requirement.as_map().is_some_and(<[_]>::is_empty)),
         None => true,
     }
 }
@@ -65,36 +60,21 @@ fn allows_anonymous(requirements: &NodeAt<'_>) -> bool {
 impl Check for UnsecuredOperation {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let globally_secured = model
-            .security
-            .as_ref()
-            .is_some_and(|security| !allows_anonymous(security));
+        let globally_secured = model.security.as_ref().is_some_and(|security| !allows_anonymous(security));
         let schemes = model.scheme_names();
         for operation in model.operations() {
             if operation.security.is_some() || globally_secured {
                 // Operation-level security, secured or explicitly public, is a decision.
                 continue;
             }
-            let kind = if operation.is_write() {
-                "write operation"
-            } else {
-                "operation"
-            };
-            let finding = sink.at(
-                &operation.at,
-                format!("{kind} {} has no security requirement", operation.label()),
-            );
+            let kind = if operation.is_write() { "write operation" } else { "operation" };
+            let finding = sink.at(&operation.at, format!("{kind} {} has no security requirement", operation.label()));
             if !operation.is_write() {
                 finding.severity(Severity::Info);
             }
             if let Some(scheme) = schemes.first() {
-                let edit = context.insert_member(
-                    &operation.at,
-                    "security",
-                    &json!([{ scheme.clone(): [] }]),
-                );
-                finding
-                    .fix(Fix::new(format!("Require `{scheme}` security"), vec![edit]).preferred());
+                let edit = context.insert_member(&operation.at, "security", &json!([{ scheme.clone(): [] }]));
+                finding.fix(Fix::new(format!("Require `{scheme}` security"), vec![edit]).preferred());
             }
         }
     }

@@ -1,0 +1,125 @@
+use serde_json::json;
+
+use crate::analysis::{Fix, RuleContext, Sink};
+use crate::openapi::edit::TextEdit;
+use crate::openapi::model::{literal_segments, resolve_at};
+use crate::openapi::syntax::sub_span;
+use crate::rules::{Check, declare_rule};
+
+use super::operation_names::is_version_segment;
+use super::{segment_words, verb_in_path};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for POST operations on a collection (the path ends with a literal plural segment,
+    /// as in `/orders`) that answer `200` with no `201 Created` and no `202 Accepted`. Action
+    /// paths whose last segment is a verb (`/orders/{id}/cancel`, `/search`, `/login`,
+    /// `/tokens/refresh`, `/members/add`, …), singular resources (`/token`) and POSTs
+    /// answering only `204` are not reported.
+    ///
+    /// ## Why is this bad?
+    /// `201 Created` with a `Location` header tells the client that a resource now exists and
+    /// where; `200` leaves it guessing whether anything was created, and clients that retry
+    /// cannot tell a duplicate from a first attempt.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// /orders:
+    ///   post:
+    ///     responses:
+    ///       "200":
+    ///         description: The order
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// /orders:
+    ///   post:
+    ///     responses:
+    ///       "201":
+    ///         description: The order
+    ///         headers:
+    ///           Location:
+    ///             schema:
+    ///               type: string
+    /// ```
+    ///
+    /// ## Fix
+    /// Renames `200` to `201` and adds a `Location` header to it (when the response is written
+    /// inline). The server must follow.
+    pub struct CreateWithout201 {
+        code: "API016",
+        name: "create-without-201",
+        area: Api,
+        severity: Info,
+    }
+}
+
+const ACTION_VERBS: [&str; 16] = [
+    "cancel",
+    "activate",
+    "deactivate",
+    "search",
+    "login",
+    "logout",
+    "refresh",
+    "verify",
+    "send",
+    "approve",
+    "reject",
+    "archive",
+    "restore",
+    "query",
+    "batch",
+    "validate",
+];
+
+impl Check for CreateWithout201 {
+    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
+        let Some(model) = context.model else { return };
+        for operation in model.operations().filter(|operation| operation.method == "post") {
+            let path = operation.path.trim_end_matches('/');
+            let Some((last, _)) = literal_segments(path).into_iter().last() else {
+                continue;
+            };
+            let ends_with_literal = path.rsplit('/').next() == Some(last);
+            let words = segment_words(last);
+            let is_action = words.iter().any(|word| ACTION_VERBS.contains(&word.as_str()) || verb_in_path::is_crud_verb(word));
+            let is_plural = words.last().is_some_and(|word| word.ends_with('s'));
+            if !ends_with_literal || is_action || !is_plural || is_version_segment(last) {
+                continue;
+            }
+            let Some(responses) = operation.responses_map() else {
+                continue;
+            };
+            let codes = operation.response_codes();
+            if !codes.iter().any(|code| code == "200") || codes.iter().any(|code| code == "201" || code == "202") {
+                continue;
+            }
+            let Some(ok) = responses.child("200") else {
+                continue;
+            };
+            let finding = sink.at(&ok, format!("{} creates in a collection but answers 200, not 201 Created", operation.label()));
+            let text = &context.project.file(ok.file).text;
+            let Some(key_span) = ok.key_span.clone() else {
+                continue;
+            };
+            let digits = sub_span(text, &key_span, "200", 0..3);
+            if digits == key_span && !matches!(text.get(key_span.clone()), Some("200")) {
+                continue;
+            }
+            let mut edits = vec![TextEdit::replace(digits, "201")];
+            let resolved = resolve_at(context.project, &ok);
+            if resolved.file == ok.file && resolved.pointer == ok.pointer && resolved.node.as_map().is_some() {
+                let location =
+                    json!({"description": "Where the created resource is.", "schema": {"type": "string", "format": "uri-reference"}});
+                match resolved.child("headers") {
+                    Some(headers) if headers.node.as_map().is_some() => edits.push(context.insert_member(&headers, "Location", &location)),
+                    Some(_) => {}
+                    None => edits.push(context.insert_member(&resolved, "headers", &json!({ "Location": location }))),
+                }
+            }
+            finding.fix(Fix::new("Answer 201 Created with a Location header", edits));
+        }
+    }
+}
