@@ -440,7 +440,7 @@ paths:
       operationId: {operation_id}
       summary: A collection.
       responses:
-        '200': {{description: The items.}}
+        '200': {{description: The items., headers: {{RateLimit: {{schema: {{type: string}}}}, ETag: {{schema: {{type: string}}}}}}}}
         '400': {{description: The request is malformed.}}
         '429':
           description: Too many requests.

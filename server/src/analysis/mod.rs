@@ -330,15 +330,25 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
     if file.parsed.errors.is_empty() {
         return false;
     }
-    let Some(node_span) = file
-        .root()
-        .and_then(|root| locate(root, &finding.pointer))
+    let Some(root) = file.root() else { return true };
+    // The finding's node and its enclosing item (a path item, a component) are in question:
+    // a missing header on a response of a half-typed operation is as unreliable as a missing
+    // response. The whole document and its sections (`/paths`, `/components/schemas`) are not.
+    let scopes = finding.pointer.ancestors_and_self().into_iter().filter(|pointer| {
+        let depth = pointer.tokens().count();
+        let is_section = depth == 2 && pointer.tokens().next().is_some_and(|first| first == "components");
+        pointer == &finding.pointer || (depth >= 2 && !is_section)
+    });
+    for scope in scopes {
+        let Some(located) = locate(root, &scope) else { return true };
         // From the key: a broken line between a key and its value belongs to the node.
-        .map(|located| located.key_span.map_or(located.node.span.start, |key| key.start)..located.node.span.end)
-    else {
-        return true;
-    };
-    file.parsed.errors.iter().any(|error| error.span.start >= node_span.start && error.span.start <= node_span.end)
+        let start = located.key_span.map_or(located.node.span.start, |key| key.start);
+        let end = located.node.span.end;
+        if file.parsed.errors.iter().any(|error| error.span.start >= start && error.span.start <= end) {
+            return true;
+        }
+    }
+    false
 }
 
 fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, finding: Finding, index: &LineIndex) -> Diagnostic {

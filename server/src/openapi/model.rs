@@ -207,6 +207,12 @@ impl<'p> ApiModel<'p> {
     }
 }
 
+/// The header names a response declares, after following `$ref`s to the response.
+pub fn response_header_names(project: &Project, response: &NodeAt<'_>) -> Vec<String> {
+    let response = resolve_at(project, response);
+    response.node.get("headers").and_then(Node::as_map).unwrap_or_default().iter().map(|header| header.key.clone()).collect()
+}
+
 /// Follows `$ref`s from a node, keeping the original on failure (API025 reports those).
 pub fn resolve_at<'p>(project: &'p Project, at: &NodeAt<'p>) -> NodeAt<'p> {
     if at.node.reference().is_none() {

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
-use crate::openapi::model::{literal_segments, resolve_at};
+use crate::openapi::model::{OperationView, literal_segments, resolve_at};
 use crate::openapi::syntax::sub_span;
 use crate::rules::{Check, declare_rule};
 
@@ -74,21 +74,22 @@ const ACTION_VERBS: [&str; 16] = [
     "validate",
 ];
 
+/// A POST whose path ends with a literal plural segment that is not a verb: `POST /orders`,
+/// not `POST /orders/{id}/cancel`, `POST /search` or `POST /token`.
+pub fn creates_in_collection(operation: &OperationView<'_>) -> bool {
+    let path = operation.path.trim_end_matches('/');
+    let Some((last, _)) = literal_segments(path).into_iter().last() else { return false };
+    let ends_with_literal = path.rsplit('/').next() == Some(last);
+    let words = segment_words(last);
+    let is_action = words.iter().any(|word| ACTION_VERBS.contains(&word.as_str()) || verb_in_path::is_crud_verb(word));
+    let is_plural = words.last().is_some_and(|word| word.ends_with('s'));
+    operation.method == "post" && ends_with_literal && !is_action && is_plural && !is_version_segment(last)
+}
+
 impl Check for CreateWithout201 {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        for operation in model.operations().filter(|operation| operation.method == "post") {
-            let path = operation.path.trim_end_matches('/');
-            let Some((last, _)) = literal_segments(path).into_iter().last() else {
-                continue;
-            };
-            let ends_with_literal = path.rsplit('/').next() == Some(last);
-            let words = segment_words(last);
-            let is_action = words.iter().any(|word| ACTION_VERBS.contains(&word.as_str()) || verb_in_path::is_crud_verb(word));
-            let is_plural = words.last().is_some_and(|word| word.ends_with('s'));
-            if !ends_with_literal || is_action || !is_plural || is_version_segment(last) {
-                continue;
-            }
+        for operation in model.operations().filter(|operation| creates_in_collection(operation)) {
             let Some(responses) = operation.responses_map() else {
                 continue;
             };

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::model::{OperationView, resolve_at};
+use crate::openapi::model::{OperationView, response_header_names};
 use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
 
@@ -62,10 +62,9 @@ fn announces_sunset(context: &RuleContext<'_>, operation: &OperationView<'_>) ->
         return false;
     };
     responses.entries().iter().any(|response| {
-        let response = resolve_at(context.project, response);
-        response.node.get("headers").and_then(Node::as_map).is_some_and(|headers| {
-            headers.iter().any(|header| header.key.eq_ignore_ascii_case("sunset") || header.key.eq_ignore_ascii_case("deprecation"))
-        })
+        response_header_names(context.project, response)
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case("sunset") || name.eq_ignore_ascii_case("deprecation"))
     })
 }
 
