@@ -146,6 +146,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::non_kebab_case_path::NonKebabCasePath,
         &api::singular_collection::SingularCollection,
         &api::trailing_slash_path::TrailingSlashPath,
+        &api::unpaginated_collection::UnpaginatedCollection,
         &api::missing_error_responses::MissingErrorResponses,
         &api::missing_rate_limit_response::MissingRateLimitResponse,
         &api::missing_rate_limit_headers::MissingRateLimitHeaders,
@@ -169,6 +170,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &sec::weak_auth_scheme::WeakAuthScheme,
         &sec::credentials_in_url::CredentialsInUrl,
         &sec::insecure_server_url::InsecureServerUrl,
+        &sec::pii_in_query::PiiInQuery,
+        &sec::unclassified_personal_data::UnclassifiedPersonalData,
+        &sec::missing_oauth_scopes::MissingOauthScopes,
     ]
 }
 

@@ -21,6 +21,7 @@ pub mod singular_collection;
 pub mod trailing_slash_path;
 pub mod unbounded_input;
 pub mod undocumented_operation;
+pub mod unpaginated_collection;
 pub mod unresolved_ref;
 pub mod unused_component;
 pub mod verb_in_path;

@@ -106,7 +106,7 @@ impl Check for CredentialsInUrl {
 }
 
 /// `hide_secret: boolean` is a switch, not a credential: credentials are strings.
-fn is_flag_or_number(parameter: &NodeAt<'_>) -> bool {
+pub fn is_flag_or_number(parameter: &NodeAt<'_>) -> bool {
     let kind = parameter.node.get("schema").and_then(|schema| schema.get("type"));
     let kinds: Vec<&str> = match kind.map(|kind| &kind.value) {
         Some(crate::openapi::syntax::Value::String(single)) => vec![single.as_str()],
