@@ -21,6 +21,30 @@ pub struct Config {
     /// `group-info`: whether info-level findings on most operations of a document are
     /// reported once, with the list in related information (`None` means yes).
     pub group_info: Option<bool>,
+    /// `[openapi] versioning`: where an API is expected to carry its version.
+    pub versioning: VersioningPolicy,
+}
+
+/// Where an API carries its version (API005, API006).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersioningPolicy {
+    /// `/v1` in the server URL or at the start of every path.
+    #[default]
+    Path,
+    /// A version header parameter (`API-Version`).
+    Header,
+    /// A version in the media type (`application/vnd.acme.v2+json`, `; version=2`).
+    MediaType,
+    /// No versioning expected.
+    None,
+}
+
+/// The `[openapi]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenApiSection {
+    versioning: Option<VersioningPolicy>,
 }
 
 /// The `[rules]` table as written, in TOML or in editor settings (JSON).
@@ -42,6 +66,8 @@ struct RulesSection {
 struct ConfigFile {
     #[serde(default)]
     rules: RulesSection,
+    #[serde(default)]
+    openapi: OpenApiSection,
 }
 
 impl Config {
@@ -65,11 +91,17 @@ impl Config {
     /// Parses `archlens.toml`.
     pub fn from_toml(text: &str) -> Result<Config, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|error| error.to_string())?;
-        Config::from_section(file.rules)
+        let mut config = Config::from_section(file.rules)?;
+        config.versioning = file.openapi.versioning.unwrap_or_default();
+        Ok(config)
     }
 
     /// Applies editor settings (`{"rules": {"ignore": [...], "severity": {...}}}`) on top.
     pub fn with_settings(mut self, settings: &serde_json::Value) -> Result<Config, String> {
+        if let Some(openapi) = settings.get("openapi") {
+            let section: OpenApiSection = serde_json::from_value(openapi.clone()).map_err(|error| error.to_string())?;
+            self.versioning = section.versioning.unwrap_or(self.versioning);
+        }
         let Some(rules) = settings.get("rules") else {
             return Ok(self);
         };
@@ -91,7 +123,13 @@ impl Config {
                 .ok_or_else(|| format!("unknown severity `{level}` for `{selector}` (use error, warning, info or hint)"))?;
             severity.insert(selector, parsed);
         }
-        Ok(Config { select: section.select, ignore: section.ignore, severity, group_info: section.group_info })
+        Ok(Config {
+            select: section.select,
+            ignore: section.ignore,
+            severity,
+            group_info: section.group_info,
+            versioning: VersioningPolicy::default(),
+        })
     }
 
     /// Finds `archlens.toml` in `start` or the nearest folder above it.
@@ -115,6 +153,16 @@ impl Config {
 mod tests {
     use super::*;
     use crate::rules::find_rule;
+
+    #[test]
+    fn reads_the_versioning_policy() {
+        assert_eq!(Config::default().versioning, VersioningPolicy::Path);
+        assert_eq!(Config::from_toml("[openapi]\nversioning = \"media-type\"\n").unwrap().versioning, VersioningPolicy::MediaType);
+        assert!(Config::from_toml("[openapi]\nversioning = \"query\"\n").is_err());
+        assert!(Config::from_toml("[layers]\n").is_err());
+        let settings = serde_json::json!({"openapi": {"versioning": "none"}});
+        assert_eq!(Config::default().with_settings(&settings).unwrap().versioning, VersioningPolicy::None);
+    }
 
     #[test]
     fn selects_by_code_name_and_area_and_sets_severity() {

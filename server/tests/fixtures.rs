@@ -18,8 +18,10 @@ fn testdata() -> PathBuf {
     archlens::openapi::project::normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/openapi"))
 }
 
+/// Checks a fixture with the `archlens.toml` of its folder, if it has one.
 fn check(root: &Path, workspace: &Path, overlay: &OverlaySource) -> Report {
-    check_document(root, workspace, overlay, &Config::default(), &|| false).expect("fixture loads").expect("not cancelled")
+    let config = Config::load_for(root.parent().unwrap_or(workspace)).expect("a valid archlens.toml");
+    check_document(root, workspace, overlay, &config, &|| false).expect("fixture loads").expect("not cancelled")
 }
 
 fn findings<'r>(report: &'r Report, code: &str) -> Vec<&'r Diagnostic> {
@@ -135,7 +137,7 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
             check_fixes(&document, &folder, &report, meta.code, &format!("{folder_name}/{name}"), &mut failures);
         }
     }
-    assert!(checked_rules >= 31, "only {checked_rules} rule folders found");
+    assert!(checked_rules >= 34, "only {checked_rules} rule folders found");
     assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
@@ -149,7 +151,9 @@ fn check_fixes(document: &Path, folder: &Path, report: &Report, code: &str, labe
         let before = file.diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code).count();
         for diagnostic in &with_fixes {
             let (after, fixed) = recheck_with(document, folder, diagnostic, &[&diagnostic.fixes[0]], &file.text);
-            let still = findings(&after, code).iter().any(|other| other.path == diagnostic.path && other.message == diagnostic.message);
+            let still = findings(&after, code)
+                .iter()
+                .any(|other| other.path == diagnostic.path && other.pointer == diagnostic.pointer && other.message == diagnostic.message);
             if still || syntax_errors(&after) > syntax_before {
                 failures
                     .push(format!("{label}: fix `{}` for `{}` did not converge:\n{fixed}", diagnostic.fixes[0].title, diagnostic.message));

@@ -5,6 +5,7 @@ pub mod create_without_201;
 pub mod deprecated_without_sunset;
 pub mod duplicate_operation_id;
 pub mod guessable_resource_id;
+pub mod inconsistent_error_format;
 pub mod invalid_document;
 pub mod missing_cache_validators;
 pub mod missing_error_responses;
@@ -12,6 +13,7 @@ pub mod missing_idempotency_key;
 pub mod missing_operation_id;
 pub mod missing_rate_limit_headers;
 pub mod missing_rate_limit_response;
+pub mod mixed_versioning;
 pub mod non_kebab_case_path;
 pub mod open_request_schema;
 pub mod operation_names;
@@ -24,6 +26,7 @@ pub mod undocumented_operation;
 pub mod unpaginated_collection;
 pub mod unresolved_ref;
 pub mod unused_component;
+pub mod unversioned_api;
 pub mod verb_in_path;
 
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.

@@ -1,0 +1,72 @@
+use crate::analysis::{RuleContext, Sink};
+use crate::config::VersioningPolicy;
+use crate::rules::{Check, declare_rule};
+
+use super::unversioned_api::{path_starts_with_version, server_has_version, version_headers, versioned_by_path};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for versioning that is applied unevenly or twice:
+    /// - under the `path` policy, when the server URLs carry no version, some paths carry a
+    ///   version segment in their first two segments (`/v1/users`, `/api/v1/users`) and
+    ///   others do not (`/orders`): the paths in the
+    ///   minority are reported (on a tie, the unversioned ones);
+    /// - under any policy, a version both in the URL (servers or paths) and in a version
+    ///   header parameter: each such header is reported.
+    ///
+    /// ## Why is this bad?
+    /// Clients cannot tell which version an unversioned path belongs to, and the next
+    /// breaking change has no place to go. Two schemes at once leave it open which one wins
+    /// when they disagree (`/v1/users` with `API-Version: 2`).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// paths:
+    ///   /v1/users: ...
+    ///   /orders: ...
+    /// ```
+    ///
+    /// Use instead: every path under `/v1`, or the version in the server URL.
+    ///
+    /// ## Fix
+    /// None: moving paths between versions changes the contract.
+    pub struct MixedVersioning {
+        code: "API006",
+        name: "mixed-versioning",
+        area: Api,
+        severity: Warning,
+    }
+}
+
+impl Check for MixedVersioning {
+    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
+        let Some(model) = context.model else { return };
+        let servers = model.document.child("servers").map(|servers| servers.items()).unwrap_or_default();
+        let server_versioned =
+            servers.iter().any(|server| server.node.get("url").and_then(|url| url.as_str()).is_some_and(server_has_version));
+        if context.config.versioning == VersioningPolicy::Path && !server_versioned {
+            let (versioned, unversioned): (Vec<_>, Vec<_>) = model.paths.iter().partition(|path| path_starts_with_version(&path.path));
+            if !versioned.is_empty() && !unversioned.is_empty() {
+                let (minority, majority_label) =
+                    if versioned.len() < unversioned.len() { (versioned, "unversioned") } else { (unversioned, "versioned") };
+                for path in minority {
+                    sink.at(&path.entry, format!("path `{}` is not versioned like most paths, which are {majority_label}", path.path));
+                }
+            }
+        }
+        let any_path_version =
+            server_versioned || model.paths.iter().any(|path| path_starts_with_version(&path.path)) || versioned_by_path(model);
+        if any_path_version {
+            for header in version_headers(context, model) {
+                let name = header.node.get("name").and_then(|name| name.as_str()).unwrap_or_default().to_owned();
+                let at = header.child("name").unwrap_or_else(|| header.clone());
+                sink.span(
+                    at.file,
+                    at.node.span.clone(),
+                    header.pointer.clone(),
+                    format!("header `{name}` versions the API a second time: the URL already carries a version"),
+                );
+            }
+        }
+    }
+}
