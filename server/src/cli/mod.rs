@@ -1,7 +1,9 @@
 //! The command line: `check`, `rules`, `explain`, `lsp`. The only module that prints.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +74,10 @@ struct CheckArgs {
 enum OutputFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 pub fn main() -> ExitCode {
@@ -184,6 +190,8 @@ fn check(arguments: CheckArgs) -> ExitCode {
             std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none(),
         ),
         OutputFormat::Json => json::render(&files),
+        OutputFormat::Sarif => sarif::render(&files),
+        OutputFormat::Github => github::render(&files),
     };
     emit(&output);
     let failed = files.iter().flat_map(|file| &file.diagnostics).any(|diagnostic| diagnostic.severity == Severity::Error);

@@ -74,8 +74,10 @@ impl RuleMeta {
     pub fn summary(&self) -> String {
         let docs = self.documentation();
         let body = section(&docs, "What it does").unwrap_or(docs.clone());
-        let first = body.split(". ").next().unwrap_or("").trim().trim_end_matches('.');
-        format!("{}.", first.replace('\n', " "))
+        // The first sentence: up to a full stop that ends a line or is followed by a space.
+        let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        let first = flat.split(". ").next().unwrap_or("").trim().trim_end_matches('.');
+        format!("{first}.")
     }
 
     /// Where the rule's page lives.

@@ -1,0 +1,70 @@
+//! The command line as a user runs it: exit codes, output formats, `rules` and `explain`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn archlens(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_archlens")).args(arguments).current_dir(repository()).output().expect("the binary runs")
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn check_prints_rustc_style_findings_and_exits_1_on_errors() {
+    let output = archlens(&["check", "testdata/sample-service"]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(text.contains("error[SEC005]: server URL `http://staging.example.com/v1` uses plain HTTP"), "{text}");
+    assert!(text.contains("--> testdata/sample-service/openapi/openapi.yaml:14:10"), "{text}");
+    assert!(text.contains("   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"), "{text}");
+    assert!(text.contains("= help: Use https"), "{text}");
+    assert!(text.lines().last().is_some_and(|line| line.starts_with("archlens: 5 errors")), "{text}");
+}
+
+#[test]
+fn check_exits_0_without_errors_and_2_on_bad_paths() {
+    let clean = archlens(&["check", "--ignore", "SEC,API019", "testdata/sample-service"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    let missing = archlens(&["check", "no/such/folder"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or folder"));
+}
+
+#[test]
+fn check_speaks_json_and_github() {
+    let json = archlens(&["check", "--format", "json", "--select", "API004", "testdata/sample-service"]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert_eq!(findings[0]["code"], "API004");
+    assert_eq!(findings[0]["start"], serde_json::json!({"line": 37, "column": 3}));
+    assert_eq!(json.status.code(), Some(0), "a warning alone does not fail the run");
+    let github = archlens(&["check", "--format", "github", "--select", "SEC005", "testdata/sample-service"]);
+    let text = stdout(&github);
+    assert!(text.starts_with("::error file=testdata/sample-service/openapi/openapi.yaml,line=14,col=10,"), "{text}");
+}
+
+#[test]
+fn rules_and_explain() {
+    let rules = stdout(&archlens(&["rules"]));
+    assert_eq!(rules.lines().count(), 1 + archlens::rules::registry().len());
+    assert!(rules.contains("API004   trailing-slash-path"), "{rules}");
+    let explained = archlens(&["explain", "trailing-slash-path"]);
+    assert_eq!(explained.status.code(), Some(0));
+    assert!(stdout(&explained).starts_with("# API004 trailing-slash-path"));
+    assert_eq!(archlens(&["explain", "API999"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_unreadable_document_is_a_finding_not_a_crash() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("openapi.yaml");
+    std::fs::write(&path, b"openapi: 3.0.3\ninfo: {title: \xff\xfe}\n").expect("write");
+    let output = archlens(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error[API024]: the document cannot be read: the file is not valid UTF-8"), "{}", stdout(&output));
+}
