@@ -23,6 +23,8 @@ pub struct Config {
     pub group_info: Option<bool>,
     /// `[openapi] versioning`: where an API is expected to carry its version.
     pub versioning: VersioningPolicy,
+    /// `baseline`: the file of known findings to hide, resolved against the config's folder.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Where an API carries its version (API005, API006).
@@ -64,6 +66,7 @@ struct RulesSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
+    baseline: Option<PathBuf>,
     #[serde(default)]
     rules: RulesSection,
     #[serde(default)]
@@ -93,6 +96,7 @@ impl Config {
         let file: ConfigFile = toml::from_str(text).map_err(|error| error.to_string())?;
         let mut config = Config::from_section(file.rules)?;
         config.versioning = file.openapi.versioning.unwrap_or_default();
+        config.baseline = file.baseline;
         Ok(config)
     }
 
@@ -129,6 +133,7 @@ impl Config {
             severity,
             group_info: section.group_info,
             versioning: VersioningPolicy::default(),
+            baseline: None,
         })
     }
 
@@ -142,7 +147,10 @@ impl Config {
         match Config::discover(start) {
             Some(path) => {
                 let text = std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-                Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))
+                let mut config = Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+                // A baseline named in the file is relative to the file's folder.
+                config.baseline = config.baseline.map(|baseline| path.parent().unwrap_or(Path::new(".")).join(baseline));
+                Ok(config)
             }
             None => Ok(Config::default()),
         }

@@ -68,3 +68,49 @@ fn an_unreadable_document_is_a_finding_not_a_crash() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("error[API024]: the document cannot be read: the file is not valid UTF-8"), "{}", stdout(&output));
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_baseline_hides_known_findings_even_after_edits_and_shows_new_ones() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let project = folder.path().join("service");
+    copy_tree(&repository().join("testdata/sample-service"), &project);
+    let project_arg = project.to_str().expect("utf-8 path");
+    let baseline = project.join(".archlens-baseline.json");
+    let written = archlens(&["check", project_arg, "--write-baseline", baseline.to_str().expect("utf-8 path")]);
+    assert_eq!(written.status.code(), Some(0), "{}", String::from_utf8_lossy(&written.stderr));
+
+    // Nothing new: the baseline, named in archlens.toml, hides everything.
+    std::fs::write(project.join("archlens.toml"), "baseline = \".archlens-baseline.json\"\n").expect("write");
+    let quiet = archlens(&["check", project_arg]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stdout(&quiet));
+    assert!(stdout(&quiet).contains("no findings"), "{}", stdout(&quiet));
+
+    // Lines move (a comment block at the top) and a new problem appears.
+    let document = project.join("openapi/openapi.yaml");
+    let text = std::fs::read_to_string(&document).expect("read");
+    let moved = format!(
+        "# Orders service.\n#\n# Maintained by the platform team.\n{}",
+        text.replace(
+            "paths:\n",
+            "paths:\n  /newThings/:\n    get:\n      operationId: listNewThings\n      responses:\n        '200': {description: ok}\n"
+        )
+    );
+    std::fs::write(&document, moved).expect("write");
+    let after = archlens(&["check", "--format", "json", project_arg]);
+    let findings: serde_json::Value = serde_json::from_slice(&after.stdout).expect("valid JSON");
+    let messages: Vec<&str> = findings.as_array().expect("an array").iter().filter_map(|finding| finding["message"].as_str()).collect();
+    assert!(!messages.is_empty(), "the new path is reported");
+    assert!(messages.iter().all(|message| message.contains("newThings")), "only findings about the new path remain: {messages:#?}");
+}

@@ -1080,3 +1080,22 @@ fn workspace_scan_reports_progress_when_the_client_shows_it() {
     let published = server.wait_for_notification(PUBLISH, |params| params["uri"] == uri, TIMEOUT);
     assert_eq!(codes(&published), ["API004"], "{published:#}");
 }
+
+#[test]
+fn the_editor_hides_what_the_baseline_knows() {
+    let workspace = Workspace::new();
+    workspace.write("archlens.toml", "baseline = \"known-findings.json\"\n");
+    // The trailing slash is known; the missing operationId is new.
+    workspace.write(
+        "known-findings.json",
+        &json!({"version": 1, "findings": [{"rule": "API004", "file": "openapi.yaml", "pointer": "/paths/~1users~1", "count": 1}]})
+            .to_string(),
+    );
+    let text = api_document("/users/", "listUsers").replace("      operationId: listUsers\n", "");
+    let uri = workspace.write("openapi.yaml", &text);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, &text);
+    let published = server.wait_for_publish(&uri, 1);
+    assert_eq!(codes(&published), ["API012"], "the baselined API004 is hidden, the new API012 shows: {published:#}");
+}

@@ -1,6 +1,7 @@
 //! The engine: runs the enabled rules over a loaded project and turns their findings into
 //! diagnostics. Pure and synchronous: no IO, no async, no protocol types.
 
+pub mod baseline;
 pub mod suppression;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::analysis::Severity;
 use crate::line_index::{ColumnUnit, LineIndex};
 
-use super::{CheckedFile, display_path};
+use super::{FileReport, display_path};
 
 /// Workflow command properties escape `%`, CR, LF, `:` and `,`; messages escape `%`, CR, LF.
 fn escape(text: &str, property: bool) -> String {
@@ -13,7 +13,7 @@ fn escape(text: &str, property: bool) -> String {
     if property { escaped.replace(':', "%3A").replace(',', "%2C") } else { escaped }
 }
 
-pub fn render(files: &[CheckedFile]) -> String {
+pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
     for file in files {
         let index = LineIndex::new(&file.text);

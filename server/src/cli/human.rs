@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::analysis::Severity;
 use crate::line_index::{ColumnUnit, LineIndex};
 
-use super::{CheckedFile, display_path};
+use super::{FileReport, display_path};
 
 struct Paint {
     enabled: bool,
@@ -27,7 +27,7 @@ impl Paint {
     }
 }
 
-pub fn render(files: &[CheckedFile], documents: usize, color: bool) -> String {
+pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
     let paint = Paint { enabled: color };
     let mut out = String::new();
     let mut counts = [0usize; 4];

@@ -4,9 +4,9 @@ use serde_json::json;
 
 use crate::line_index::{ColumnUnit, LineIndex};
 
-use super::{CheckedFile, display_path};
+use super::{FileReport, display_path};
 
-pub fn render(files: &[CheckedFile]) -> String {
+pub fn render(files: &[FileReport]) -> String {
     let mut findings = Vec::new();
     for file in files {
         let index = LineIndex::new(&file.text);

@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::analysis::{Diagnostic, Report, Severity};
+use crate::analysis::baseline::Baseline;
+use crate::analysis::{FileReport, Report, Severity};
 use crate::config::Config;
 use crate::rules::{find_rule, registry};
 use crate::workspace::{self, DiskSource};
@@ -68,6 +69,12 @@ struct CheckArgs {
     /// Skip these rules (codes, names or area prefixes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Hide the findings recorded in this baseline (default: `baseline` in archlens.toml).
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Record today's findings in this file and exit 0.
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -159,13 +166,6 @@ fn write_docs(out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// All diagnostics of a file, with the text they refer to.
-pub struct CheckedFile {
-    pub path: PathBuf,
-    pub text: std::sync::Arc<str>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 fn check(arguments: CheckArgs) -> ExitCode {
     let paths = if arguments.paths.is_empty() { vec![PathBuf::from(".")] } else { arguments.paths.clone() };
     for path in &paths {
@@ -182,7 +182,34 @@ fn check(arguments: CheckArgs) -> ExitCode {
         }
     };
     let documents = workspace::discover_documents(&paths);
-    let files = check_documents(&documents, &config);
+    let mut files = check_documents(&documents, &config);
+    if let Some(path) = &arguments.write_baseline {
+        let path = workspace::absolute(path);
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let baseline = Baseline::record(&root, files.iter().map(|file| (file.path.as_path(), file.diagnostics.as_slice())));
+        let count: usize = files.iter().map(|file| file.diagnostics.len()).sum();
+        return match workspace::write_baseline(&path, &baseline) {
+            Ok(()) => {
+                eprintln!("archlens: recorded {count} findings in {}", display_path(&path));
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let Some(path) = arguments.baseline.clone().or_else(|| config.baseline.clone()) {
+        match workspace::read_baseline(&workspace::absolute(&path)) {
+            Ok(baseline) => {
+                baseline.hide(&mut files);
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let output = match arguments.format {
         OutputFormat::Human => human::render(
             &files,
@@ -202,7 +229,9 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
     let mut config = match &arguments.config {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
-            Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?
+            let mut config = Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+            config.baseline = config.baseline.map(|baseline| path.parent().unwrap_or(Path::new(".")).join(baseline));
+            config
         }
         None => Config::load_for(&workspace::absolute(first_path))?,
     };
@@ -215,9 +244,9 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
 
 /// Checks documents on every core, one document per task; output order is by path. A
 /// document that cannot be read is a finding about that file, not the end of the run.
-fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
+fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<FileReport> {
     let next = AtomicUsize::new(0);
-    let merged: Mutex<BTreeMap<PathBuf, CheckedFile>> = Mutex::new(BTreeMap::new());
+    let merged: Mutex<BTreeMap<PathBuf, FileReport>> = Mutex::new(BTreeMap::new());
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(documents.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -235,7 +264,7 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
             });
         }
     });
-    let mut files: Vec<CheckedFile> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
+    let mut files: Vec<FileReport> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
     for file in &mut files {
         file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }
@@ -244,9 +273,9 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<CheckedFile> {
 
 /// Adds a document's report; a file reached from several documents keeps one copy of each
 /// diagnostic.
-fn merge(merged: &mut BTreeMap<PathBuf, CheckedFile>, report: Report) {
+fn merge(merged: &mut BTreeMap<PathBuf, FileReport>, report: Report) {
     for file in report.files {
-        let entry = merged.entry(file.path.clone()).or_insert_with(|| CheckedFile {
+        let entry = merged.entry(file.path.clone()).or_insert_with(|| FileReport {
             path: file.path.clone(),
             text: file.text.clone(),
             diagnostics: Vec::new(),

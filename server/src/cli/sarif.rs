@@ -7,7 +7,7 @@ use crate::analysis::Severity;
 use crate::line_index::{ColumnUnit, LineIndex};
 use crate::rules::{registry, section};
 
-use super::{CheckedFile, display_path};
+use super::{FileReport, display_path};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -28,7 +28,7 @@ fn artifact(path: &std::path::Path) -> Value {
     json!({"uri": display_path(path).replace('\\', "/"), "uriBaseId": "%SRCROOT%"})
 }
 
-pub fn render(files: &[CheckedFile]) -> String {
+pub fn render(files: &[FileReport]) -> String {
     let rules: Vec<Value> = registry()
         .iter()
         .map(|rule| {

@@ -83,7 +83,17 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let outcome = tokio::task::spawn_blocking(move || {
         let config = worker_state.config_for(&worker_root);
         let cancelled = || !worker_state.is_current(&worker_root, generation);
-        workspace::check_document(&worker_root, &workspace_root, &overlay, &config, &cancelled)
+        let mut outcome = workspace::check_document(&worker_root, &workspace_root, &overlay, &config, &cancelled);
+        // The editor hides what CI hides.
+        if let (Ok(Some(report)), Some(path)) = (&mut outcome, &config.baseline) {
+            match workspace::read_baseline(path) {
+                Ok(baseline) => {
+                    baseline.hide(&mut report.files);
+                }
+                Err(error) => tracing::warn!("{error}"),
+            }
+        }
+        outcome
     })
     .await;
     if !state.is_current(&root, generation) {

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::analysis::baseline::Baseline;
 use crate::analysis::{self, Report};
 use crate::config::{CONFIG_FILE, Config};
 use crate::openapi::project::{FileSource, Project};
@@ -131,6 +132,16 @@ pub fn check_document(
 ) -> Result<Option<Report>, String> {
     let project = Project::load(path, workspace_root, source)?;
     Ok(analysis::check_project(&project, config, cancelled))
+}
+
+/// Reads a baseline file; its paths are relative to its folder.
+pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    Baseline::from_json(&text, path.parent().unwrap_or(Path::new("."))).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+pub fn write_baseline(path: &Path, baseline: &Baseline) -> Result<(), String> {
+    std::fs::write(path, baseline.to_json()).map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// Makes a path absolute without resolving links, so it compares with editor paths.
