@@ -1099,3 +1099,35 @@ fn the_editor_hides_what_the_baseline_knows() {
     let published = server.wait_for_publish(&uri, 1);
     assert_eq!(codes(&published), ["API012"], "the baselined API004 is hidden, the new API012 shows: {published:#}");
 }
+
+#[test]
+fn fix_all_applies_every_preferred_fix_at_once() {
+    let text = api_document("/users/", "listUsers")
+        .replace("      operationId: listUsers\n", "")
+        .replace("https://api.example.com/v1", "http://api.example.com/v1");
+    let (_workspace, mut server, uri, published) = open_one(&text);
+    let before = codes(&published);
+    for code in ["API004", "API012", "SEC005"] {
+        assert!(before.contains(&code), "{code} must fire first: {published:#}");
+    }
+    let actions = server.call(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": [], "only": ["source.fixAll"] }
+        }),
+    );
+    let actions = actions.as_array().expect("a list of actions");
+    assert_eq!(actions.len(), 1, "only the source action is asked for: {actions:#?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.archlens");
+    let edits = actions[0]["edit"]["changes"][uri.as_str()].as_array().expect("edits for the file").clone();
+    let (fixed, changes) = apply_edits(&text, &edits, Encoding::Utf16);
+    server.change(&uri, 2, changes);
+    let after = server.wait_for_publish(&uri, 2);
+    let remaining = codes(&after);
+    for code in ["API004", "API012", "SEC005"] {
+        assert!(!remaining.contains(&code), "{code} is fixed: {after:#}\n{fixed}");
+    }
+    assert!(!remaining.contains(&"API024"), "the fixed document is valid: {after:#}\n{fixed}");
+}

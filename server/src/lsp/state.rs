@@ -94,7 +94,7 @@ impl State {
                 })),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::new(super::actions::FIX_ALL)]),
                     resolve_provider: Some(false),
                     ..Default::default()
                 })),
