@@ -157,6 +157,54 @@ impl Config {
     }
 }
 
+/// The JSON Schema of `archlens.toml`, for completion and validation in TOML editors
+/// (Even Better TOML, taplo). Rule selectors list every code, name and area, and still
+/// accept any prefix.
+pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
+    let mut selectors: Vec<String> = vec!["ALL".into()];
+    for rule in crate::rules::registry() {
+        let meta = rule.meta();
+        selectors.push(meta.code.into());
+        selectors.push(meta.name.into());
+        if !selectors.iter().any(|known| known == meta.area.prefix()) {
+            selectors.push(meta.area.prefix().into());
+        }
+    }
+    let selector = json!({"anyOf": [{"enum": selectors}, {"type": "string", "description": "A code prefix such as API01"}]});
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "archlens.toml",
+        "description": "Configuration of archlens, the architecture-review language server and CI checker.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "baseline": {"type": "string", "description": "A baseline file written by `archlens check --write-baseline`, relative to this file: its findings are hidden."},
+            "rules": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "select": {"type": "array", "items": selector, "description": "Only these rules (codes, names or area prefixes); empty means all."},
+                    "ignore": {"type": "array", "items": selector, "description": "Never these rules."},
+                    "severity": {
+                        "type": "object",
+                        "description": "Severity per rule code, name or area prefix.",
+                        "additionalProperties": {"enum": ["error", "warning", "warn", "info", "information", "hint"]},
+                    },
+                    "group-info": {"type": "boolean", "default": true, "description": "Report info-level findings on most operations of a document once, with the list in related information."},
+                },
+            },
+            "openapi": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "versioning": {"enum": ["path", "header", "media-type", "none"], "default": "path", "description": "Where the API carries its version (API005, API006)."},
+                },
+            },
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,3 +40,10 @@ pub fn all_pages() -> Vec<(String, String)> {
     pages.extend(registry().iter().map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))));
     pages
 }
+
+/// The text of `docs/archlens.schema.json`.
+pub fn config_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&crate::config::json_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -28,3 +28,20 @@ fn generated_rule_pages_are_up_to_date() {
         "docs/rules is stale (run `cargo run -- gen-docs docs/rules`): changed {stale:?}, not generated {extra:?}"
     );
 }
+
+#[test]
+fn the_configuration_schema_is_up_to_date_and_accepts_the_documented_keys() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/archlens.schema.json");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(on_disk, archlens::rule_docs::config_schema_text(), "docs/archlens.schema.json is stale (run `cargo run -- gen-docs docs/rules`)");
+    let schema = archlens::config::json_schema();
+    for key in ["baseline", "rules", "openapi"] {
+        assert!(schema["properties"][key].is_object(), "{key}");
+    }
+    for key in ["select", "ignore", "severity", "group-info"] {
+        assert!(schema["properties"]["rules"]["properties"][key].is_object(), "{key}");
+    }
+    // Every key the schema names is one the parser accepts.
+    let example = "baseline = \"known.json\"\n[rules]\nselect = [\"SEC\"]\nignore = [\"API001\"]\ngroup-info = false\n[rules.severity]\nSEC = \"warning\"\n[openapi]\nversioning = \"header\"\n";
+    archlens::config::Config::from_toml(example).expect("the documented keys parse");
+}

@@ -50,7 +50,8 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Write the rule pages (docs/rules) from the rules' documentation.
+    /// Write the rule pages (docs/rules) from the rules' documentation, and the JSON Schema of
+    /// archlens.toml beside that folder.
     #[command(hide = true)]
     GenDocs { out: PathBuf },
 }
@@ -159,6 +160,9 @@ fn emit(text: &str) {
 
 fn write_docs(out: &Path) -> Result<(), String> {
     std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+    // The configuration schema sits beside the rule pages' folder: docs/archlens.schema.json.
+    let schema = out.parent().unwrap_or(Path::new(".")).join("archlens.schema.json");
+    std::fs::write(&schema, crate::rule_docs::config_schema_text()).map_err(|error| format!("{}: {error}", schema.display()))?;
     for (name, content) in crate::rule_docs::all_pages() {
         let path = out.join(name);
         std::fs::write(&path, content).map_err(|error| format!("{}: {error}", path.display()))?;
