@@ -33,7 +33,11 @@ fn generated_rule_pages_are_up_to_date() {
 fn the_configuration_schema_is_up_to_date_and_accepts_the_documented_keys() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/archlens.schema.json");
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(on_disk, archlens::rule_docs::config_schema_text(), "docs/archlens.schema.json is stale (run `cargo run -- gen-docs docs/rules`)");
+    assert_eq!(
+        on_disk,
+        archlens::rule_docs::config_schema_text(),
+        "docs/archlens.schema.json is stale (run `cargo run -- gen-docs docs/rules`)"
+    );
     let schema = archlens::config::json_schema();
     for key in ["baseline", "rules", "openapi"] {
         assert!(schema["properties"][key].is_object(), "{key}");
