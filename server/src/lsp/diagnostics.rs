@@ -166,7 +166,10 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
     for root in roots_for(state, path) {
         let report = state.reports.get(&root)?.clone();
         let checked_version = report.versions.get(path).copied();
-        if open_version.is_some() && checked_version != open_version {
+        // The check read another text than the one that counts now: a newer version of the
+        // buffer, or a buffer that has since been closed (the file on disk counts again).
+        // The check that is scheduled for the current text publishes instead.
+        if checked_version != open_version {
             return None;
         }
         let Some(file) = report.files.get(path) else {
