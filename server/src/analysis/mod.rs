@@ -206,6 +206,18 @@ impl RuleContext<'_> {
         crate::openapi::edit::remove_member(&file.text, file.parsed.format, at.node, key)
     }
 
+    /// Edits that add `headers` (name → header object) to the response `at`: into its
+    /// `headers` mapping, or as a new one. `None` when `headers` is not a mapping.
+    pub fn add_response_headers(&self, response: &NodeAt<'_>, headers: serde_json::Value) -> Option<Vec<TextEdit>> {
+        match response.child("headers") {
+            Some(existing) if existing.node.as_map().is_some() => {
+                Some(headers.as_object()?.iter().map(|(name, header)| self.insert_member(&existing, name, header)).collect())
+            }
+            Some(_) => None,
+            None => Some(vec![self.insert_member(response, "headers", &headers)]),
+        }
+    }
+
     /// An edit that adds `value` at the end of the sequence `at`, in the style of its file.
     pub fn append_item(&self, at: &NodeAt<'_>, value: &serde_json::Value) -> TextEdit {
         let file = self.project.file(at.file);

@@ -195,6 +195,17 @@ impl<'p> ApiModel<'p> {
         self.paths.iter().flat_map(|path| path.operations.iter())
     }
 
+    /// Every parameter of every path item and operation, once per place it is resolved to
+    /// (a shared parameter used by ten operations comes once).
+    pub fn unique_parameters(&self) -> Vec<&ParameterView<'p>> {
+        let mut seen = std::collections::HashSet::new();
+        self.paths
+            .iter()
+            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())))
+            .filter(|parameter| seen.insert((parameter.resolved.file, parameter.resolved.pointer.clone())))
+            .collect()
+    }
+
     /// Names of the schemes under `components.securitySchemes`.
     pub fn scheme_names(&self) -> Vec<String> {
         self.security_schemes

@@ -114,11 +114,7 @@ impl Check for CreateWithout201 {
             if resolved.file == ok.file && resolved.pointer == ok.pointer && resolved.node.as_map().is_some() {
                 let location =
                     json!({"description": "Where the created resource is.", "schema": {"type": "string", "format": "uri-reference"}});
-                match resolved.child("headers") {
-                    Some(headers) if headers.node.as_map().is_some() => edits.push(context.insert_member(&headers, "Location", &location)),
-                    Some(_) => {}
-                    None => edits.push(context.insert_member(&resolved, "headers", &json!({ "Location": location }))),
-                }
+                edits.extend(context.add_response_headers(&resolved, json!({ "Location": location })).unwrap_or_default());
             }
             finding.fix(Fix::new("Answer 201 Created with a Location header", edits));
         }

@@ -91,12 +91,9 @@ impl Check for DeprecatedWithoutSunset {
             });
             let Some(success) = success else { continue };
             let sunset = json!({"description": "When this operation stops working (RFC 8594).", "schema": {"type": "string"}});
-            let edit = match success.child("headers") {
-                Some(headers) if headers.node.as_map().is_some() => context.insert_member(&headers, "Sunset", &sunset),
-                Some(_) => continue,
-                None => context.insert_member(&success, "headers", &json!({ "Sunset": sunset })),
-            };
-            finding.fix(Fix::new("Add a Sunset header", vec![edit]));
+            if let Some(edits) = context.add_response_headers(&success, json!({ "Sunset": sunset })) {
+                finding.fix(Fix::new("Add a Sunset header", edits));
+            }
         }
     }
 }

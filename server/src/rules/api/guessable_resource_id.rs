@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use crate::analysis::{RuleContext, Sink};
 use crate::openapi::model::ParameterView;
 use crate::openapi::syntax::{Node, Value};
@@ -66,16 +64,8 @@ fn is_integer(parameter: &ParameterView<'_>) -> bool {
 impl Check for GuessableResourceId {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let mut seen = HashSet::new();
-        let parameters = model
-            .paths
-            .iter()
-            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
-        for parameter in parameters {
+        for parameter in model.unique_parameters() {
             if parameter.location != "path" || !is_id_name(&parameter.name) || !is_integer(parameter) {
-                continue;
-            }
-            if !seen.insert((parameter.resolved.file, parameter.resolved.pointer.clone())) {
                 continue;
             }
             let at =

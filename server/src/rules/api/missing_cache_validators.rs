@@ -63,12 +63,9 @@ impl Check for MissingCacheValidators {
                 continue;
             }
             let etag = json!({"description": "The version of the representation, for conditional requests.", "schema": {"type": "string"}});
-            let edit = match ok.child("headers") {
-                Some(headers) if headers.node.as_map().is_some() => context.insert_member(&headers, "ETag", &etag),
-                Some(_) => continue,
-                None => context.insert_member(&ok, "headers", &json!({ "ETag": etag })),
-            };
-            finding.fix(Fix::new("Add an ETag header", vec![edit]));
+            if let Some(edits) = context.add_response_headers(&ok, json!({ "ETag": etag })) {
+                finding.fix(Fix::new("Add an ETag header", edits));
+            }
         }
     }
 }

@@ -75,14 +75,9 @@ impl Check for MissingRateLimitHeaders {
                 "RateLimit": {"description": "The remaining quota and when it resets.", "schema": {"type": "string"}},
                 "RateLimit-Policy": {"description": "The quota policy.", "schema": {"type": "string"}},
             });
-            let edits = match inline.child("headers") {
-                Some(existing) if existing.node.as_map().is_some() => {
-                    headers.as_object().into_iter().flatten().map(|(name, header)| context.insert_member(&existing, name, header)).collect()
-                }
-                Some(_) => continue,
-                None => vec![context.insert_member(inline, "headers", &headers)],
-            };
-            finding.fix(Fix::new("Add RateLimit and RateLimit-Policy headers", edits));
+            if let Some(edits) = context.add_response_headers(inline, headers) {
+                finding.fix(Fix::new("Add RateLimit and RateLimit-Policy headers", edits));
+            }
         }
     }
 }

@@ -79,15 +79,11 @@ impl Check for MissingRateLimitResponse {
             }
             let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label()));
             // Only an inline response can be fixed here; a shared one is fixed where it lives.
-            if resolved.file == too_many.file && resolved.pointer == too_many.pointer {
-                let edit = match &headers {
-                    Some(headers) if headers.node.as_map().is_some() => {
-                        context.insert_member(headers, "Retry-After", &retry_after_header())
-                    }
-                    Some(_) => continue,
-                    None => context.insert_member(&resolved, "headers", &json!({"Retry-After": retry_after_header()})),
-                };
-                finding.fix(Fix::new("Add a Retry-After header", vec![edit]).preferred());
+            if resolved.file == too_many.file
+                && resolved.pointer == too_many.pointer
+                && let Some(edits) = context.add_response_headers(&resolved, json!({ "Retry-After": retry_after_header() }))
+            {
+                finding.fix(Fix::new("Add a Retry-After header", edits).preferred());
             }
         }
     }

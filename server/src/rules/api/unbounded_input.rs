@@ -80,11 +80,7 @@ impl Check for UnboundedInput {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         let mut seen: HashSet<(FileId, JsonPointer)> = HashSet::new();
-        let parameters = model
-            .paths
-            .iter()
-            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
-        for parameter in parameters {
+        for parameter in model.unique_parameters() {
             let Some(schema) = parameter.resolved.child("schema") else { continue };
             let schema = resolve_at(context.project, &schema);
             let label = format!("{} parameter `{}`", parameter.location, parameter.name);

@@ -100,15 +100,8 @@ pub fn is_version_header(name: &str) -> bool {
 /// Every header parameter named like a version, anywhere in the document.
 pub fn version_headers<'p>(context: &RuleContext<'p>, model: &ApiModel<'p>) -> Vec<NodeAt<'p>> {
     let mut found = Vec::new();
-    let listed = model
-        .paths
-        .iter()
-        .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
-    for parameter in listed {
-        if parameter.location == "header"
-            && is_version_header(&parameter.name)
-            && !found.iter().any(|seen: &NodeAt<'_>| seen.pointer == parameter.resolved.pointer && seen.file == parameter.resolved.file)
-        {
+    for parameter in model.unique_parameters() {
+        if parameter.location == "header" && is_version_header(&parameter.name) {
             found.push(parameter.resolved.clone());
         }
     }

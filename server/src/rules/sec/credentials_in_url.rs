@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use crate::analysis::{RuleContext, Sink};
 use crate::openapi::model::NodeAt;
 use crate::rules::{Check, declare_rule};
@@ -88,16 +86,8 @@ impl Check for CredentialsInUrl {
                 }
             }
         }
-        let mut seen = HashSet::new();
-        let parameters = model
-            .paths
-            .iter()
-            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
-        for parameter in parameters {
+        for parameter in model.unique_parameters() {
             if parameter.location != "query" || !is_credential_name(&parameter.name) || is_flag_or_number(&parameter.resolved) {
-                continue;
-            }
-            if !seen.insert((parameter.resolved.file, parameter.resolved.pointer.clone())) {
                 continue;
             }
             report_parameter(sink, &parameter.resolved, &parameter.name);

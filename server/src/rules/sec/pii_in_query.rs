@@ -38,19 +38,11 @@ declare_rule! {
 impl Check for PiiInQuery {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let mut seen = std::collections::HashSet::new();
-        let parameters = model
-            .paths
-            .iter()
-            .flat_map(|path| path.parameters.iter().chain(path.operations.iter().flat_map(|operation| operation.parameters.iter())));
-        for parameter in parameters {
+        for parameter in model.unique_parameters() {
             if parameter.location != "query" || is_flag_or_number(&parameter.resolved) {
                 continue;
             }
             let Some(kind) = personal_data_kind(&parameter.name) else { continue };
-            if !seen.insert((parameter.resolved.file, parameter.resolved.pointer.clone())) {
-                continue;
-            }
             let at = parameter.resolved.child("name").unwrap_or_else(|| parameter.resolved.clone());
             sink.span(
                 at.file,
