@@ -100,6 +100,24 @@ impl Config {
         Ok(config)
     }
 
+    /// The first problem of an `archlens.toml` text, with the byte range it is about: an
+    /// unknown key, a bad value, a syntax error.
+    pub fn problem_in_toml(text: &str) -> Option<(std::ops::Range<usize>, String)> {
+        match toml::from_str::<ConfigFile>(text) {
+            Err(error) => {
+                let span = error.span().unwrap_or(0..0);
+                Some((span, error.message().to_owned()))
+            }
+            Ok(file) => {
+                let error = Config::from_section(file.rules).err()?;
+                // A bad severity names its value: point at it.
+                let value = error.split('`').nth(1).unwrap_or_default();
+                let span = text.find(&format!("\"{value}\"")).map_or(0..0, |start| start..start + value.len() + 2);
+                Some((span, error))
+            }
+        }
+    }
+
     /// Applies editor settings (`{"rules": {"ignore": [...], "severity": {...}}}`) on top.
     pub fn with_settings(mut self, settings: &serde_json::Value) -> Result<Config, String> {
         if let Some(openapi) = settings.get("openapi") {
@@ -209,6 +227,19 @@ pub fn json_schema() -> serde_json::Value {
 mod tests {
     use super::*;
     use crate::rules::find_rule;
+
+    #[test]
+    fn points_at_the_problem_in_the_file() {
+        let text = "[rules]\nignroe = [\"API001\"]\n";
+        let (span, message) = Config::problem_in_toml(text).unwrap();
+        assert_eq!(&text[span], "ignroe");
+        assert!(message.contains("unknown field"), "{message}");
+        let text = "[rules.severity]\nAPI001 = \"loud\"\n";
+        let (span, message) = Config::problem_in_toml(text).unwrap();
+        assert_eq!(&text[span], "\"loud\"");
+        assert!(message.contains("unknown severity"), "{message}");
+        assert!(Config::problem_in_toml("[rules]\nselect = [\"SEC\"]\n").is_none());
+    }
 
     #[test]
     fn reads_the_versioning_policy() {

@@ -1131,3 +1131,22 @@ fn fix_all_applies_every_preferred_fix_at_once() {
     }
     assert!(!remaining.contains(&"API024"), "the fixed document is valid: {after:#}\n{fixed}");
 }
+
+#[test]
+fn a_mistake_in_archlens_toml_is_shown_where_it_is() {
+    let workspace = Workspace::new();
+    let text = "[rules]\nignroe = [\"API001\"]\n";
+    let uri = workspace.write("archlens.toml", text);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, text);
+    let published = server.wait_for_publish(&uri, 1);
+    let diagnostics = published["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "{published:#}");
+    assert_eq!(diagnostics[0]["range"], range(1, 0, 6), "the unknown key: {published:#}");
+    assert!(diagnostics[0]["message"].as_str().is_some_and(|message| message.contains("unknown field")), "{published:#}");
+    // Fixed: the diagnostic goes.
+    server.change(&uri, 2, vec![json!({ "text": "[rules]\nignore = [\"API001\"]\n" })]);
+    let fixed = server.wait_for_publish(&uri, 2);
+    assert_eq!(fixed["diagnostics"], json!([]), "{fixed:#}");
+}

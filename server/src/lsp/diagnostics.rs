@@ -9,6 +9,7 @@ use std::time::Duration;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types as lsp;
 
+use crate::config::{CONFIG_FILE, Config};
 use crate::openapi::project::guess_format;
 use crate::openapi::syntax::Format;
 use crate::workspace::{self, OverlaySource};
@@ -45,6 +46,14 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
 
 /// Re-checks everything `path` belongs to; clears it when it belongs to nothing.
 pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
+    if path.file_name().is_some_and(|name| name == CONFIG_FILE) {
+        // The configuration applies to every document: check them all again, and say what is
+        // wrong with the file itself.
+        let roots: Vec<PathBuf> = state.reports.iter().map(|entry| entry.key().clone()).collect();
+        for root in roots {
+            tokio::spawn(check_root(client.clone(), state.clone(), root));
+        }
+    }
     let roots = roots_for(state, path);
     if state.reports.contains_key(path) && !roots.contains(path) {
         // It was checked as a document; drop that report and clear what it said.
@@ -162,6 +171,9 @@ fn store(state: &State, root: &Path, report: Option<RootReport>) -> BTreeSet<Pat
 /// editor has now. `None` while a check of that version is still running.
 pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Option<i32>)> {
     let open_version = state.documents.get(path).map(|document| document.version);
+    if path.file_name().is_some_and(|name| name == CONFIG_FILE) {
+        return Some((config_diagnostics(state, path), open_version));
+    }
     let mut diagnostics: Vec<lsp::Diagnostic> = Vec::new();
     for root in roots_for(state, path) {
         let report = state.reports.get(&root)?.clone();
@@ -187,6 +199,26 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
         }
     }
     Some((diagnostics, open_version))
+}
+
+/// The problem of an `archlens.toml`, as a diagnostic at the key or value it is about.
+fn config_diagnostics(state: &State, path: &Path) -> Vec<lsp::Diagnostic> {
+    let text: std::sync::Arc<str> = match state.documents.get(path) {
+        Some(document) => document.text.clone(),
+        None => match workspace::read_text(path) {
+            Ok(text) => std::sync::Arc::from(text),
+            Err(_) => return Vec::new(),
+        },
+    };
+    let Some((span, message)) = Config::problem_in_toml(&text) else { return Vec::new() };
+    let positions = Positions::new(&text, state.column_unit());
+    vec![lsp::Diagnostic {
+        range: positions.range(&span),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        source: Some("archlens".into()),
+        message: format!("{message} (archlens.toml is not applied until this is fixed)"),
+        ..Default::default()
+    }]
 }
 
 async fn publish(client: &Client, state: &State, path: &Path) {

@@ -65,8 +65,9 @@ pub fn did_save(client: &Client, state: &Arc<State>, params: lsp::DidSaveTextDoc
     let Some(path) = path_of(&params.text_document.uri) else {
         return;
     };
-    // Open buffers are already checked as typed; a save matters for files read from disk.
-    if !state.documents.contains_key(&path) {
+    // Open buffers are already checked as typed; a save matters for files read from disk, and
+    // for archlens.toml, which applies as saved.
+    if !state.documents.contains_key(&path) || path.file_name().is_some_and(|name| name == crate::config::CONFIG_FILE) {
         diagnostics::schedule(client, state, &path);
     }
 }
