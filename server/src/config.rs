@@ -119,6 +119,8 @@ impl Config {
     }
 
     /// Applies editor settings (`{"rules": {"ignore": [...], "severity": {...}}}`) on top.
+    /// Editor settings other than `rules` and `openapi` (`diagnostics`, …) belong to the server
+    /// and are ignored here.
     pub fn with_settings(mut self, settings: &serde_json::Value) -> Result<Config, String> {
         if let Some(openapi) = settings.get("openapi") {
             let section: OpenApiSection = serde_json::from_value(openapi.clone()).map_err(|error| error.to_string())?;

@@ -1150,3 +1150,23 @@ fn a_mistake_in_archlens_toml_is_shown_where_it_is() {
     let fixed = server.wait_for_publish(&uri, 2);
     assert_eq!(fixed["diagnostics"], json!([]), "{fixed:#}");
 }
+
+#[test]
+fn workspace_diagnostics_can_be_turned_off() {
+    let workspace = Workspace::new();
+    let uri = workspace.write("specs/users.yaml", &api_document("/users/", "listUsers"));
+    let mut server = Client::start();
+    server.initialize_with(&workspace.root, utf16_client(), json!({ "archlens": { "diagnostics": { "workspace": false } } }));
+    // An open document is still checked…
+    let opened = workspace.write("openapi.yaml", &api_document("/items/", "listItems"));
+    server.open(&opened, 1, &api_document("/items/", "listItems"));
+    let published = server.wait_for_publish(&opened, 1);
+    assert_eq!(codes(&published), ["API004"], "{published:#}");
+    // …but the document that is not open is not.
+    server.collect_for(Duration::from_millis(1500));
+    assert!(
+        !server.queue.iter().any(|message| message["params"]["uri"] == uri),
+        "the workspace scan ran although it is off: {}",
+        server.describe_queue()
+    );
+}

@@ -263,7 +263,7 @@ async fn wait_for_diagnostics(state: &Arc<State>, path: &Path) -> Vec<lsp::Diagn
 pub fn scan_workspace(client: Client, state: Arc<State>) {
     tokio::spawn(async move {
         let folders = state.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        if folders.is_empty() {
+        if folders.is_empty() || !state.workspace_diagnostics() {
             return;
         }
         let documents = tokio::task::spawn_blocking(move || workspace::discover_documents(&folders)).await.unwrap_or_default();

@@ -148,6 +148,17 @@ impl State {
         *self.settings.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
     }
 
+    /// `diagnostics.workspace` (default true): whether OpenAPI documents that are not open
+    /// are checked at start-up and their findings published.
+    pub fn workspace_diagnostics(&self) -> bool {
+        let settings = self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        settings
+            .get("diagnostics")
+            .and_then(|diagnostics| diagnostics.get("workspace"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }
+
     /// The configuration for a document: its `archlens.toml`, then the editor settings.
     pub fn config_for(&self, path: &Path) -> Config {
         let base = Config::load_for(path).unwrap_or_else(|error| {
