@@ -170,6 +170,13 @@ impl Sink {
         self.span(at.file, at.span(), at.pointer.clone(), message)
     }
 
+    /// Reports on a node, underlining the value of its member `key` (a parameter's `name`)
+    /// when it has one.
+    pub fn at_member_value(&mut self, at: &NodeAt<'_>, key: &str, message: impl Into<String>) -> &mut Finding {
+        let span = at.node.get(key).map_or_else(|| at.node.span.clone(), |member| member.span.clone());
+        self.span(at.file, span, at.pointer.clone(), message)
+    }
+
     pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             file,

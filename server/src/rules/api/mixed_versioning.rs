@@ -2,7 +2,7 @@ use crate::analysis::{RuleContext, Sink};
 use crate::config::VersioningPolicy;
 use crate::rules::{Check, declare_rule};
 
-use super::unversioned_api::{path_starts_with_version, server_has_version, version_headers, versioned_by_path};
+use super::unversioned_api::{path_starts_with_version, servers_carry_version, version_headers, versioned_by_path};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,7 @@ declare_rule! {
 impl Check for MixedVersioning {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let servers = model.document.child("servers").map(|servers| servers.items()).unwrap_or_default();
-        let server_versioned =
-            servers.iter().any(|server| server.node.get("url").and_then(|url| url.as_str()).is_some_and(server_has_version));
-        if context.config.versioning == VersioningPolicy::Path && !server_versioned {
+        if context.config.versioning == VersioningPolicy::Path && !servers_carry_version(model) {
             let (versioned, unversioned): (Vec<_>, Vec<_>) = model.paths.iter().partition(|path| path_starts_with_version(&path.path));
             if !versioned.is_empty() && !unversioned.is_empty() {
                 let (minority, majority_label) =
@@ -54,16 +51,12 @@ impl Check for MixedVersioning {
                 }
             }
         }
-        let any_path_version =
-            server_versioned || model.paths.iter().any(|path| path_starts_with_version(&path.path)) || versioned_by_path(model);
-        if any_path_version {
+        if versioned_by_path(model) {
             for header in version_headers(context, model) {
                 let name = header.node.get("name").and_then(|name| name.as_str()).unwrap_or_default().to_owned();
-                let at = header.child("name").unwrap_or_else(|| header.clone());
-                sink.span(
-                    at.file,
-                    at.node.span.clone(),
-                    header.pointer.clone(),
+                sink.at_member_value(
+                    &header,
+                    "name",
                     format!("header `{name}` versions the API a second time: the URL already carries a version"),
                 );
             }

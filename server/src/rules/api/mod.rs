@@ -29,6 +29,28 @@ pub mod unused_component;
 pub mod unversioned_api;
 pub mod verb_in_path;
 
+/// Reports a literal segment of a path key, with a fix that renames it to `replacement`
+/// unless the renamed path already exists or the key is written with escapes.
+pub fn report_path_segment(
+    context: &crate::analysis::RuleContext<'_>,
+    sink: &mut crate::analysis::Sink,
+    path: &crate::openapi::model::PathItemView<'_>,
+    range: std::ops::Range<usize>,
+    message: String,
+    replacement: &str,
+) {
+    let Some(model) = context.model else { return };
+    let text = &context.project.file(path.entry.file).text;
+    let key_span = path.entry.span();
+    let span = crate::openapi::syntax::sub_span(text, &key_span, &path.path, range.clone());
+    let finding = sink.span(path.entry.file, span.clone(), path.entry.pointer.clone(), message);
+    let renamed = format!("{}{replacement}{}", &path.path[..range.start], &path.path[range.end..]);
+    if !replacement.is_empty() && span != key_span && !model.paths.iter().any(|other| other.path == renamed) {
+        let edit = crate::openapi::edit::TextEdit::replace(span, replacement);
+        finding.fix(crate::analysis::Fix::new(format!("Rename segment to `{replacement}`"), vec![edit]).preferred());
+    }
+}
+
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.
 pub fn segment_words(segment: &str) -> Vec<String> {
     let mut words = Vec::new();

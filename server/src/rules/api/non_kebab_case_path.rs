@@ -1,10 +1,8 @@
-use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::TextEdit;
+use crate::analysis::{RuleContext, Sink};
 use crate::openapi::model::literal_segments;
-use crate::openapi::syntax::sub_span;
 use crate::rules::{Check, declare_rule};
 
-use super::segment_words;
+use super::{report_path_segment, segment_words};
 
 declare_rule! {
     /// ## What it does
@@ -52,26 +50,14 @@ pub fn is_kebab_case(segment: &str) -> bool {
 impl Check for NonKebabCasePath {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let text = &context.project.file(context.project.root).text;
         for path in &model.paths {
             for (segment, range) in literal_segments(&path.path) {
                 if is_kebab_case(segment) {
                     continue;
                 }
                 let suggestion = kebab_case(segment);
-                let span = sub_span(text, &path.entry.span(), &path.path, range.clone());
-                let finding = sink.span(
-                    path.entry.file,
-                    span.clone(),
-                    path.entry.pointer.clone(),
-                    format!("path segment `{segment}` is not kebab-case (`{suggestion}`)"),
-                );
-                let renamed = format!("{}{suggestion}{}", &path.path[..range.start], &path.path[range.end..]);
-                let exists = model.paths.iter().any(|other| other.path == renamed);
-                if !exists && !suggestion.is_empty() && span != path.entry.span() {
-                    finding
-                        .fix(Fix::new(format!("Rename segment to `{suggestion}`"), vec![TextEdit::replace(span, suggestion)]).preferred());
-                }
+                let message = format!("path segment `{segment}` is not kebab-case (`{suggestion}`)");
+                report_path_segment(context, sink, path, range, message, &suggestion);
             }
         }
     }

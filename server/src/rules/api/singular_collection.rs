@@ -1,10 +1,8 @@
-use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::edit::TextEdit;
-use crate::openapi::syntax::sub_span;
+use crate::analysis::{RuleContext, Sink};
 use crate::rules::{Check, declare_rule};
 
 use super::operation_names::{is_version_segment, plural};
-use super::segment_words;
+use super::{report_path_segment, segment_words};
 
 declare_rule! {
     /// ## What it does
@@ -91,7 +89,6 @@ fn is_singular(segment: &str) -> bool {
 impl Check for SingularCollection {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
-        let text = &context.project.file(context.project.root).text;
         for path in &model.paths {
             let segments: Vec<&str> = path.path.split('/').collect();
             let mut offset = 0;
@@ -115,18 +112,8 @@ impl Check for SingularCollection {
                 let Some(pluralised) = plural_segment(segment, &last_word) else {
                     continue;
                 };
-                let span = sub_span(text, &path.entry.span(), &path.path, range.clone());
-                let finding = sink.span(
-                    path.entry.file,
-                    span.clone(),
-                    path.entry.pointer.clone(),
-                    format!("collection segment `{segment}` is singular (`{pluralised}`)"),
-                );
-                let renamed = format!("{}{pluralised}{}", &path.path[..range.start], &path.path[range.end..]);
-                if span != path.entry.span() && !model.paths.iter().any(|other| other.path == renamed) {
-                    finding
-                        .fix(Fix::new(format!("Rename segment to `{pluralised}`"), vec![TextEdit::replace(span, pluralised)]).preferred());
-                }
+                let message = format!("collection segment `{segment}` is singular (`{pluralised}`)");
+                report_path_segment(context, sink, path, range, message, &pluralised);
             }
         }
     }

@@ -80,9 +80,13 @@ pub fn server_has_version(url: &str) -> bool {
 
 /// True when the servers or any path carry a version segment.
 pub fn versioned_by_path(model: &ApiModel<'_>) -> bool {
+    servers_carry_version(model) || model.paths.iter().any(|path| path_starts_with_version(&path.path))
+}
+
+/// True when a root server URL has a version segment in its path.
+pub fn servers_carry_version(model: &ApiModel<'_>) -> bool {
     let servers = model.document.child("servers").map(|servers| servers.items()).unwrap_or_default();
-    let in_server = servers.iter().any(|server| server.node.get("url").and_then(|url| url.as_str()).is_some_and(server_has_version));
-    in_server || model.paths.iter().any(|path| path_starts_with_version(&path.path))
+    servers.iter().any(|server| server.node.get("url").and_then(|url| url.as_str()).is_some_and(server_has_version))
 }
 
 /// `/v1/users` or `/api/v1/users`: a version in the first two segments.

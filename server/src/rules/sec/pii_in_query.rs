@@ -43,11 +43,9 @@ impl Check for PiiInQuery {
                 continue;
             }
             let Some(kind) = personal_data_kind(&parameter.name) else { continue };
-            let at = parameter.resolved.child("name").unwrap_or_else(|| parameter.resolved.clone());
-            sink.span(
-                at.file,
-                at.node.span.clone(),
-                parameter.resolved.pointer.clone(),
+            sink.at_member_value(
+                &parameter.resolved,
+                "name",
                 format!("query parameter `{}` carries {kind} in the URL, where logs keep it", parameter.name),
             );
         }
