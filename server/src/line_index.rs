@@ -31,6 +31,10 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
+        if !text.contains('\r') {
+            line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+            return Self { line_starts, len: text.len() };
+        }
         let bytes = text.as_bytes();
         let mut index = 0;
         while index < bytes.len() {

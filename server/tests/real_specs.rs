@@ -40,3 +40,18 @@ fn real_documents_are_valid_and_their_findings_are_stable() {
     }
     insta::assert_json_snapshot!(counts);
 }
+
+/// Large YAML documents are parsed in pieces on every core; the tree, ranges and comments
+/// must equal those of one parse of the whole text.
+#[test]
+fn yaml_parsed_in_pieces_equals_the_whole_parse() {
+    use archlens::openapi::syntax::{Format, parse, parse_yaml_whole};
+    for document in ["stripe-spec3.yaml", "digitalocean/specification/DigitalOcean-public.v2.yaml"] {
+        let text = std::fs::read_to_string(specs().join(document)).unwrap();
+        let pieces = parse(&text, Format::Yaml);
+        let whole = parse_yaml_whole(&text);
+        assert!(pieces.errors.is_empty() && whole.errors.is_empty(), "{document}");
+        assert!(pieces.root == whole.root, "{document}: the trees differ");
+        assert_eq!(pieces.comments, whole.comments, "{document}");
+    }
+}

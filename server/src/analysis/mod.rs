@@ -234,25 +234,24 @@ impl RuleContext<'_> {
 
 /// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
 /// request has made the work pointless.
-pub fn check_project(project: &Project, config: &Config, cancelled: &dyn Fn() -> bool) -> Option<Report> {
+pub fn check_project(project: &Project, config: &Config, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Report> {
     check_project_with(project, config, rules::registry(), cancelled)
 }
 
 /// [`check_project`] with a given set of rules.
-pub fn check_project_with(project: &Project, config: &Config, rules: &[&dyn Rule], cancelled: &dyn Fn() -> bool) -> Option<Report> {
+pub fn check_project_with(
+    project: &Project,
+    config: &Config,
+    rules: &[&dyn Rule],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Report> {
+    let started = std::time::Instant::now();
     let model = ApiModel::build(project);
+    tracing::debug!(elapsed = ?started.elapsed(), "model built");
     let context = RuleContext { project, model: model.as_ref(), config };
-    let mut findings_by_rule: Vec<(&'static RuleMeta, Vec<Finding>)> = Vec::new();
-    for rule in rules {
-        if cancelled() {
-            return None;
-        }
-        let meta = rule.meta();
-        if !config.is_enabled(meta) {
-            continue;
-        }
-        findings_by_rule.push((meta, run_rule(*rule, &context)));
-    }
+    let enabled: Vec<&dyn Rule> = rules.iter().copied().filter(|rule| config.is_enabled(rule.meta())).collect();
+    let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
+    let started = std::time::Instant::now();
     let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
     let mut files: Vec<FileReport> =
         project.files.iter().map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() }).collect();
@@ -279,6 +278,7 @@ pub fn check_project_with(project: &Project, config: &Config, rules: &[&dyn Rule
         file.diagnostics
             .dedup_by(|left, right| left.span == right.span && left.rule.code == right.rule.code && left.message == right.message);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "findings assembled");
     Some(Report { files })
 }
 
@@ -325,6 +325,42 @@ fn group_info_findings(
     }
     others.push(grouped);
     others
+}
+
+/// Runs the rules on every core, each rule once; results keep the order of `rules`. `None`
+/// when cancelled.
+fn run_rules(
+    rules: &[&dyn Rule],
+    context: &RuleContext<'_>,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<(&'static RuleMeta, Vec<Finding>)>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Vec<Finding>>>> = rules.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(rules.len()).max(1);
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(rule) = rules.get(index) else { return };
+            if cancelled() {
+                return;
+            }
+            let started = std::time::Instant::now();
+            let findings = run_rule(*rule, context);
+            tracing::debug!(rule = rule.meta().code, elapsed = ?started.elapsed(), "rule ran");
+            *results[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(findings);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut ordered = Vec::with_capacity(rules.len());
+    for (rule, result) in rules.iter().zip(results) {
+        ordered.push((rule.meta(), result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)?));
+    }
+    (!cancelled()).then_some(ordered)
 }
 
 fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
@@ -461,6 +497,7 @@ mod tests {
             for index in 0..12 {
                 text.push_str(&format!("  /items-{index}:\n    get:\n      responses: {{'200': {{description: ok}}}}\n"));
             }
+            text.push_str("components:\n  securitySchemes:\n    token: {type: http, scheme: bearer}\n");
             Ok(Arc::from(text))
         }
     }

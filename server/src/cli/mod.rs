@@ -98,7 +98,10 @@ pub fn main() -> ExitCode {
             let _ = Cli::command().print_help();
             ExitCode::from(2)
         }
-        Some(Command::Check(arguments)) => check(arguments),
+        Some(Command::Check(arguments)) => {
+            init_logging("warn");
+            check(arguments)
+        }
         Some(Command::Rules) => {
             print_rules();
             ExitCode::SUCCESS
@@ -124,7 +127,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run_lsp() -> ExitCode {
-    init_logging();
+    init_logging("info");
     match crate::lsp::serve_stdio() {
         Ok(true) => ExitCode::SUCCESS,
         // `exit` without `shutdown`: the protocol asks for exit code 1.
@@ -136,9 +139,11 @@ fn run_lsp() -> ExitCode {
     }
 }
 
-/// Logs go to stderr (stdout is JSON-RPC); `ARCHLENS_LOG` sets the filter.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// Logs go to stderr (stdout is JSON-RPC or the report); `ARCHLENS_LOG` sets the filter, for
+/// example `ARCHLENS_LOG=archlens=debug` for the time of each step and rule.
+fn init_logging(default: &str) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 

@@ -5,5 +5,5 @@ pub mod edit;
 pub mod model;
 pub mod pointer;
 pub mod project;
+pub mod structure;
 pub mod syntax;
-pub mod validate;

@@ -23,16 +23,27 @@ impl JsonPointer {
     }
 
     pub fn child(&self, token: &str) -> Self {
-        let escaped = token.replace('~', "~0").replace('/', "~1");
-        Self(format!("{}/{escaped}", self.0))
+        let mut pointer = String::with_capacity(self.0.len() + token.len() + 1);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        if token.contains(['~', '/']) {
+            pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        } else {
+            pointer.push_str(token);
+        }
+        Self(pointer)
     }
 
     pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}/{index}", self.0))
+        use std::fmt::Write;
+        let mut pointer = String::with_capacity(self.0.len() + 8);
+        pointer.push_str(&self.0);
+        let _ = write!(pointer, "/{index}");
+        Self(pointer)
     }
 
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(unescape)
     }
 
     pub fn parent(&self) -> Option<Self> {
@@ -42,7 +53,8 @@ impl JsonPointer {
 
     /// The last token, unescaped.
     pub fn last(&self) -> Option<String> {
-        self.tokens().last()
+        let cut = self.0.rfind('/')?;
+        Some(unescape(&self.0[cut + 1..]))
     }
 
     /// True when `self` is `other` or one of its ancestors.
@@ -60,6 +72,10 @@ impl JsonPointer {
         }
         all
     }
+}
+
+fn unescape(token: &str) -> String {
+    if token.contains('~') { token.replace("~1", "/").replace("~0", "~") } else { token.to_owned() }
 }
 
 impl fmt::Display for JsonPointer {
@@ -85,10 +101,11 @@ impl Located<'_> {
 pub fn locate<'a>(root: &'a Node, pointer: &JsonPointer) -> Option<Located<'a>> {
     let mut node = root;
     let mut key_span = None;
-    for token in pointer.tokens() {
+    for raw in pointer.0.split('/').skip(1) {
+        let token: std::borrow::Cow<'_, str> = if raw.contains('~') { unescape(raw).into() } else { raw.into() };
         match &node.value {
             Value::Map(entries) => {
-                let entry = entries.iter().rev().find(|entry| entry.key == token)?;
+                let entry = entries.iter().rev().find(|entry| entry.key == *token)?;
                 key_span = Some(entry.key_span.clone());
                 node = &entry.value;
             }

@@ -211,7 +211,9 @@ impl Project {
 
     fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
         let format = Format::from_path(&path).unwrap_or_else(|| guess_format(&text));
+        let started = std::time::Instant::now();
         let parsed = syntax::parse(&text, format);
+        tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "file parsed");
         let id = self.files.len();
         self.by_path.insert(path.clone(), id);
         self.files.push(SourceFile { path, text, parsed });

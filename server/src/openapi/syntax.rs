@@ -10,6 +10,7 @@ use tree_sitter::{Node as TsNode, Parser, Tree};
 
 mod events;
 mod json;
+mod pieces;
 
 /// A byte range in one file's text.
 pub type Span = Range<usize>;
@@ -205,6 +206,18 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
 /// parsed again, so the rest of a half-typed document is still checked. When that does not
 /// converge, tree-sitter's error recovery gets the last word.
 fn parse_yaml(text: &str) -> ParsedFile {
+    match pieces::parse(text) {
+        Some(parsed) => parsed,
+        None => parse_yaml_whole(text),
+    }
+}
+
+/// [`parse`] for YAML without cutting large texts into pieces: the reference the pieces
+/// must equal.
+pub fn parse_yaml_whole(text: &str) -> ParsedFile {
+    if let Ok(parsed) = events::build(text) {
+        return parsed;
+    }
     let index = crate::line_index::LineIndex::new(text);
     // Each repair: the line blanked and the error that asked for it.
     let mut repairs: Vec<(usize, SyntaxError)> = Vec::new();

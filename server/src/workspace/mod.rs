@@ -128,9 +128,11 @@ pub fn check_document(
     workspace_root: &Path,
     source: &dyn FileSource,
     config: &Config,
-    cancelled: &dyn Fn() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Report>, String> {
+    let started = std::time::Instant::now();
     let project = Project::load(path, workspace_root, source)?;
+    tracing::debug!(files = project.files.len(), elapsed = ?started.elapsed(), "project loaded");
     Ok(analysis::check_project(&project, config, cancelled))
 }
 

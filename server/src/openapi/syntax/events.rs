@@ -24,11 +24,23 @@ struct Builder<'t> {
     /// Byte offsets by character index, built only when the parser gives no byte offsets.
     char_offsets: Option<Vec<usize>>,
     skipped_depth: usize,
+    /// Where `text` starts in the whole file: added to every range.
+    base: usize,
+    /// Whether an anchor or alias was seen.
+    linked: bool,
 }
 
 /// Builds the tree of one YAML text, or returns the first syntax error.
 pub fn build(text: &str) -> Result<ParsedFile, SyntaxError> {
+    build_at(text, 0).map(|(parsed, _)| parsed)
+}
+
+/// Builds the tree of a piece of a file that starts at byte `base`; also says whether the
+/// piece has anchors or aliases (which may link it to other pieces).
+pub fn build_at(text: &str, base: usize) -> Result<(ParsedFile, bool), SyntaxError> {
     let mut builder = Builder {
+        base,
+        linked: false,
         text,
         stack: Vec::new(),
         root: None,
@@ -74,11 +86,16 @@ pub fn build(text: &str) -> Result<ParsedFile, SyntaxError> {
             _ => {}
         }
     }
-    Ok(ParsedFile { format: Format::Yaml, root: builder.root, errors: builder.errors, comments: builder.comments })
+    let parsed = ParsedFile { format: Format::Yaml, root: builder.root, errors: builder.errors, comments: builder.comments };
+    Ok((parsed, builder.linked))
 }
 
 impl Builder<'_> {
     fn byte(&mut self, marker: &Marker) -> usize {
+        self.base + self.local_byte(marker)
+    }
+
+    fn local_byte(&mut self, marker: &Marker) -> usize {
         if let Some(offset) = marker.byte_offset() {
             return offset.min(self.text.len());
         }
@@ -87,11 +104,11 @@ impl Builder<'_> {
     }
 
     fn scan_error(&mut self, error: &ScanError) -> SyntaxError {
-        let start = self.byte(error.marker());
+        let start = self.local_byte(error.marker());
         let line_end = self.text[start..].find(['\n', '\r']).map_or(self.text.len(), |index| start + index);
         let info = error.info();
         let message = info.lines().next().unwrap_or("invalid YAML");
-        SyntaxError { span: start..line_end.max(start), message: format!("YAML syntax error: {message}") }
+        SyntaxError { span: self.base + start..self.base + line_end.max(start), message: format!("YAML syntax error: {message}") }
     }
 
     fn open(&mut self, frame: Frame) {
@@ -141,6 +158,7 @@ impl Builder<'_> {
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Node {
+        self.linked = true;
         let Some(target) = self.anchors.get(&id) else {
             self.errors.push(SyntaxError { span: span.clone(), message: "unknown YAML alias".into() });
             return Node { span, value: Value::Null };
@@ -166,6 +184,7 @@ impl Builder<'_> {
             return;
         }
         if anchor != 0 {
+            self.linked = true;
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {

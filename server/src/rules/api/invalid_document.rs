@@ -1,18 +1,25 @@
 use crate::analysis::{RuleContext, Sink};
-use crate::openapi::model::{HTTP_METHODS, SpecVersion};
-use crate::openapi::pointer::{JsonPointer, locate};
-use crate::openapi::project::{FileId, Project};
-use crate::openapi::syntax::{Node, Value};
-use crate::openapi::validate::validate;
+use crate::openapi::model::SpecVersion;
+use crate::openapi::pointer::JsonPointer;
+use crate::openapi::structure::validate;
+use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Checks for documents that are not valid OpenAPI: YAML or JSON syntax (in the document and in
     /// every file it references), an `openapi` version of 3.0.x or 3.1.x, and the structure
-    /// the specification requires (required fields, types), validated against the typed
-    /// models of OpenAPI 3.0 and 3.1. Swagger 2.0 documents get one diagnostic saying they
-    /// are not supported.
+    /// the specification requires: required fields (also those that depend on another
+    /// field, such as `name` and `in` of an `apiKey` security scheme), the type of every
+    /// field it defines, allowed values (`in`, status codes, schema types of each version),
+    /// and fields it does not define (with the likely meant one when it is a typo; custom
+    /// fields start with `x-`). Schemas are open: only the type of the keywords OpenAPI lists
+    /// is checked. Every problem is reported where it is, up to 50 per document. Swagger 2.0
+    /// documents get one diagnostic saying they are not supported.
+    ///
+    /// References are followed the way tools follow them: the target of a reference object
+    /// is checked where it lives, in the document or, once, in the file it points to; a
+    /// `$ref` that stands for an operation, a whole map or a plain value is checked as that.
     ///
     /// A syntax error is reported where it is and the rest of the document is still
     /// checked; findings about the node that holds the error wait until it parses.
@@ -105,85 +112,13 @@ impl Check for InvalidDocument {
         if !root_file.parsed.errors.is_empty() {
             return;
         }
-        if let Some(problem) = validate(&document_json(project, project.root, root, &JsonPointer::root(), &mut Vec::new(), 0), version) {
-            let mut pointer = problem.pointer.clone();
-            let span = loop {
-                if let Some(located) = locate(root, &pointer) {
-                    break if pointer.as_str().is_empty() { first_key_span(root) } else { located.key_or_value_span() };
-                }
-                pointer = pointer.parent().unwrap_or_default();
-            };
-            let label = match version {
-                SpecVersion::V30 => "3.0",
-                SpecVersion::V31 => "3.1",
-            };
-            sink.span(
-                project.root,
-                span,
-                pointer,
-                format!("not a valid OpenAPI {label} document at `{}`: {}", problem.pointer, problem.message),
-            );
+        let label = match version {
+            SpecVersion::V30 => "3.0",
+            SpecVersion::V31 => "3.1",
+        };
+        for problem in validate(project, version) {
+            sink.span(problem.file, problem.span, problem.pointer, format!("not valid OpenAPI {label}: {}", problem.message));
         }
-    }
-}
-
-/// Keys whose value is a map of named things: a `$ref` standing for the whole map is not a
-/// reference object, but a JSON Reference that tools resolve.
-const MAP_POSITIONS: [&str; 9] =
-    ["properties", "patternProperties", "responses", "content", "headers", "links", "callbacks", "variables", "encoding"];
-
-/// How many non-standard references one chain may inline.
-const MAX_INLINE_DEPTH: usize = 16;
-
-/// The document as JSON for validation, with the references tools resolve although the
-/// specification allows none there inlined: operations (split documents `$ref` whole
-/// operations), whole maps of named things (`properties: {$ref: …}`), lists, and plain
-/// values (a `description` kept in another file). `logical` is the
-/// path in the assembled document; `physical` is where the node really is.
-fn document_json(
-    project: &Project,
-    file: FileId,
-    node: &Node,
-    physical: &JsonPointer,
-    logical: &mut Vec<String>,
-    depth: usize,
-) -> serde_json::Value {
-    if node.reference().is_some() && depth < MAX_INLINE_DEPTH {
-        let is_operation = logical.len() == 3 && logical[0] == "paths" && HTTP_METHODS.contains(&logical[2].as_str());
-        if let Ok(resolved) = project.resolve(file, node, physical) {
-            let is_plain_value = matches!(resolved.node.value, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Seq(_));
-            let replaces_a_map = logical.last().is_some_and(|key| MAP_POSITIONS.contains(&key.as_str()));
-            if is_operation || is_plain_value || replaces_a_map {
-                let (target_file, target_pointer) = project.resolved_pointer(file, node, physical);
-                return document_json(project, target_file, resolved.node, &target_pointer, logical, depth + 1);
-            }
-        }
-    }
-    match &node.value {
-        Value::Map(entries) => serde_json::Value::Object(
-            entries
-                .iter()
-                .map(|entry| {
-                    logical.push(entry.key.clone());
-                    let value = document_json(project, file, &entry.value, &physical.child(&entry.key), logical, depth);
-                    logical.pop();
-                    (entry.key.clone(), value)
-                })
-                .collect(),
-        ),
-        Value::Seq(items) => serde_json::Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| {
-                    logical.push(index.to_string());
-                    let value = document_json(project, file, item, &physical.index(index), logical, depth);
-                    logical.pop();
-                    value
-                })
-                .collect(),
-        ),
-        _ => node.to_json(),
     }
 }
 

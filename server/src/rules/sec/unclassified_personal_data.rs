@@ -1,9 +1,10 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
 use crate::openapi::model::{NodeAt, resolve_at};
+use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
 
 use super::personal_data::personal_data_kind;
@@ -81,11 +82,14 @@ fn schema_roots<'p>(context: &RuleContext<'p>) -> Vec<NodeAt<'p>> {
 
 impl Check for UnclassifiedPersonalData {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
-        let mut visited = HashSet::new();
+        // Nodes by address: the project does not move while rules run.
+        let mut visited: HashSet<(*const Node, bool)> = HashSet::new();
+        // Property names repeat across schemas; each is classified once.
+        let mut kinds: HashMap<String, Option<&'static str>> = HashMap::new();
         let mut stack: Vec<(NodeAt<'_>, bool)> = schema_roots(context).into_iter().map(|root| (root, false)).collect();
         while let Some((schema, classified)) = stack.pop() {
             let schema = resolve_at(context.project, &schema);
-            if schema.node.as_map().is_none() || !visited.insert((schema.file, schema.pointer.clone(), classified)) {
+            if schema.node.as_map().is_none() || !visited.insert((std::ptr::from_ref(schema.node), classified)) {
                 continue;
             }
             let classified = classified || schema.node.get(CLASSIFICATION).is_some();
@@ -95,7 +99,11 @@ impl Check for UnclassifiedPersonalData {
                 let marked = property.node.get(CLASSIFICATION).is_some() || resolved.node.get(CLASSIFICATION).is_some();
                 let types = schema_types(resolved.node);
                 let is_switch = !types.is_empty() && types.iter().all(|kind| matches!(*kind, "boolean" | "integer" | "number"));
-                if let Some(kind) = personal_data_kind(&name)
+                let kind = match kinds.get(&name) {
+                    Some(kind) => *kind,
+                    None => *kinds.entry(name.clone()).or_insert_with(|| personal_data_kind(&name)),
+                };
+                if let Some(kind) = kind
                     && !classified
                     && !marked
                     && !is_switch

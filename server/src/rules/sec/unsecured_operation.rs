@@ -14,6 +14,11 @@ declare_rule! {
     /// An operation that declares `security: []` (or `[{}]`) itself is an explicit, reviewed
     /// decision that the endpoint is public (a login or a health check) and is not reported.
     ///
+    /// A document that models no authentication at all (no security scheme, no `security`
+    /// at the root or on any operation) has one defect, not one per operation: it gets a
+    /// single error on `paths` that counts the operations and lists each in related
+    /// information.
+    ///
     /// ## Why is this bad?
     /// Broken authentication is the second item of the OWASP API Security Top 10. An
     /// operation without a requirement is either really public, which should be said
@@ -62,6 +67,11 @@ impl Check for UnsecuredOperation {
         let Some(model) = context.model else { return };
         let globally_secured = model.security.as_ref().is_some_and(|security| !allows_anonymous(security));
         let schemes = model.scheme_names();
+        let modelled = globally_secured || model.security.is_some() || !schemes.is_empty();
+        if !modelled && model.operations().all(|operation| operation.security.is_none()) {
+            report_document(context, sink);
+            return;
+        }
         for operation in model.operations() {
             if operation.security.is_some() || globally_secured {
                 // Operation-level security, secured or explicitly public, is a decision.
@@ -77,5 +87,27 @@ impl Check for UnsecuredOperation {
                 finding.fix(Fix::new(format!("Require `{scheme}` security"), vec![edit]).preferred());
             }
         }
+    }
+}
+
+/// How many operations the document-level finding lists.
+const LIST_LIMIT: usize = 500;
+
+fn report_document(context: &RuleContext<'_>, sink: &mut Sink) {
+    let Some(model) = context.model else { return };
+    let operations: Vec<_> = model.operations().collect();
+    let Some(paths) = model.document.child("paths").filter(|_| !operations.is_empty()) else { return };
+    let writes = operations.iter().filter(|operation| operation.is_write()).count();
+    let message = format!(
+        "the document describes no authentication: no security scheme, and no security requirement on any of its {} operations ({writes} of them writes)",
+        operations.len()
+    );
+    let finding = sink.at(&paths, message);
+    if writes == 0 {
+        finding.severity(Severity::Info);
+    }
+    for operation in operations.iter().take(LIST_LIMIT) {
+        let span = operation.at.key_span.clone().unwrap_or_else(|| operation.at.node.span.clone());
+        finding.related(operation.at.file, span, format!("{} has no security requirement", operation.label()));
     }
 }
