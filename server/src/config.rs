@@ -25,6 +25,60 @@ pub struct Config {
     pub versioning: VersioningPolicy,
     /// `baseline`: the file of known findings to hide, resolved against the config's folder.
     pub baseline: Option<PathBuf>,
+    /// The folder of `archlens.toml`: globs are relative to it.
+    pub root: Option<PathBuf>,
+    /// `[openapi] documents`: files that are OpenAPI documents whatever their content says.
+    pub documents: Globs,
+    /// `[[overrides]]`: settings for the files that match their globs, in order.
+    pub overrides: Vec<Override>,
+}
+
+/// Compiled path globs with the patterns they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Globs {
+    pub patterns: Vec<String>,
+    set: globset::GlobSet,
+}
+
+impl PartialEq for Globs {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Globs {
+    /// Compiles patterns: `*` stays within a folder, `**` crosses folders.
+    pub fn new(patterns: Vec<String>) -> Result<Globs, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &patterns {
+            let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+                .literal_separator(true)
+                .build()
+                .map_err(|error| format!("invalid glob `{pattern}`: {}", error.kind()))?;
+            builder.add(glob);
+        }
+        let set = builder.build().map_err(|error| error.to_string())?;
+        Ok(Globs { patterns, set })
+    }
+
+    /// True when `path`, relative to `root`, matches one of the globs.
+    pub fn matches(&self, root: Option<&Path>, path: &Path) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let relative = root.and_then(|root| path.strip_prefix(root).ok()).unwrap_or(path);
+        self.set.is_match(relative)
+    }
+}
+
+/// One `[[overrides]]` table: rule settings for the files that match `files`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Override {
+    pub files: Globs,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub versioning: Option<VersioningPolicy>,
 }
 
 /// Where an API carries its version (API005, API006).
@@ -46,6 +100,20 @@ pub enum VersioningPolicy {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OpenApiSection {
+    versioning: Option<VersioningPolicy>,
+    documents: Option<Vec<String>>,
+}
+
+/// An `[[overrides]]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideSection {
+    files: Vec<String>,
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
     versioning: Option<VersioningPolicy>,
 }
 
@@ -71,6 +139,8 @@ struct ConfigFile {
     rules: RulesSection,
     #[serde(default)]
     openapi: OpenApiSection,
+    #[serde(default)]
+    overrides: Vec<OverrideSection>,
 }
 
 impl Config {
@@ -91,12 +161,51 @@ impl Config {
         self.group_info.unwrap_or(true)
     }
 
+    /// True when `[openapi] documents` names this file.
+    pub fn is_declared_document(&self, path: &Path) -> bool {
+        self.documents.matches(self.root.as_deref(), path)
+    }
+
+    /// The settings for findings in `path`: these settings with every matching override
+    /// applied in order (`select` replaces, `ignore` and `severity` add).
+    pub fn for_file(&self, path: &Path) -> std::borrow::Cow<'_, Config> {
+        let mut matching = self.overrides.iter().filter(|item| item.files.matches(self.root.as_deref(), path)).peekable();
+        if matching.peek().is_none() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut config = self.clone();
+        for item in matching {
+            if let Some(select) = &item.select {
+                config.select = select.clone();
+            }
+            config.ignore.extend(item.ignore.iter().cloned());
+            config.severity.extend(item.severity.iter().map(|(selector, severity)| (selector.clone(), *severity)));
+            config.versioning = item.versioning.unwrap_or(config.versioning);
+        }
+        config.overrides.clear();
+        std::borrow::Cow::Owned(config)
+    }
+
     /// Parses `archlens.toml`.
     pub fn from_toml(text: &str) -> Result<Config, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|error| error.to_string())?;
+        Config::from_file(file)
+    }
+
+    fn from_file(file: ConfigFile) -> Result<Config, String> {
         let mut config = Config::from_section(file.rules)?;
         config.versioning = file.openapi.versioning.unwrap_or_default();
+        config.documents = Globs::new(file.openapi.documents.unwrap_or_default())?;
         config.baseline = file.baseline;
+        for section in file.overrides {
+            config.overrides.push(Override {
+                files: Globs::new(section.files)?,
+                select: section.select,
+                ignore: section.ignore,
+                severity: parse_severities(section.severity)?,
+                versioning: section.versioning,
+            });
+        }
         Ok(config)
     }
 
@@ -109,8 +218,8 @@ impl Config {
                 Some((span, error.message().to_owned()))
             }
             Ok(file) => {
-                let error = Config::from_section(file.rules).err()?;
-                // A bad severity names its value: point at it.
+                let error = Config::from_file(file).err()?;
+                // A bad severity or glob names its value: point at it.
                 let value = error.split('`').nth(1).unwrap_or_default();
                 let span = text.find(&format!("\"{value}\"")).map_or(0..0, |start| start..start + value.len() + 2);
                 Some((span, error))
@@ -125,6 +234,11 @@ impl Config {
         if let Some(openapi) = settings.get("openapi") {
             let section: OpenApiSection = serde_json::from_value(openapi.clone()).map_err(|error| error.to_string())?;
             self.versioning = section.versioning.unwrap_or(self.versioning);
+            if let Some(documents) = section.documents {
+                let mut patterns = self.documents.patterns.clone();
+                patterns.extend(documents);
+                self.documents = Globs::new(patterns)?;
+            }
         }
         let Some(rules) = settings.get("rules") else {
             return Ok(self);
@@ -141,19 +255,12 @@ impl Config {
     }
 
     fn from_section(section: RulesSection) -> Result<Config, String> {
-        let mut severity = BTreeMap::new();
-        for (selector, level) in section.severity {
-            let parsed = Severity::parse(&level)
-                .ok_or_else(|| format!("unknown severity `{level}` for `{selector}` (use error, warning, info or hint)"))?;
-            severity.insert(selector, parsed);
-        }
         Ok(Config {
             select: section.select,
             ignore: section.ignore,
-            severity,
+            severity: parse_severities(section.severity)?,
             group_info: section.group_info,
-            versioning: VersioningPolicy::default(),
-            baseline: None,
+            ..Config::default()
         })
     }
 
@@ -168,13 +275,25 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
                 let mut config = Config::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))?;
-                // A baseline named in the file is relative to the file's folder.
-                config.baseline = config.baseline.map(|baseline| path.parent().unwrap_or(Path::new(".")).join(baseline));
+                // A baseline and globs named in the file are relative to the file's folder.
+                let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+                config.baseline = config.baseline.map(|baseline| folder.join(baseline));
+                config.root = Some(folder);
                 Ok(config)
             }
             None => Ok(Config::default()),
         }
     }
+}
+
+fn parse_severities(written: BTreeMap<String, String>) -> Result<BTreeMap<String, Severity>, String> {
+    let mut severity = BTreeMap::new();
+    for (selector, level) in written {
+        let parsed =
+            Severity::parse(&level).ok_or_else(|| format!("unknown severity `{level}` for `{selector}` (use error, warning, info or hint)"))?;
+        severity.insert(selector, parsed);
+    }
+    Ok(severity)
 }
 
 /// The JSON Schema of `archlens.toml`, for completion and validation in TOML editors
@@ -192,6 +311,13 @@ pub fn json_schema() -> serde_json::Value {
         }
     }
     let selector = json!({"anyOf": [{"enum": selectors}, {"type": "string", "description": "A code prefix such as API01"}]});
+    let severity = json!({
+        "type": "object",
+        "description": "Severity per rule code, name or area prefix.",
+        "additionalProperties": {"enum": ["error", "warning", "warn", "info", "information", "hint"]},
+    });
+    let versioning = json!({"enum": ["path", "header", "media-type", "none"], "default": "path", "description": "Where the API carries its version (API005, API006)."});
+    let globs = |description: &str| json!({"type": "array", "items": {"type": "string"}, "description": description});
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "archlens.toml",
@@ -206,11 +332,7 @@ pub fn json_schema() -> serde_json::Value {
                 "properties": {
                     "select": {"type": "array", "items": selector, "description": "Only these rules (codes, names or area prefixes); empty means all."},
                     "ignore": {"type": "array", "items": selector, "description": "Never these rules."},
-                    "severity": {
-                        "type": "object",
-                        "description": "Severity per rule code, name or area prefix.",
-                        "additionalProperties": {"enum": ["error", "warning", "warn", "info", "information", "hint"]},
-                    },
+                    "severity": severity,
                     "group-info": {"type": "boolean", "default": true, "description": "Report info-level findings on most operations of a document once, with the list in related information."},
                 },
             },
@@ -218,7 +340,24 @@ pub fn json_schema() -> serde_json::Value {
                 "type": "object",
                 "additionalProperties": false,
                 "properties": {
-                    "versioning": {"enum": ["path", "header", "media-type", "none"], "default": "path", "description": "Where the API carries its version (API005, API006)."},
+                    "versioning": versioning,
+                    "documents": globs("Files that are OpenAPI documents whatever their content says (globs relative to this file; `*` stays in a folder, `**` crosses folders)."),
+                },
+            },
+            "overrides": {
+                "type": "array",
+                "description": "Settings for some files: each table applies, in order, to the findings in the files its globs match.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["files"],
+                    "properties": {
+                        "files": globs("Globs relative to this file."),
+                        "select": {"type": "array", "items": selector, "description": "Only these rules in these files."},
+                        "ignore": {"type": "array", "items": selector, "description": "Never these rules in these files."},
+                        "severity": severity,
+                        "versioning": versioning,
+                    },
                 },
             },
         },
@@ -241,6 +380,29 @@ mod tests {
         assert_eq!(&text[span], "\"loud\"");
         assert!(message.contains("unknown severity"), "{message}");
         assert!(Config::problem_in_toml("[rules]\nselect = [\"SEC\"]\n").is_none());
+    }
+
+    #[test]
+    fn overrides_apply_in_order_to_the_files_their_globs_match() {
+        let text = "[rules]\nignore = [\"API001\"]\n[openapi]\ndocuments = [\"specs/**/*.api\"]\n[[overrides]]\nfiles = [\"legacy/**\"]\nignore = [\"SEC\"]\nseverity = { API004 = \"error\" }\nversioning = \"none\"\n[[overrides]]\nfiles = [\"internal/*.yaml\"]\nselect = [\"API024\"]\n";
+        let mut config = Config::from_toml(text).unwrap();
+        config.root = Some(PathBuf::from("/p"));
+        let unsecured = find_rule("SEC001").unwrap();
+        let legacy = config.for_file(Path::new("/p/legacy/v1/api.yaml"));
+        assert!(!legacy.is_enabled(unsecured) && !legacy.is_enabled(find_rule("API001").unwrap()));
+        assert_eq!(legacy.severity_of(find_rule("API004").unwrap(), None), Severity::Error);
+        assert_eq!(legacy.versioning, VersioningPolicy::None);
+        let internal = config.for_file(Path::new("/p/internal/api.yaml"));
+        assert!(internal.is_enabled(find_rule("API024").unwrap()) && !internal.is_enabled(unsecured));
+        // `*` stays within a folder.
+        assert!(config.for_file(Path::new("/p/internal/deep/api.yaml")).is_enabled(unsecured));
+        assert!(config.for_file(Path::new("/p/api.yaml")).is_enabled(unsecured));
+        assert!(config.is_declared_document(Path::new("/p/specs/a/b.api")));
+        assert!(!config.is_declared_document(Path::new("/p/other/b.api")));
+        let (span, message) = Config::problem_in_toml("[openapi]\ndocuments = [\"a/[b\"]\n").unwrap();
+        assert!(message.contains("invalid glob"), "{message}");
+        assert!(span.start > 0, "{span:?}");
+        assert!(Config::from_toml("[[overrides]]\nignore = [\"SEC\"]\n").is_err(), "`files` is required");
     }
 
     #[test]

@@ -114,3 +114,48 @@ fn a_baseline_hides_known_findings_even_after_edits_and_shows_new_ones() {
     assert!(!messages.is_empty(), "the new path is reported");
     assert!(messages.iter().all(|message| message.contains("newThings")), "only findings about the new path remain: {messages:#?}");
 }
+
+/// `[openapi] documents` adds files that detection by content misses; `[[overrides]]`
+/// change rule settings for the files their globs match, relative to `archlens.toml`.
+#[test]
+fn declared_documents_and_per_path_overrides() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    std::fs::write(
+        root.join("archlens.toml"),
+        "[openapi]\ndocuments = [\"contracts/*.oas\"]\n\n[[overrides]]\nfiles = [\"legacy/**\"]\nignore = [\"API004\"]\nseverity = { API002 = \"error\" }\n",
+    )
+    .unwrap();
+    let document = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /orders/:\n    get:\n      responses: {'200': {description: ok}}\n  /orderItems:\n    get:\n      responses: {'200': {description: ok}}\n";
+    for folder in ["contracts", "legacy/v1", "current"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+    }
+    std::fs::write(root.join("contracts/orders.oas"), document).unwrap();
+    std::fs::write(root.join("legacy/v1/orders.yaml"), document).unwrap();
+    std::fs::write(root.join("current/orders.yaml"), document).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_archlens"))
+        .args(["check", "--format", "json", "--select", "API002,API004", "."])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let mut seen: Vec<String> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| format!("{} {} {}", finding["path"].as_str().unwrap(), finding["code"], finding["severity"]))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "contracts/orders.oas \"API002\" \"warning\"",
+            "contracts/orders.oas \"API004\" \"warning\"",
+            "current/orders.yaml \"API002\" \"warning\"",
+            "current/orders.yaml \"API004\" \"warning\"",
+            "legacy/v1/orders.yaml \"API002\" \"error\"",
+        ],
+        "{}",
+        stdout(&output)
+    );
+}

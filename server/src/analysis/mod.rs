@@ -248,8 +248,13 @@ pub fn check_project_with(
     let started = std::time::Instant::now();
     let model = ApiModel::build(project);
     tracing::debug!(elapsed = ?started.elapsed(), "model built");
+    // `[[overrides]]` make settings differ per file: the document's own settings drive the
+    // rules, and each finding is kept and graded by the settings of the file it is in.
+    let file_configs: Vec<std::borrow::Cow<'_, Config>> = project.files.iter().map(|file| config.for_file(&file.path)).collect();
+    let config: &Config = &file_configs[project.root];
     let context = RuleContext { project, model: model.as_ref(), config };
-    let enabled: Vec<&dyn Rule> = rules.iter().copied().filter(|rule| config.is_enabled(rule.meta())).collect();
+    let enabled: Vec<&dyn Rule> =
+        rules.iter().copied().filter(|rule| file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta()))).collect();
     let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
     let started = std::time::Instant::now();
     let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
@@ -262,6 +267,7 @@ pub fn check_project_with(
             .into_iter()
             .filter(|finding| {
                 finding.file < project.files.len()
+                    && file_configs[finding.file].is_enabled(meta)
                     && !suppressions[finding.file].allows(&finding.pointer, meta)
                     && (meta.code == "API024" || !hidden_by_syntax_error(project, finding))
             })
@@ -270,7 +276,7 @@ pub fn check_project_with(
         for finding in kept {
             let file = finding.file;
             let index = line_indexes[file].get_or_init(|| LineIndex::new(&project.file(file).text));
-            files[file].diagnostics.push(to_diagnostic(project, config, meta, finding, index));
+            files[file].diagnostics.push(to_diagnostic(project, &file_configs[file], meta, finding, index));
         }
     }
     for file in &mut files {

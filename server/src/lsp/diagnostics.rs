@@ -34,7 +34,7 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
         }
         None => workspace::sniff_file(path),
     };
-    if is_document {
+    if is_document || state.config_for(path).is_declared_document(path) {
         roots.insert(path.to_path_buf());
     } else {
         // A file that stopped being an OpenAPI document (or whose buffer was one and whose

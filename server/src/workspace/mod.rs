@@ -93,9 +93,28 @@ pub fn sniff_file(path: &Path) -> bool {
     is_openapi_document(&text, format)
 }
 
-/// Every OpenAPI document under the given paths, respecting `.gitignore`, in a stable order.
-/// A file named explicitly is taken when it looks like a document or has a YAML/JSON name.
+/// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents`.
+/// Configurations are read once per file.
+#[derive(Default)]
+pub struct DeclaredDocuments {
+    configs: HashMap<PathBuf, Option<Config>>,
+}
+
+impl DeclaredDocuments {
+    pub fn contains(&mut self, path: &Path) -> bool {
+        let Some(config_path) = Config::discover(path.parent().unwrap_or(path)) else { return false };
+        let config = self.configs.entry(config_path).or_insert_with_key(|config_path| {
+            Config::load_for(config_path.parent().unwrap_or(Path::new("/"))).ok()
+        });
+        config.as_ref().is_some_and(|config| config.is_declared_document(path))
+    }
+}
+
+/// Every OpenAPI document under the given paths, respecting `.gitignore`, in a stable order:
+/// files that start like one, and those `[openapi] documents` names. A file named
+/// explicitly is always taken.
 pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut declared = DeclaredDocuments::default();
     let mut found = Vec::new();
     for path in paths {
         if path.is_file() {
@@ -105,7 +124,7 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
         let walker = ignore::WalkBuilder::new(path).hidden(true).git_ignore(true).require_git(false).follow_links(false).build();
         for entry in walker.flatten() {
             let candidate = entry.path();
-            if entry.file_type().is_some_and(|kind| kind.is_file()) && sniff_file(candidate) {
+            if entry.file_type().is_some_and(|kind| kind.is_file()) && (sniff_file(candidate) || declared.contains(candidate)) {
                 found.push(candidate.to_path_buf());
             }
         }
