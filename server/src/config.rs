@@ -289,8 +289,8 @@ impl Config {
 fn parse_severities(written: BTreeMap<String, String>) -> Result<BTreeMap<String, Severity>, String> {
     let mut severity = BTreeMap::new();
     for (selector, level) in written {
-        let parsed =
-            Severity::parse(&level).ok_or_else(|| format!("unknown severity `{level}` for `{selector}` (use error, warning, info or hint)"))?;
+        let parsed = Severity::parse(&level)
+            .ok_or_else(|| format!("unknown severity `{level}` for `{selector}` (use error, warning, info or hint)"))?;
         severity.insert(selector, parsed);
     }
     Ok(severity)

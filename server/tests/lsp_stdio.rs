@@ -1170,3 +1170,100 @@ fn workspace_diagnostics_can_be_turned_off() {
         server.describe_queue()
     );
 }
+
+#[test]
+fn workspace_pull_reports_files_that_are_not_open_and_what_did_not_change() {
+    let workspace = Workspace::new();
+    let uri = workspace.write("specs/users.yaml", &api_document("/users/", "listUsers"));
+    let clean = workspace.write("specs/orders.yaml", &api_document("/orders", "listOrders"));
+    let mut server = Client::start();
+    let capabilities = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true } }
+    });
+    let result = server.initialize(&workspace.root, capabilities);
+    assert_eq!(result["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true, "{result:#}");
+
+    // Nothing is open: the pull waits for the start-up scan and reports both documents.
+    let report = server.call("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = report["items"].as_array().unwrap_or_else(|| panic!("no items: {report:#}"));
+    let users = items.iter().find(|item| item["uri"] == uri).unwrap_or_else(|| panic!("{uri} missing: {report:#}"));
+    assert_eq!(users["kind"], "full", "{users:#}");
+    assert!(users["version"].is_null(), "a file that is not open has no version: {users:#}");
+    assert_eq!(codes(users), ["API004"], "{users:#}");
+    assert_eq!(users["items"][0]["range"], range(PATH_LINE, 2, 9));
+    let orders = items.iter().find(|item| item["uri"] == clean).unwrap_or_else(|| panic!("{clean} missing: {report:#}"));
+    assert!(diagnostics_of(orders).is_empty(), "{orders:#}");
+
+    // Asked again with the result ids it got, the server says nothing changed.
+    let previous: Vec<Value> = items.iter().map(|item| json!({ "uri": item["uri"], "value": item["resultId"] })).collect();
+    let again = server.call("workspace/diagnostic", json!({ "previousResultIds": previous }));
+    let kinds: Vec<&Value> = again["items"].as_array().unwrap().iter().map(|item| &item["kind"]).collect();
+    assert!(!kinds.is_empty() && kinds.iter().all(|kind| *kind == "unchanged"), "{again:#}");
+}
+
+#[test]
+fn a_referenced_file_changed_on_disk_rechecks_its_document() {
+    let workspace = Workspace::new();
+    let root = "openapi: 3.0.3
+info:
+  title: Users API (split)
+  version: '1.0.0'
+servers:
+  - url: https://api.example.com/v1
+security:
+  - bearerAuth: []
+paths:
+  /users:
+    $ref: 'paths/users.yaml'
+components:
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer}
+";
+    let fragment = "get:
+  operationId: listUsers
+  responses:
+    '200': {description: The users.}
+    '400': {description: The request is malformed.}
+    '429':
+      description: Too many requests.
+      headers:
+        Retry-After: {schema: {type: integer}}
+    '500': {description: Unexpected server error.}
+";
+    let root_uri = workspace.write("openapi.yaml", root);
+    let fragment_uri = workspace.write("paths/users.yaml", fragment);
+    let mut server = Client::start();
+    let capabilities = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
+    });
+    server.initialize(&workspace.root, capabilities);
+    let registration =
+        server.wait_for(&"client/registerCapability".to_string(), TIMEOUT, |message| message["method"] == "client/registerCapability");
+    let registered = &registration["params"]["registrations"][0];
+    assert_eq!(registered["method"], "workspace/didChangeWatchedFiles", "{registration:#}");
+    let patterns: Vec<&Value> =
+        registered["registerOptions"]["watchers"].as_array().unwrap().iter().map(|watcher| &watcher["globPattern"]).collect();
+    assert!(patterns.contains(&&json!("**/*.{yaml,yml,json}")), "{patterns:?}");
+    server.open(&root_uri, 1, root);
+    let published = server.wait_for_publish(&root_uri, 1);
+    assert!(diagnostics_of(&published).is_empty(), "{published:#}");
+    server.discard_publishes(&fragment_uri);
+
+    // The fragment (not open) loses its operationId on disk: the document that reads it is
+    // checked again and the finding lands on the fragment.
+    workspace.write("paths/users.yaml", &fragment.replace("  operationId: listUsers\n", ""));
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": fragment_uri, "type": 2 }] }));
+    let rechecked =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == fragment_uri && !with_code(params, "API012").is_empty(), TIMEOUT);
+    assert_eq!(the_diagnostic(&rechecked, "API012")["range"], range(0, 0, 3), "{rechecked:#}");
+
+    // Deleted: the reference is broken, which the document reports at its `$ref`.
+    std::fs::remove_file(workspace.root.join("paths/users.yaml")).unwrap();
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": fragment_uri, "type": 3 }] }));
+    let broken =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == root_uri && !with_code(params, "API025").is_empty(), TIMEOUT);
+    assert_eq!(the_diagnostic(&broken, "API025")["range"]["start"]["line"], 10, "{broken:#}");
+}

@@ -264,6 +264,7 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
     tokio::spawn(async move {
         let folders = state.folders.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
         if folders.is_empty() || !state.workspace_diagnostics() {
+            state.finish_scan();
             return;
         }
         let documents = tokio::task::spawn_blocking(move || workspace::discover_documents(&folders)).await.unwrap_or_default();
@@ -284,11 +285,97 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
                 check_root(client.clone(), state.clone(), document.clone()).await;
             }
         }
+        state.finish_scan();
         if let Some(progress) = progress {
             let plural = if documents.len() == 1 { "" } else { "s" };
             progress.finish_with_message(format!("checked {} OpenAPI document{plural}", documents.len())).await;
         }
     });
+}
+
+/// Answers `workspace/diagnostic`: the diagnostics of every file that a checked document
+/// covers, open or not, once the start-up scan is done. A file whose diagnostics did not
+/// change since the client's `previousResultIds` is reported unchanged.
+pub async fn workspace_pull(state: &Arc<State>, params: lsp::WorkspaceDiagnosticParams) -> lsp::WorkspaceDiagnosticReportResult {
+    let deadline = tokio::time::Instant::now() + PULL_WAIT;
+    while !state.scan_finished() {
+        let notified = state.analysis_done.notified();
+        if state.scan_finished() || tokio::time::timeout_at(deadline, notified).await.is_err() {
+            break;
+        }
+    }
+    let previous: std::collections::HashMap<String, String> =
+        params.previous_result_ids.into_iter().map(|previous| (previous.uri.as_str().to_owned(), previous.value)).collect();
+    let paths: BTreeSet<PathBuf> =
+        state.file_roots.iter().filter(|entry| !entry.value().is_empty()).map(|entry| entry.key().clone()).collect();
+    let mut items = Vec::new();
+    for path in paths {
+        let Some(uri) = convert::uri_of(&path) else { continue };
+        // A check of the current text is still running: its refresh brings the client back.
+        let Some((diagnostics, version)) = collect(state, &path) else { continue };
+        let result_id = result_id(&diagnostics, version);
+        let version = version.map(i64::from);
+        if previous.get(uri.as_str()) == Some(&result_id) {
+            items.push(lsp::WorkspaceDocumentDiagnosticReport::Unchanged(lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+                uri,
+                version,
+                unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+            }));
+        } else {
+            items.push(lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
+                uri,
+                version,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: Some(result_id), items: diagnostics },
+            }));
+        }
+    }
+    lsp::WorkspaceDiagnosticReportResult::Report(lsp::WorkspaceDiagnosticReport { items })
+}
+
+/// Names a set of diagnostics: equal sets get equal ids.
+fn result_id(diagnostics: &[lsp::Diagnostic], version: Option<i32>) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(diagnostics).unwrap_or_default().hash(&mut hasher);
+    version.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// Asks the client to watch the files a check reads, when it can register watchers.
+pub async fn watch_files(client: &Client, state: &State) {
+    if !state.watches_files() {
+        return;
+    }
+    let watchers = ["**/*.{yaml,yml,json}", "**/archlens.toml"]
+        .into_iter()
+        .map(|pattern| lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String(pattern.into()), kind: None })
+        .collect();
+    let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = lsp::Registration {
+        id: "archlens/watched-files".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(error) = client.register_capability(vec![registration]).await {
+        tracing::warn!("the client did not register the file watchers: {error}");
+    }
+}
+
+/// A file changed on disk: the documents that read it are checked again. Open buffers are
+/// what counts for open files, so their disk events are ignored.
+pub fn files_changed(client: &Client, state: &Arc<State>, params: lsp::DidChangeWatchedFilesParams) {
+    let paths: BTreeSet<PathBuf> = params.changes.iter().filter_map(|change| path_of(&change.uri)).collect();
+    for path in paths {
+        if state.documents.contains_key(&path) {
+            continue;
+        }
+        let known = state.file_roots.get(&path).is_some_and(|roots| !roots.is_empty()) || state.reports.contains_key(&path);
+        let is_config = path.file_name().is_some_and(|name| name == CONFIG_FILE);
+        // A new document is checked only when the workspace is.
+        if known || is_config || state.workspace_diagnostics() {
+            schedule(client, state, &path);
+        }
+    }
 }
 
 type ScanProgress = tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;

@@ -51,6 +51,8 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: lsp::InitializedParams) {
         diagnostics::scan_workspace(self.client.clone(), self.state.clone());
+        let (client, state) = (self.client.clone(), self.state.clone());
+        tokio::spawn(async move { diagnostics::watch_files(&client, &state).await });
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -80,6 +82,14 @@ impl LanguageServer for Backend {
 
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
         Ok(diagnostics::pull(&self.state, params).await)
+    }
+
+    async fn workspace_diagnostic(&self, params: lsp::WorkspaceDiagnosticParams) -> RpcResult<lsp::WorkspaceDiagnosticReportResult> {
+        Ok(diagnostics::workspace_pull(&self.state, params).await)
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        diagnostics::files_changed(&self.client, &self.state, params);
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {

@@ -46,6 +46,10 @@ pub struct State {
     pull_diagnostics: AtomicBool,
     refresh_support: AtomicBool,
     work_done_progress: AtomicBool,
+    watch_files: AtomicBool,
+    /// Set when the start-up scan of the workspace has checked every document (or will not
+    /// run); a workspace pull waits for it.
+    scan_done: AtomicBool,
     shutdown: AtomicBool,
     pub folders: RwLock<Vec<PathBuf>>,
     settings: RwLock<serde_json::Value>,
@@ -69,6 +73,13 @@ impl State {
             .and_then(|diagnostics| diagnostics.refresh_support)
             .unwrap_or(false);
         self.refresh_support.store(refresh, Ordering::SeqCst);
+        let watch = capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+            .and_then(|watched| watched.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(watch, Ordering::SeqCst);
         let progress = capabilities.window.as_ref().and_then(|window| window.work_done_progress).unwrap_or(false);
         self.work_done_progress.store(progress, Ordering::SeqCst);
         let mut folders: Vec<PathBuf> = params.workspace_folders.iter().flatten().filter_map(|folder| path_of(&folder.uri)).collect();
@@ -102,7 +113,7 @@ impl State {
                     lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                         identifier: Some("archlens".into()),
                         inter_file_dependencies: true,
-                        workspace_diagnostics: false,
+                        workspace_diagnostics: true,
                         ..Default::default()
                     })
                 }),
@@ -127,6 +138,20 @@ impl State {
 
     pub fn supports_refresh(&self) -> bool {
         self.refresh_support.load(Ordering::SeqCst)
+    }
+
+    /// Whether the client watches files for the server when asked (dynamic registration).
+    pub fn watches_files(&self) -> bool {
+        self.watch_files.load(Ordering::SeqCst)
+    }
+
+    pub fn finish_scan(&self) {
+        self.scan_done.store(true, Ordering::SeqCst);
+        self.analysis_done.notify_waiters();
+    }
+
+    pub fn scan_finished(&self) -> bool {
+        self.scan_done.load(Ordering::SeqCst)
     }
 
     pub fn request_shutdown(&self) {

@@ -103,9 +103,10 @@ pub struct DeclaredDocuments {
 impl DeclaredDocuments {
     pub fn contains(&mut self, path: &Path) -> bool {
         let Some(config_path) = Config::discover(path.parent().unwrap_or(path)) else { return false };
-        let config = self.configs.entry(config_path).or_insert_with_key(|config_path| {
-            Config::load_for(config_path.parent().unwrap_or(Path::new("/"))).ok()
-        });
+        let config = self
+            .configs
+            .entry(config_path)
+            .or_insert_with_key(|config_path| Config::load_for(config_path.parent().unwrap_or(Path::new("/"))).ok());
         config.as_ref().is_some_and(|config| config.is_declared_document(path))
     }
 }
