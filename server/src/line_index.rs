@@ -21,6 +21,19 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// Line indexes of several files, each built once: related information points into the
+/// same few files thousands of times.
+#[derive(Default)]
+pub struct LineIndexes<'t> {
+    files: std::collections::HashMap<&'t std::path::Path, LineIndex>,
+}
+
+impl<'t> LineIndexes<'t> {
+    pub fn of(&mut self, path: &'t std::path::Path, text: &str) -> &LineIndex {
+        self.files.entry(path).or_insert_with(|| LineIndex::new(text))
+    }
+}
+
 /// Line starts of one text, for conversions in both directions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -46,6 +59,17 @@ impl LineIndex {
             }
             index += 1;
         }
+        Self { line_starts, len: text.len() }
+    }
+
+    /// An index that knows the lines up to `line` (and where the next one starts): enough to
+    /// convert positions on those lines without scanning the rest of a large text.
+    pub fn up_to_line(text: &str, line: usize) -> Self {
+        if text.contains('\r') {
+            return Self::new(text);
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1).take(line + 1));
         Self { line_starts, len: text.len() }
     }
 

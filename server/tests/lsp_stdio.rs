@@ -1240,8 +1240,7 @@ components:
         "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
     });
     server.initialize(&workspace.root, capabilities);
-    let registration =
-        server.wait_for(&"client/registerCapability".to_string(), TIMEOUT, |message| message["method"] == "client/registerCapability");
+    let registration = server.wait_for("client/registerCapability", TIMEOUT, |message| message["method"] == "client/registerCapability");
     let registered = &registration["params"]["registrations"][0];
     assert_eq!(registered["method"], "workspace/didChangeWatchedFiles", "{registration:#}");
     let patterns: Vec<&Value> =

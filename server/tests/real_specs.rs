@@ -55,3 +55,27 @@ fn yaml_parsed_in_pieces_equals_the_whole_parse() {
         assert_eq!(pieces.comments, whole.comments, "{document}");
     }
 }
+
+/// An edit re-parses only the pieces it touched; the tree must equal a parse of the whole
+/// new text, edit after edit.
+#[test]
+fn edits_of_a_large_yaml_document_reparse_to_the_same_tree() {
+    use archlens::openapi::syntax::{Format, parse, parse_yaml_whole, reparse};
+    let original = std::fs::read_to_string(specs().join("stripe-spec3.yaml")).unwrap();
+    let mut text = original.clone();
+    let mut parsed = parse(&text, Format::Yaml);
+    let mut offsets: Vec<usize> = text.match_indices("description: ").map(|(index, _)| index).collect();
+    offsets = [offsets.len() / 7, offsets.len() / 2, offsets.len() - 3].iter().map(|index| offsets[*index] + 13).collect();
+    for (step, at) in offsets.into_iter().enumerate() {
+        let mut edited = text.clone();
+        // Type a character, then a new key on its own line.
+        let inserted = if step % 2 == 0 { "x" } else { "y\n      x-note: typed\n     " };
+        edited.insert_str(at, inserted);
+        parsed = reparse(&text, parsed, &edited);
+        let whole = parse_yaml_whole(&edited);
+        assert!(parsed.root == whole.root, "edit {step}: the trees differ");
+        assert_eq!(parsed.comments, whole.comments, "edit {step}");
+        assert_eq!(parsed.errors, whole.errors, "edit {step}");
+        text = edited;
+    }
+}

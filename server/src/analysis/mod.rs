@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::line_index::LineIndex;
 use crate::openapi::edit::TextEdit;
 use crate::openapi::model::{ApiModel, NodeAt};
-use crate::openapi::pointer::{JsonPointer, locate};
+use crate::openapi::pointer::{JsonPointer, locate_with};
 use crate::openapi::project::{FileId, Project};
 use crate::openapi::syntax::Span;
 use crate::rules::{self, Rule, RuleMeta};
@@ -258,6 +258,7 @@ pub fn check_project_with(
     let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
     let started = std::time::Instant::now();
     let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();
+    tracing::debug!(elapsed = ?started.elapsed(), "suppressions read");
     let mut files: Vec<FileReport> =
         project.files.iter().map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() }).collect();
     let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project.files.iter().map(|_| std::cell::OnceCell::new()).collect();
@@ -279,6 +280,7 @@ pub fn check_project_with(
             files[file].diagnostics.push(to_diagnostic(project, &file_configs[file], meta, finding, index));
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "diagnostics made");
     for file in &mut files {
         file.diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
         file.diagnostics
@@ -340,19 +342,25 @@ fn run_rules(
     context: &RuleContext<'_>,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<(&'static RuleMeta, Vec<Finding>)>> {
+    // Longest first (by the time each rule took last time), so that no core idles while
+    // another runs a slow rule alone at the end.
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by_key(|index| std::cmp::Reverse(last_cost(rules[*index].meta().code)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Vec<Finding>>>> = rules.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(rules.len()).max(1);
     let work = || {
         loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(rule) = rules.get(index) else { return };
+            let Some(&index) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else { return };
+            let rule = rules[index];
             if cancelled() {
                 return;
             }
             let started = std::time::Instant::now();
-            let findings = run_rule(*rule, context);
-            tracing::debug!(rule = rule.meta().code, elapsed = ?started.elapsed(), "rule ran");
+            let findings = run_rule(rule, context);
+            let elapsed = started.elapsed();
+            record_cost(rule.meta().code, elapsed);
+            tracing::debug!(rule = rule.meta().code, ?elapsed, "rule ran");
             *results[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(findings);
         }
     };
@@ -367,6 +375,19 @@ fn run_rules(
         ordered.push((rule.meta(), result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)?));
     }
     (!cancelled()).then_some(ordered)
+}
+
+/// How long each rule took the last time it ran, in microseconds.
+static RULE_COSTS: std::sync::Mutex<Option<std::collections::HashMap<&'static str, u64>>> = std::sync::Mutex::new(None);
+
+fn last_cost(code: &'static str) -> u64 {
+    let costs = RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    costs.as_ref().and_then(|costs| costs.get(code).copied()).unwrap_or(0)
+}
+
+fn record_cost(code: &'static str, elapsed: std::time::Duration) {
+    let mut costs = RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    costs.get_or_insert_with(std::collections::HashMap::new).insert(code, u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
 }
 
 fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
@@ -402,7 +423,7 @@ fn hidden_by_syntax_error(project: &Project, finding: &Finding) -> bool {
         pointer == &finding.pointer || (depth >= 2 && !is_section)
     });
     for scope in scopes {
-        let Some(located) = locate(root, &scope) else { return true };
+        let Some(located) = locate_with(project.key_index(), root, &scope) else { return true };
         // From the key: a broken line between a key and its value belongs to the node.
         let start = located.key_span.map_or(located.node.span.start, |key| key.start);
         let end = located.node.span.end;
@@ -442,7 +463,7 @@ fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, fi
         rule: meta,
         severity,
         path: file.path.clone(),
-        suppression: suppression::suppression_fix(file, index, &finding.pointer, meta),
+        suppression: suppression::suppression_fix(file, project.key_index(), index, &finding.pointer, meta),
         span: finding.span,
         pointer: finding.pointer,
         message: finding.message,

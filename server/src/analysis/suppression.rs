@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::line_index::{ColumnUnit, LineIndex};
 use crate::openapi::edit::{TextEdit, append_item, insert_member};
-use crate::openapi::pointer::{JsonPointer, locate};
+use crate::openapi::pointer::{JsonPointer, KeyIndex, Step, locate_with};
 use crate::openapi::project::SourceFile;
 use crate::openapi::syntax::{Format, Node, Value};
 use crate::rules::RuleMeta;
@@ -82,8 +82,14 @@ fn parse_allow(comment: &str) -> Option<Vec<String>> {
 }
 
 fn collect_allow_members(node: &Node, pointer: JsonPointer, out: &mut Vec<(JsonPointer, Vec<String>)>) {
-    let mut stack = vec![(node, pointer)];
-    while let Some((node, pointer)) = stack.pop() {
+    let mut path = crate::openapi::pointer::Path::default();
+    let mut stack = vec![(node, 0usize, None)];
+    while let Some((node, depth, step)) = stack.pop() {
+        path.truncate(depth);
+        if let Some(step) = step {
+            path.push(step);
+        }
+        let depth = path.len();
         match &node.value {
             Value::Map(entries) => {
                 for entry in entries {
@@ -93,13 +99,13 @@ fn collect_allow_members(node: &Node, pointer: JsonPointer, out: &mut Vec<(JsonP
                             Value::String(code) => vec![code.clone()],
                             _ => Vec::new(),
                         };
-                        out.push((pointer.clone(), codes));
+                        out.push((path.pointer(&pointer), codes));
                     } else {
-                        stack.push((&entry.value, pointer.child(&entry.key)));
+                        stack.push((&entry.value, depth, Some(Step::Key(&entry.key))));
                     }
                 }
             }
-            Value::Seq(items) => stack.extend(items.iter().enumerate().map(|(index, item)| (item, pointer.index(index)))),
+            Value::Seq(items) => stack.extend(items.iter().enumerate().map(|(index, item)| (item, depth, Some(Step::Index(index))))),
             _ => {}
         }
     }
@@ -134,19 +140,26 @@ fn node_starts_by_line(root: &Node, text: &str, index: &LineIndex) -> Vec<(usize
 
 /// The edit that suppresses `meta` at `pointer`: a comment line above the node in YAML, an
 /// `x-archlens-allow` member in the nearest enclosing object in JSON.
-pub fn suppression_fix(file: &SourceFile, index: &LineIndex, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
+pub fn suppression_fix(file: &SourceFile, keys: &KeyIndex, index: &LineIndex, pointer: &JsonPointer, meta: &RuleMeta) -> Option<Fix> {
     let root = file.root()?;
     let title = format!("Allow {} ({}) here", meta.code, meta.name);
     let edit = match file.parsed.format {
-        Format::Yaml => yaml_comment_edit(file, index, root, pointer, meta)?,
-        Format::Json => json_member_edit(file, root, pointer, meta)?,
+        Format::Yaml => yaml_comment_edit(file, keys, index, root, pointer, meta)?,
+        Format::Json => json_member_edit(file, keys, root, pointer, meta)?,
     };
     Some(Fix::new(title, vec![edit]))
 }
 
-fn yaml_comment_edit(file: &SourceFile, index: &LineIndex, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
+fn yaml_comment_edit(
+    file: &SourceFile,
+    keys: &KeyIndex,
+    index: &LineIndex,
+    root: &Node,
+    pointer: &JsonPointer,
+    meta: &RuleMeta,
+) -> Option<TextEdit> {
     let text = &*file.text;
-    let located = locate(root, pointer)?;
+    let located = locate_with(keys, root, pointer)?;
     let start = located.key_span.clone().map_or(located.node.span.start, |span| span.start);
     let line = index.position(text, start, ColumnUnit::Utf8).line as usize;
     let line_range = index.line_range(text, line);
@@ -173,11 +186,11 @@ fn yaml_comment_edit(file: &SourceFile, index: &LineIndex, root: &Node, pointer:
     Some(TextEdit::insert(line_range.start, format!("{indent}# archlens: allow({}){newline}", meta.code)))
 }
 
-fn json_member_edit(file: &SourceFile, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
+fn json_member_edit(file: &SourceFile, keys: &KeyIndex, root: &Node, pointer: &JsonPointer, meta: &RuleMeta) -> Option<TextEdit> {
     let mut candidates = pointer.ancestors_and_self();
     candidates.reverse();
     for candidate in candidates {
-        let located = locate(root, &candidate)?;
+        let located = locate_with(keys, root, &candidate)?;
         if located.node.as_map().is_none() {
             continue;
         }

@@ -31,6 +31,7 @@ pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
     let paint = Paint { enabled: color };
     let mut out = String::new();
     let mut counts = [0usize; 4];
+    let mut related_indexes = crate::line_index::LineIndexes::default();
     for file in files {
         if file.diagnostics.is_empty() {
             continue;
@@ -58,7 +59,7 @@ pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
             let carets = format!("{}{}", " ".repeat(start.col as usize), "^".repeat(caret_len));
             let _ = writeln!(out, "{gutter} {} {}", paint.wrap("1;34", "|"), paint.severity(diagnostic.severity, &carets));
             for related in &diagnostic.related {
-                let related_index = LineIndex::new(&related.text);
+                let related_index = related_indexes.of(&related.path, &related.text);
                 let position = related_index.position(&related.text, related.span.start, ColumnUnit::Char);
                 let _ = writeln!(
                     out,

@@ -47,6 +47,7 @@ pub fn render(files: &[FileReport]) -> String {
         })
         .collect();
     let mut results = Vec::new();
+    let mut related_indexes = crate::line_index::LineIndexes::default();
     for file in files {
         let index = LineIndex::new(&file.text);
         for diagnostic in &file.diagnostics {
@@ -56,11 +57,11 @@ pub fn render(files: &[FileReport]) -> String {
                 .iter()
                 .enumerate()
                 .map(|(id, related)| {
-                    let related_index = LineIndex::new(&related.text);
+                    let related_index = related_indexes.of(&related.path, &related.text);
                     json!({
                         "id": id,
                         "message": {"text": related.message},
-                        "physicalLocation": {"artifactLocation": artifact(&related.path), "region": region(&related.text, &related_index, &related.span)},
+                        "physicalLocation": {"artifactLocation": artifact(&related.path), "region": region(&related.text, related_index, &related.span)},
                     })
                 })
                 .collect();

@@ -1,10 +1,10 @@
-//! Code actions: the fixes a diagnostic carries in its `data`, never a new analysis.
+//! Code actions: the fixes of the last check of the current text, never a new analysis.
 
 use std::collections::HashMap;
 
 use tower_lsp_server::ls_types as lsp;
 
-use super::convert::{DiagnosticData, path_of};
+use super::convert::{DataFix, DiagnosticData, path_of};
 use super::diagnostics;
 use super::state::State;
 
@@ -31,23 +31,31 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
         return Some(actions);
     }
     let current_version = state.documents.get(&path).map(|document| document.version);
-    let mut from_client: Vec<lsp::Diagnostic> =
+    // The fixes of the current diagnostics; none while a check of the current text runs.
+    let Some((ours, _)) = diagnostics::collect_with(state, &path, true) else { return Some(actions) };
+    let from_client: Vec<lsp::Diagnostic> =
         params.context.diagnostics.into_iter().filter(|diagnostic| diagnostic.source.as_deref() == Some("archlens")).collect();
-    // Clients that do not send diagnostics back get ours for the requested range.
-    if from_client.is_empty()
-        && let Some((ours, _)) = diagnostics::collect(state, &path)
-    {
-        from_client = ours.into_iter().filter(|diagnostic| overlaps(&diagnostic.range, &params.range)).collect();
-    }
-    for diagnostic in from_client {
-        let Some(data) = diagnostic.data.clone().and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok()) else {
-            continue;
-        };
-        if data.version.is_some() && current_version.is_some() && data.version != current_version {
-            // The fix was computed for an older text; applying it could corrupt the document.
-            continue;
-        }
-        for fix in data.fixes {
+    let chosen: Vec<(lsp::Diagnostic, Vec<DataFix>)> = if from_client.is_empty() {
+        // Clients that do not send diagnostics back get ours for the requested range.
+        ours.into_iter().filter(|(diagnostic, _)| overlaps(&diagnostic.range, &params.range)).collect()
+    } else {
+        from_client
+            .into_iter()
+            .filter(|diagnostic| {
+                // A diagnostic of an older text: its fixes would land in the wrong place.
+                let data = diagnostic.data.clone().and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok());
+                data.is_none_or(|data| data.version.is_none() || current_version.is_none() || data.version == current_version)
+            })
+            .filter_map(|diagnostic| {
+                let (_, fixes) = ours.iter().find(|(mine, _)| {
+                    mine.range == diagnostic.range && mine.code == diagnostic.code && mine.message == diagnostic.message
+                })?;
+                Some((diagnostic, fixes.clone()))
+            })
+            .collect()
+    };
+    for (diagnostic, fixes) in chosen {
+        for fix in fixes {
             let edit = lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), fix.edits)])), ..Default::default() };
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
@@ -65,11 +73,10 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
 /// Every preferred fix of the file's current diagnostics, as one edit. Fixes whose edits
 /// overlap one already taken wait for the next run.
 fn fix_all(state: &State, path: &std::path::Path, uri: &lsp::Uri) -> Option<lsp::CodeActionOrCommand> {
-    let (diagnostics, _) = diagnostics::collect(state, path)?;
+    let (diagnostics, _) = diagnostics::collect_with(state, path, true)?;
     let mut edits: Vec<lsp::TextEdit> = Vec::new();
-    for diagnostic in &diagnostics {
-        let Some(data) = diagnostic.data.clone().and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok()) else { continue };
-        let Some(fix) = data.fixes.into_iter().find(|fix| fix.preferred) else { continue };
+    for (_, fixes) in diagnostics {
+        let Some(fix) = fixes.into_iter().find(|fix| fix.preferred) else { continue };
         let clashes = fix.edits.iter().any(|edit| edits.iter().any(|taken| overlaps_strictly(&taken.range, &edit.range)));
         if !clashes {
             edits.extend(fix.edits);

@@ -6,20 +6,20 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types as lsp;
 
-use crate::analysis::{Diagnostic, Fix, Severity};
+use crate::analysis::{Diagnostic, Fix, Related, Severity};
 use crate::line_index::{ColumnUnit, LineCol, LineIndex};
 use crate::openapi::syntax::Span;
 
 /// A text and its line index, for converting many spans of one file.
 pub struct Positions<'t> {
     pub text: &'t str,
-    pub index: LineIndex,
+    pub index: std::sync::Arc<LineIndex>,
     pub unit: ColumnUnit,
 }
 
 impl<'t> Positions<'t> {
     pub fn new(text: &'t str, unit: ColumnUnit) -> Self {
-        Self { text, index: LineIndex::new(text), unit }
+        Self { text, index: std::sync::Arc::new(LineIndex::new(text)), unit }
     }
 
     pub fn range(&self, span: &Span) -> lsp::Range {
@@ -36,15 +36,20 @@ impl<'t> Positions<'t> {
     }
 }
 
-/// What a diagnostic carries for its code actions: fixes already in protocol ranges, and the
-/// document version they apply to.
+/// How many places of related information one diagnostic shows in the editor: a grouped
+/// finding lists hundreds, which no one reads in a problems panel and which made every
+/// publish of a large document megabytes long.
+const RELATED_LIMIT: usize = 50;
+
+/// What a published diagnostic carries: the document version it was computed for. Its fixes
+/// stay on the server until a code action asks for them (they would double the size of
+/// every publish).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DiagnosticData {
     pub version: Option<i32>,
-    pub fixes: Vec<DataFix>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataFix {
     pub title: String,
     pub preferred: bool,
@@ -77,20 +82,55 @@ fn data_fix(fix: &Fix, positions: &Positions<'_>) -> DataFix {
     }
 }
 
-pub fn diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>, version: Option<i32>) -> lsp::Diagnostic {
-    let related_information: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
+/// Line indexes of the files that related information points into, each looked up once.
+pub struct RelatedPositions<'t> {
+    unit: ColumnUnit,
+    line_index: &'t dyn Fn(&Path, &str) -> std::sync::Arc<LineIndex>,
+    files: std::collections::HashMap<&'t Path, (Option<lsp::Uri>, Positions<'t>)>,
+}
+
+impl<'t> RelatedPositions<'t> {
+    /// `line_index` gives the index of a file's text (from a cache, or built).
+    pub fn new(unit: ColumnUnit, line_index: &'t dyn Fn(&Path, &str) -> std::sync::Arc<LineIndex>) -> Self {
+        Self { unit, line_index, files: std::collections::HashMap::new() }
+    }
+
+    fn location(&mut self, related: &'t Related) -> Option<lsp::Location> {
+        let (unit, line_index) = (self.unit, self.line_index);
+        let (uri, positions) = self.files.entry(&related.path).or_insert_with(|| {
+            let index = line_index(&related.path, &related.text);
+            (uri_of(&related.path), Positions { text: &related.text, index, unit })
+        });
+        Some(lsp::Location { uri: uri.clone()?, range: positions.range(&related.span) })
+    }
+}
+
+/// The fixes of a diagnostic (its own, then the suppression), in protocol ranges.
+pub fn fixes(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Vec<DataFix> {
+    diagnostic.fixes.iter().chain(diagnostic.suppression.iter()).map(|fix| data_fix(fix, positions)).collect()
+}
+
+pub fn diagnostic<'t>(
+    diagnostic: &'t Diagnostic,
+    positions: &Positions<'_>,
+    related_positions: &mut RelatedPositions<'t>,
+    version: Option<i32>,
+) -> lsp::Diagnostic {
+    let mut related_information: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
         .related
         .iter()
+        .take(RELATED_LIMIT)
         .filter_map(|related| {
-            let related_positions = Positions::new(&related.text, positions.unit);
-            Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location { uri: uri_of(&related.path)?, range: related_positions.range(&related.span) },
-                message: related.message.clone(),
-            })
+            Some(lsp::DiagnosticRelatedInformation { location: related_positions.location(related)?, message: related.message.clone() })
         })
         .collect();
-    let fixes = diagnostic.fixes.iter().chain(diagnostic.suppression.iter()).map(|fix| data_fix(fix, positions)).collect();
-    let data = serde_json::to_value(DiagnosticData { version, fixes }).ok();
+    if diagnostic.related.len() > RELATED_LIMIT
+        && let Some(last) = related_information.last_mut()
+    {
+        let more = diagnostic.related.len() - RELATED_LIMIT;
+        last.message.push_str(&format!(" (and {more} more places; `archlens check --format json` lists them all)"));
+    }
+    let data = serde_json::to_value(DiagnosticData { version }).ok();
     lsp::Diagnostic {
         range: positions.range(&diagnostic.span),
         severity: Some(severity(diagnostic.severity)),

@@ -14,7 +14,7 @@ use crate::openapi::project::guess_format;
 use crate::openapi::syntax::Format;
 use crate::workspace::{self, OverlaySource};
 
-use super::convert::{self, Positions, path_of};
+use super::convert::{self, DataFix, Positions, path_of};
 use super::state::{RootReport, State};
 
 /// How long a pull request waits for a check in progress.
@@ -80,7 +80,7 @@ pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
 /// Checks one root from a snapshot of the open documents, off the async runtime.
 pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let generation = state.bump_generation(&root);
-    let mut overlay = OverlaySource::default();
+    let mut overlay = OverlaySource { cache: Some(state.parse_cache.clone()), ..OverlaySource::default() };
     let mut versions = std::collections::HashMap::new();
     for document in state.documents.iter() {
         overlay.open.insert(document.key().clone(), document.text.clone());
@@ -89,6 +89,7 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let workspace_root = state.workspace_root_for(&root);
     let worker_state = state.clone();
     let worker_root = root.clone();
+    let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let config = worker_state.config_for(&worker_root);
         let cancelled = || !worker_state.is_current(&worker_root, generation);
@@ -105,6 +106,7 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
         outcome
     })
     .await;
+    tracing::debug!(root = %root.display(), elapsed = ?started.elapsed(), "checked");
     if !state.is_current(&root, generation) {
         return;
     }
@@ -120,8 +122,11 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
             None
         }
     };
-    let new_report =
-        report.map(|report| RootReport { files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(), versions });
+    let new_report = report.map(|report| RootReport {
+        files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(),
+        versions,
+        ..RootReport::default()
+    });
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
     deliver(&client, &state, affected).await;
@@ -170,11 +175,21 @@ fn store(state: &State, root: &Path, report: Option<RootReport>) -> BTreeSet<Pat
 /// The diagnostics of a file across every root that covers it, for the document version the
 /// editor has now. `None` while a check of that version is still running.
 pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Option<i32>)> {
+    let (converted, version) = collect_with(state, path, false)?;
+    Some((converted.into_iter().map(|(diagnostic, _)| diagnostic).collect(), version))
+}
+
+/// Diagnostics with their fixes (empty unless asked for).
+pub type WithFixes = Vec<(lsp::Diagnostic, Vec<DataFix>)>;
+
+/// [`collect`], with the fixes of each diagnostic when `with_fixes` (for code actions).
+pub fn collect_with(state: &State, path: &Path, with_fixes: bool) -> Option<(WithFixes, Option<i32>)> {
     let open_version = state.documents.get(path).map(|document| document.version);
     if path.file_name().is_some_and(|name| name == CONFIG_FILE) {
-        return Some((config_diagnostics(state, path), open_version));
+        return Some((config_diagnostics(state, path).into_iter().map(|diagnostic| (diagnostic, Vec::new())).collect(), open_version));
     }
-    let mut diagnostics: Vec<lsp::Diagnostic> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for root in roots_for(state, path) {
         let report = state.reports.get(&root)?.clone();
         let checked_version = report.versions.get(path).copied();
@@ -187,14 +202,16 @@ pub fn collect(state: &State, path: &Path) -> Option<(Vec<lsp::Diagnostic>, Opti
         let Some(file) = report.files.get(path) else {
             continue;
         };
-        let positions = Positions::new(&file.text, state.column_unit());
+        let positions = Positions { text: &file.text, index: report.line_index(path, &file.text), unit: state.column_unit() };
+        let line_index = |path: &Path, text: &str| report.line_index(path, text);
+        let mut related_positions = convert::RelatedPositions::new(state.column_unit(), &line_index);
         for diagnostic in &file.diagnostics {
-            let converted = convert::diagnostic(diagnostic, &positions, open_version);
-            let duplicate = diagnostics
-                .iter()
-                .any(|seen| seen.range == converted.range && seen.code == converted.code && seen.message == converted.message);
-            if !duplicate {
-                diagnostics.push(converted);
+            let converted = convert::diagnostic(diagnostic, &positions, &mut related_positions, open_version);
+            // Several documents may report the same finding in a file they share.
+            let key = (converted.range, converted.code.clone(), converted.message.clone());
+            if seen.insert(key) {
+                let fixes = if with_fixes { convert::fixes(diagnostic, &positions) } else { Vec::new() };
+                diagnostics.push((converted, fixes));
             }
         }
     }
@@ -226,10 +243,13 @@ async fn publish(client: &Client, state: &State, path: &Path) {
         return;
     };
     // A stale result is not published: the check of the newer version will publish.
+    let started = std::time::Instant::now();
     let Some((diagnostics, version)) = collect(state, path) else {
         return;
     };
+    tracing::debug!(path = %path.display(), count = diagnostics.len(), elapsed = ?started.elapsed(), "diagnostics converted");
     client.publish_diagnostics(uri, diagnostics, version).await;
+    tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "diagnostics published");
 }
 
 /// Answers `textDocument/diagnostic`, waiting for a check of the current version if one is

@@ -29,6 +29,20 @@ pub struct RootReport {
     pub files: HashMap<PathBuf, FileReport>,
     /// The version of each open document that the check read.
     pub versions: HashMap<PathBuf, i32>,
+    /// Line indexes of the texts of `files`, built when first needed.
+    pub line_indexes: DashMap<PathBuf, Arc<crate::line_index::LineIndex>>,
+}
+
+impl RootReport {
+    /// The line index of a file's text; built once per report.
+    pub fn line_index(&self, path: &Path, text: &str) -> Arc<crate::line_index::LineIndex> {
+        if let Some(index) = self.line_indexes.get(path) {
+            return index.clone();
+        }
+        let index = Arc::new(crate::line_index::LineIndex::new(text));
+        self.line_indexes.insert(path.to_path_buf(), index.clone());
+        index
+    }
 }
 
 #[derive(Default)]
@@ -41,6 +55,8 @@ pub struct State {
     /// stops and does not publish.
     pub generations: DashMap<PathBuf, u64>,
     pub analysis_done: Notify,
+    /// Parses of large files kept between checks.
+    pub parse_cache: Arc<crate::workspace::ParseCache>,
     next_generation: AtomicU64,
     utf8: AtomicBool,
     pull_diagnostics: AtomicBool,

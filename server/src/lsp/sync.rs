@@ -39,7 +39,11 @@ pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTex
             match change.range {
                 None => text = change.text,
                 Some(range) => {
-                    let positions = Positions::new(&text, state.column_unit());
+                    // Only the lines up to the change are indexed: a keystroke near the top of
+                    // a large document does not scan all of it.
+                    let last_line = range.start.line.max(range.end.line) as usize;
+                    let index = crate::line_index::LineIndex::up_to_line(&text, last_line);
+                    let positions = Positions { text: &text, index: Arc::new(index), unit: state.column_unit() };
                     let start = positions.offset(range.start);
                     let end = positions.offset(range.end).max(start);
                     text.replace_range(start..end, &change.text);
@@ -49,6 +53,7 @@ pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTex
         document.text = Arc::from(text);
         document.version = version;
     }
+    tracing::debug!(version, "change applied");
     diagnostics::schedule(client, state, &path);
 }
 
@@ -57,6 +62,7 @@ pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextD
         return;
     };
     state.documents.remove(&path);
+    state.parse_cache.forget(&path);
     // Re-check from disk; a file that belongs to no document is cleared.
     diagnostics::schedule(client, state, &path);
 }

@@ -2,7 +2,7 @@
 //! responses, servers and security, each with the file and pointer it came from, and with
 //! `$ref`s already followed.
 
-use super::pointer::{JsonPointer, locate};
+use super::pointer::JsonPointer;
 use super::project::{FileId, Project};
 use super::syntax::{Node, Span};
 
@@ -233,7 +233,7 @@ pub fn resolve_at<'p>(project: &'p Project, at: &NodeAt<'p>) -> NodeAt<'p> {
         return at.clone();
     };
     let (file, pointer) = project.resolved_pointer(at.file, at.node, &at.pointer);
-    let key_span = project.file(file).root().and_then(|root| locate(root, &pointer)).and_then(|located| located.key_span);
+    let key_span = project.locate(file, &pointer).and_then(|located| located.key_span);
     NodeAt { file: resolved.file, pointer, node: resolved.node, key_span }
 }
 

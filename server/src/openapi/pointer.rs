@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::syntax::{Node, Span, Value};
+use super::syntax::{Entry, Node, Span, Value};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JsonPointer(String);
@@ -84,6 +84,53 @@ impl fmt::Display for JsonPointer {
     }
 }
 
+/// One step down a tree: a mapping key or a sequence index.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A pointer as a list of steps below a base, made into a [`JsonPointer`] only when asked:
+/// walks over whole documents visit every node but need the pointer of a few.
+#[derive(Debug, Default)]
+pub struct Path<'a> {
+    steps: Vec<Step<'a>>,
+}
+
+impl<'a> Path<'a> {
+    pub fn push(&mut self, step: Step<'a>) {
+        self.steps.push(step);
+    }
+
+    pub fn pop(&mut self) {
+        self.steps.pop();
+    }
+
+    pub fn truncate(&mut self, length: usize) {
+        self.steps.truncate(length);
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    pub fn pointer(&self, base: &JsonPointer) -> JsonPointer {
+        let mut pointer = base.clone();
+        for step in &self.steps {
+            pointer = match step {
+                Step::Key(key) => pointer.child(key),
+                Step::Index(index) => pointer.index(*index),
+            };
+        }
+        pointer
+    }
+}
+
 /// Where a pointer lands: the node, and the range of its key when its parent is a mapping.
 pub struct Located<'a> {
     pub node: &'a Node,
@@ -97,15 +144,66 @@ impl Located<'_> {
     }
 }
 
+/// Mappings with at least this many keys are looked up through a [`KeyIndex`].
+const INDEXED_FROM: usize = 64;
+
+type KeyPositions = std::collections::HashMap<Box<str>, usize>;
+
+/// The positions of the keys of large mappings (`components/schemas`, `paths`), built on
+/// first use, so that following thousands of pointers does not scan thousands of keys each.
+/// Mappings are known by address: an index belongs to one tree that does not move.
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    maps: std::sync::RwLock<std::collections::HashMap<usize, std::sync::Arc<(usize, KeyPositions)>>>,
+}
+
+impl KeyIndex {
+    /// The last entry named `key` (as [`Node::entry`]), found through the index.
+    pub fn entry<'a>(&self, node: &'a Node, key: &str) -> Option<&'a Entry> {
+        let entries = node.as_map()?;
+        if entries.len() < INDEXED_FROM {
+            return entries.iter().rev().find(|entry| entry.key == key);
+        }
+        let address = std::ptr::from_ref(node) as usize;
+        let known = self.maps.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&address).cloned();
+        let positions = match known {
+            Some(positions) if positions.0 == entries.len() => positions,
+            _ => {
+                // Later duplicates overwrite earlier ones: the last key wins, as in `entry`.
+                let built: KeyPositions = entries.iter().enumerate().map(|(index, entry)| (entry.key.as_str().into(), index)).collect();
+                let positions = std::sync::Arc::new((entries.len(), built));
+                self.maps.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(address, positions.clone());
+                positions
+            }
+        };
+        match positions.1.get(key).and_then(|index| entries.get(*index)) {
+            Some(entry) if entry.key == key => Some(entry),
+            // A stale index (the tree moved): look the slow way.
+            Some(_) => entries.iter().rev().find(|entry| entry.key == key),
+            None => None,
+        }
+    }
+
+    /// Forgets every index: the tree may have moved.
+    pub fn clear(&self) {
+        self.maps.write().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
 /// Follows a pointer from `root` without resolving `$ref`s.
 pub fn locate<'a>(root: &'a Node, pointer: &JsonPointer) -> Option<Located<'a>> {
+    locate_with(&KeyIndex::default(), root, pointer)
+}
+
+/// [`locate`] through an index of large mappings.
+pub fn locate_with<'a>(index: &KeyIndex, root: &'a Node, pointer: &JsonPointer) -> Option<Located<'a>> {
     let mut node = root;
     let mut key_span = None;
     for raw in pointer.0.split('/').skip(1) {
         let token: std::borrow::Cow<'_, str> = if raw.contains('~') { unescape(raw).into() } else { raw.into() };
         match &node.value {
-            Value::Map(entries) => {
-                let entry = entries.iter().rev().find(|entry| entry.key == *token)?;
+            Value::Map(_) => {
+                let entry = index.entry(node, &token)?;
                 key_span = Some(entry.key_span.clone());
                 node = &entry.value;
             }

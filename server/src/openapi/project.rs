@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::pointer::{JsonPointer, locate};
+use super::pointer::{JsonPointer, KeyIndex, Located, Step, locate_with};
 use super::syntax::{self, Format, Node, ParsedFile, Span, Value};
 
 /// How many files one document may pull in through `$ref`.
@@ -23,6 +23,15 @@ pub type FileId = usize;
 /// for the language server.
 pub trait FileSource: Sync {
     fn read(&self, path: &Path) -> Result<Arc<str>, String>;
+
+    /// Parses a file read from this source; a source that keeps earlier parses may re-parse
+    /// only what changed.
+    fn parse(&self, _path: &Path, text: &Arc<str>, format: Format) -> ParsedFile {
+        syntax::parse(text, format)
+    }
+
+    /// Takes back the files of a finished check, for the next [`FileSource::parse`].
+    fn recycle(&self, _files: Vec<SourceFile>) {}
 }
 
 #[derive(Debug)]
@@ -87,6 +96,7 @@ pub struct Project {
     pub included_by: HashMap<FileId, usize>,
     by_path: HashMap<PathBuf, FileId>,
     ref_index: HashMap<(FileId, JsonPointer), usize>,
+    key_index: KeyIndex,
 }
 
 impl Project {
@@ -102,8 +112,9 @@ impl Project {
             included_by: HashMap::new(),
             by_path: HashMap::new(),
             ref_index: HashMap::new(),
+            key_index: KeyIndex::default(),
         };
-        let root = project.add_file(root_path, text);
+        let root = project.add_file(root_path, text, source);
         project.root = root;
         let mut queue = VecDeque::from([root]);
         let mut failed_reads: HashMap<PathBuf, String> = HashMap::new();
@@ -125,6 +136,19 @@ impl Project {
             }
         }
         Ok(project)
+    }
+
+    /// Follows a pointer in a file without resolving `$ref`s.
+    pub fn locate(&self, file: FileId, pointer: &JsonPointer) -> Option<Located<'_>> {
+        self.locate_in(self.files.get(file)?.root()?, pointer)
+    }
+
+    fn locate_in<'p>(&self, root: &'p Node, pointer: &JsonPointer) -> Option<Located<'p>> {
+        locate_with(&self.key_index, root, pointer)
+    }
+
+    pub fn key_index(&self) -> &KeyIndex {
+        &self.key_index
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -153,7 +177,7 @@ impl Project {
             match &self.refs[index].target {
                 RefTarget::Resolved { file, pointer } => {
                     let root = self.files[*file].root().ok_or_else(|| ResolveError::Broken("the file is empty".into()))?;
-                    let located = locate(root, pointer).ok_or_else(|| ResolveError::Broken("missing target".into()))?;
+                    let located = self.locate_in(root, pointer).ok_or_else(|| ResolveError::Broken("missing target".into()))?;
                     current = Resolved { file: *file, node: located.node };
                     current_pointer = pointer.clone();
                 }
@@ -199,7 +223,7 @@ impl Project {
             let RefTarget::Resolved { file, pointer } = &self.refs[index].target else {
                 break;
             };
-            let Some(located) = self.files[*file].root().and_then(|root| locate(root, pointer)) else {
+            let Some(located) = self.locate(*file, pointer) else {
                 break;
             };
             current_file = *file;
@@ -209,14 +233,16 @@ impl Project {
         (current_file, current_pointer)
     }
 
-    fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+    fn add_file(&mut self, path: PathBuf, text: Arc<str>, source: &dyn FileSource) -> FileId {
         let format = Format::from_path(&path).unwrap_or_else(|| guess_format(&text));
         let started = std::time::Instant::now();
-        let parsed = syntax::parse(&text, format);
+        let parsed = source.parse(&path, &text, format);
         tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "file parsed");
         let id = self.files.len();
         self.by_path.insert(path.clone(), id);
         self.files.push(SourceFile { path, text, parsed });
+        // The roots of earlier files may have moved with the list.
+        self.key_index.clear();
         id
     }
 
@@ -256,7 +282,7 @@ impl Project {
         }
         match source.read(&path) {
             Ok(text) => {
-                let file = self.add_file(path, text);
+                let file = self.add_file(path, text, source);
                 queue.push_back(file);
                 self.check_pointer(file, pointer)
             }
@@ -274,7 +300,7 @@ impl Project {
             // A file that does not parse is reported by the syntax check; do not pile on.
             return RefTarget::Resolved { file, pointer };
         };
-        if locate(root, &pointer).is_some() {
+        if self.locate_in(root, &pointer).is_some() {
             RefTarget::Resolved { file, pointer }
         } else {
             let name = file_data.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -323,9 +349,16 @@ fn is_name_map(key: &str) -> bool {
 }
 
 fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(JsonPointer, String, Span)>) {
-    // An explicit stack keeps deep documents from exhausting the thread's stack.
-    let mut stack = vec![(node, pointer.clone(), names)];
-    while let Some((node, pointer, names)) = stack.pop() {
+    // An explicit stack keeps deep documents from exhausting the thread's stack; each node
+    // remembers how deep its path is, and pointers are made only for references.
+    let mut path = super::pointer::Path::default();
+    let mut stack = vec![(node, 0usize, None, names)];
+    while let Some((node, depth, step, names)) = stack.pop() {
+        path.truncate(depth);
+        if let Some(step) = step {
+            path.push(step);
+        }
+        let depth = path.len();
         match &node.value {
             Value::Map(entries) => {
                 for entry in entries.iter().rev() {
@@ -335,19 +368,19 @@ fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(
                     if entry.key == "$ref"
                         && let Some(reference) = entry.value.as_str()
                     {
-                        out.push((pointer.clone(), reference.to_owned(), entry.value.span.clone()));
+                        out.push((path.pointer(pointer), reference.to_owned(), entry.value.span.clone()));
                         continue;
                     }
                     if !names && is_literal_key(&entry.key) {
                         continue;
                     }
                     let child_names = !names && is_name_map(&entry.key);
-                    stack.push((&entry.value, pointer.child(&entry.key), child_names));
+                    stack.push((&entry.value, depth, Some(Step::Key(&entry.key)), child_names));
                 }
             }
             Value::Seq(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((item, pointer.index(index), false));
+                    stack.push((item, depth, Some(Step::Index(index)), false));
                 }
             }
             _ => {}
@@ -446,7 +479,7 @@ mod tests {
         let pointer = JsonPointer::parse("/components/schemas/A");
         assert!(matches!(project.resolve(0, schemas.get("A").unwrap(), &pointer), Err(ResolveError::Cycle)));
         let items_pointer = JsonPointer::parse("/components/schemas/Tree/properties/children/items");
-        let items = locate(project.root_node().unwrap(), &items_pointer).unwrap().node;
+        let items = project.locate(0, &items_pointer).unwrap().node;
         assert!(project.resolve(0, items, &items_pointer).is_ok());
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use super::model::SpecVersion;
-use super::pointer::JsonPointer;
+use super::pointer::{JsonPointer, Path, Step};
 use super::project::{FileId, Project};
 use super::syntax::{Node, Span, Value};
 
@@ -402,30 +402,16 @@ fn fields(object: Object) -> &'static [Field] {
     }
 }
 
-/// One step of the path from the walk's base pointer to the current node.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
 /// Where the walk is: the file, the pointer it started from, and the steps below it.
 struct Place<'a> {
     file: FileId,
     base: JsonPointer,
-    steps: Vec<Step<'a>>,
+    steps: Path<'a>,
 }
 
 impl Place<'_> {
     fn pointer(&self) -> JsonPointer {
-        let mut pointer = self.base.clone();
-        for step in &self.steps {
-            pointer = match step {
-                Step::Key(key) => pointer.child(key),
-                Step::Index(index) => pointer.index(*index),
-            };
-        }
-        pointer
+        self.steps.pointer(&self.base)
     }
 }
 
@@ -441,7 +427,7 @@ struct Walker<'p> {
 pub fn validate(project: &Project, version: SpecVersion) -> Vec<Problem> {
     let Some(root) = project.root_node() else { return Vec::new() };
     let mut walker = Walker { project, version, problems: Vec::new(), followed: HashSet::new() };
-    let mut place = Place { file: project.root, base: JsonPointer::root(), steps: Vec::new() };
+    let mut place = Place { file: project.root, base: JsonPointer::root(), steps: Path::default() };
     walker.check(root, None, &mut place, Shape::Obj(Object::Document));
     walker.problems.truncate(MAX_PROBLEMS);
     walker.problems
@@ -740,7 +726,7 @@ impl<'p> Walker<'p> {
         if !self.followed.insert((file, target.clone(), shape)) {
             return;
         }
-        let mut inner = Place { file, base: target, steps: Vec::new() };
+        let mut inner = Place { file, base: target, steps: Path::default() };
         self.check(resolved.node, None, &mut inner, shape);
     }
 }

@@ -10,7 +10,7 @@ use tree_sitter::{Node as TsNode, Parser, Tree};
 
 mod events;
 mod json;
-mod pieces;
+pub mod pieces;
 
 /// A byte range in one file's text.
 pub type Span = Range<usize>;
@@ -86,6 +86,8 @@ pub struct ParsedFile {
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
     pub comments: Vec<Comment>,
+    /// How a large YAML text was cut into pieces, so that an edit re-parses only its piece.
+    pub layout: Option<pieces::Layout>,
 }
 
 impl Node {
@@ -194,7 +196,7 @@ pub fn parse(text: &str, format: Format) -> ParsedFile {
     match format {
         Format::Yaml => parse_yaml(text),
         Format::Json => match json::parse(text) {
-            Ok(root) => ParsedFile { format: Format::Json, root, errors: Vec::new(), comments: Vec::new() },
+            Ok(root) => ParsedFile { format: Format::Json, root, errors: Vec::new(), comments: Vec::new(), layout: None },
             // tree-sitter recovers the rest of a broken document; the error stays the precise one.
             Err(error) => parse_with_tree_sitter(text, Format::Json, vec![error]),
         },
@@ -210,6 +212,19 @@ fn parse_yaml(text: &str) -> ParsedFile {
         Some(parsed) => parsed,
         None => parse_yaml_whole(text),
     }
+}
+
+/// Parses `new_text`, an edit of `old_text` whose parse is `old`: only the pieces of a large
+/// YAML text that the edit touched are parsed again when that is safe, the whole text
+/// otherwise. The result equals `parse(new_text, format)`.
+pub fn reparse(old_text: &str, old: ParsedFile, new_text: &str) -> ParsedFile {
+    let format = old.format;
+    if format == Format::Yaml
+        && let Some(parsed) = pieces::reparse(old_text, old, new_text)
+    {
+        return parsed;
+    }
+    parse(new_text, format)
 }
 
 /// [`parse`] for YAML without cutting large texts into pieces: the reference the pieces
@@ -275,7 +290,7 @@ fn parse_with_tree_sitter(text: &str, format: Format, known_errors: Vec<SyntaxEr
         Format::Yaml => tree_sitter_yaml::LANGUAGE.into(),
         Format::Json => tree_sitter_json::LANGUAGE.into(),
     };
-    let mut parsed = ParsedFile { format, root: None, errors: Vec::new(), comments: Vec::new() };
+    let mut parsed = ParsedFile { format, root: None, errors: Vec::new(), comments: Vec::new(), layout: None };
     if parser.set_language(&language).is_err() {
         parsed.errors.push(SyntaxError { span: 0..0, message: "the parser could not be loaded".into() });
         return parsed;

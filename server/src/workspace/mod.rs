@@ -9,13 +9,15 @@ use std::sync::Arc;
 use crate::analysis::baseline::Baseline;
 use crate::analysis::{self, Report};
 use crate::config::{CONFIG_FILE, Config};
-use crate::openapi::project::{FileSource, Project};
-use crate::openapi::syntax::Format;
+use crate::openapi::project::{FileSource, Project, SourceFile};
+use crate::openapi::syntax::{Format, ParsedFile};
 
 /// Files larger than this are not read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// How much of a file is read to decide whether it is an OpenAPI document.
+/// How much of a file is read first to decide whether it is an OpenAPI document.
 const SNIFF_BYTES: usize = 16 * 1024;
+/// Files up to this size are read whole when their start does not tell.
+const SNIFF_WHOLE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads files from disk, as UTF-8 (a UTF-8 byte order mark is dropped).
 #[derive(Debug, Default, Clone)]
@@ -48,10 +50,29 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|error| format!("the file is not valid UTF-8 (byte {})", error.utf8_error().valid_up_to()))
 }
 
-/// Open editor buffers first, the disk for everything else.
+/// Open editor buffers first, the disk for everything else; large files are re-parsed from
+/// their last parse when a cache is given.
 #[derive(Debug, Default, Clone)]
 pub struct OverlaySource {
     pub open: HashMap<PathBuf, Arc<str>>,
+    pub cache: Option<Arc<ParseCache>>,
+}
+
+/// The last parse of each large file, with the text it was parsed from: an edit re-parses
+/// only the pieces it touched. A check takes a file's entry and gives it back when done.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: std::sync::Mutex<HashMap<PathBuf, (Arc<str>, ParsedFile)>>,
+}
+
+impl ParseCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, (Arc<str>, ParsedFile)>> {
+        self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn forget(&self, path: &Path) {
+        self.lock().remove(path);
+    }
 }
 
 impl FileSource for OverlaySource {
@@ -61,36 +82,91 @@ impl FileSource for OverlaySource {
             None => DiskSource.read(path),
         }
     }
-}
 
-/// True when the text starts like an OpenAPI or Swagger document: a top-level `openapi:`
-/// or `swagger:` key in YAML, or an `"openapi"`/`"swagger"` member near the start of JSON.
-pub fn is_openapi_document(text: &str, format: Format) -> bool {
-    let head = &text[..crate::line_index::floor_char_boundary(text, SNIFF_BYTES)];
-    match format {
-        Format::Yaml => {
-            head.lines().any(|line| line.starts_with("openapi:") || line.starts_with("swagger:") || line.starts_with("\"openapi\":"))
+    fn parse(&self, path: &Path, text: &Arc<str>, format: Format) -> ParsedFile {
+        let cached = self.cache.as_ref().and_then(|cache| cache.lock().remove(path));
+        match cached {
+            Some((old_text, old)) if old.format == format && old_text == *text => old,
+            Some((old_text, old)) if old.format == format => crate::openapi::syntax::reparse(&old_text, old, text),
+            _ => crate::openapi::syntax::parse(text, format),
         }
-        Format::Json => ["\"openapi\"", "\"swagger\""]
-            .iter()
-            .any(|key| head.match_indices(key).any(|(index, _)| head[index + key.len()..].trim_start().starts_with(':'))),
+    }
+
+    fn recycle(&self, files: Vec<SourceFile>) {
+        let Some(cache) = &self.cache else { return };
+        let mut cached = cache.lock();
+        for file in files.into_iter().filter(|file| file.parsed.layout.is_some()) {
+            cached.insert(file.path, (file.text, file.parsed));
+        }
     }
 }
 
-/// Reads the start of a file and says whether it is an OpenAPI document.
+/// True when the text is an OpenAPI or Swagger document: a top-level `openapi:` or
+/// `swagger:` key in YAML, or an `"openapi"`/`"swagger"` member in JSON. Keys may come in
+/// any order (Stripe's description sorts them, and `openapi` comes after `components`).
+pub fn is_openapi_document(text: &str, format: Format) -> bool {
+    match format {
+        // Searching for the line break first: `o` and `s` are everywhere in a document.
+        Format::Yaml => ["openapi:", "swagger:", "\"openapi\":"]
+            .iter()
+            .any(|key| text.starts_with(key) || text.contains(&format!("\n{key}")) || text.contains(&format!("\r{key}"))),
+        Format::Json => json_has_top_level_key(text, &["openapi", "swagger"]),
+    }
+}
+
+/// True when the JSON object `text` has one of `keys` as a member of its outermost object;
+/// a scan of the bytes that tracks strings and nesting, without parsing.
+fn json_has_top_level_key(text: &str, keys: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = index + 1;
+                index = start;
+                while index < bytes.len() && bytes[index] != b'"' {
+                    index += if bytes[index] == b'\\' { 2 } else { 1 };
+                }
+                let Some(string) = text.get(start..index.min(text.len())) else { return false };
+                if depth == 1 && keys.contains(&string) && text[(index + 1).min(text.len())..].trim_start().starts_with(':') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    false
+}
+
+/// Reads a file and says whether it is an OpenAPI document: the start of the file first,
+/// the whole file (up to [`SNIFF_WHOLE_BYTES`]) when the start does not tell.
 pub fn sniff_file(path: &Path) -> bool {
     let Some(format) = Format::from_path(path) else {
         return false;
     };
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
-    if file.take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
+    if (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
         return false;
     }
-    let text = String::from_utf8_lossy(&head);
-    is_openapi_document(&text, format)
+    if is_openapi_document(&String::from_utf8_lossy(&head), format) {
+        return true;
+    }
+    let whole_size = file.metadata().map_or(u64::MAX, |metadata| metadata.len());
+    if head.len() < SNIFF_BYTES || whole_size > SNIFF_WHOLE_BYTES {
+        return false;
+    }
+    let mut rest = head;
+    if file.read_to_end(&mut rest).is_err() {
+        return false;
+    }
+    is_openapi_document(&String::from_utf8_lossy(&rest), format)
 }
 
 /// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents`.
@@ -153,7 +229,9 @@ pub fn check_document(
     let started = std::time::Instant::now();
     let project = Project::load(path, workspace_root, source)?;
     tracing::debug!(files = project.files.len(), elapsed = ?started.elapsed(), "project loaded");
-    Ok(analysis::check_project(&project, config, cancelled))
+    let report = analysis::check_project(&project, config, cancelled);
+    source.recycle(project.files);
+    Ok(report)
 }
 
 /// Reads a baseline file; its paths are relative to its folder.
@@ -183,6 +261,11 @@ mod tests {
         assert!(!is_openapi_document("name: x\n  openapi: 3\n", Format::Yaml));
         assert!(is_openapi_document("{\n  \"info\": {},\n  \"openapi\" : \"3.0.0\"}", Format::Json));
         assert!(!is_openapi_document("{\"openapi-generator\": 1}", Format::Json));
+        let sorted = format!("components:\n  schemas: {{}}\n{}info: {{title: t}}\nopenapi: 3.0.0\n", "# padding\n".repeat(4000));
+        assert!(is_openapi_document(&sorted, Format::Yaml));
+        assert!(!is_openapi_document("x:\n  openapi: 3\n", Format::Yaml));
+        assert!(is_openapi_document("{\"components\": {\"a\": \"}\\\"{\"}, \"openapi\": \"3.1.0\"}", Format::Json));
+        assert!(!is_openapi_document("{\"properties\": {\"openapi\": {\"type\": \"string\"}}}", Format::Json));
     }
 
     #[test]

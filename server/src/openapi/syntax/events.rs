@@ -86,7 +86,7 @@ pub fn build_at(text: &str, base: usize) -> Result<(ParsedFile, bool), SyntaxErr
             _ => {}
         }
     }
-    let parsed = ParsedFile { format: Format::Yaml, root: builder.root, errors: builder.errors, comments: builder.comments };
+    let parsed = ParsedFile { format: Format::Yaml, root: builder.root, errors: builder.errors, comments: builder.comments, layout: None };
     Ok((parsed, builder.linked))
 }
 

@@ -12,10 +12,12 @@
 //! the whole text at once, which stays the reference.
 
 use super::events::build_at;
-use super::{Entry, Format, Node, ParsedFile, Value};
+use super::{Comment, Entry, Format, Node, ParsedFile, Value};
 
 /// Texts below this size parse faster in one go.
 pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+/// About how large a piece is: small enough that an edit re-parses in a millisecond or two.
+const PIECE_BYTES: usize = 32 * 1024;
 
 /// One piece: a byte range, and the section key it belongs to when it holds keys of a
 /// section rather than of the root mapping.
@@ -24,10 +26,28 @@ struct Piece {
     section: Option<usize>,
 }
 
-/// A section split into pieces: its key and the range of the key.
+/// A section split into pieces: its key, the range of the key, and the indentation of its
+/// keys.
 struct Section {
     key: String,
     key_span: std::ops::Range<usize>,
+    indent: usize,
+}
+
+/// How a parsed text was cut: kept with the tree so that an edit re-parses one piece.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pieces: Vec<PieceInfo>,
+    /// The indentation of the keys of each section.
+    indents: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct PieceInfo {
+    range: std::ops::Range<usize>,
+    section: Option<usize>,
+    /// How many entries of its mapping (the root's or the section's) the piece holds.
+    entries: usize,
 }
 
 pub fn parse(text: &str) -> Option<ParsedFile> {
@@ -35,7 +55,7 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
     if text.len() < PARALLEL_FROM_BYTES || threads < 2 {
         return None;
     }
-    let (pieces, sections) = split(text, threads * 4)?;
+    let (pieces, sections) = split(text, (threads * 4).max(text.len() / PIECE_BYTES))?;
     let results: Vec<std::sync::Mutex<Option<Option<ParsedFile>>>> = pieces.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
@@ -58,6 +78,7 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
     let mut root: Vec<Entry> = Vec::new();
     let mut comments = Vec::new();
     let mut open_section: Option<(usize, Vec<Entry>)> = None;
+    let mut layout = Layout { pieces: Vec::new(), indents: sections.iter().map(|section| section.indent).collect() };
     for (piece, result) in pieces.iter().zip(results) {
         let parsed = result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)??;
         comments.extend(parsed.comments);
@@ -65,6 +86,7 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
             Value::Map(entries) => entries,
             _ => return None,
         };
+        layout.pieces.push(PieceInfo { range: piece.range.clone(), section: piece.section, entries: entries.len() });
         if open_section.as_ref().map(|(section, _)| Some(*section)) != Some(piece.section) {
             close_section(&mut root, &sections, open_section.take());
         }
@@ -76,7 +98,13 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
     close_section(&mut root, &sections, open_section.take());
     let start = root.first()?.key_span.start;
     let end = root.last().map_or(start, |entry| entry.value.span.end.max(entry.key_span.end));
-    Some(ParsedFile { format: Format::Yaml, root: Some(Node { span: start..end, value: Value::Map(root) }), errors: Vec::new(), comments })
+    Some(ParsedFile {
+        format: Format::Yaml,
+        root: Some(Node { span: start..end, value: Value::Map(root) }),
+        errors: Vec::new(),
+        comments,
+        layout: Some(layout),
+    })
 }
 
 fn close_section(root: &mut Vec<Entry>, sections: &[Section], open: Option<(usize, Vec<Entry>)>) {
@@ -149,9 +177,9 @@ fn split(text: &str, target: usize) -> Option<(Vec<Piece>, Vec<Section>)> {
             let body = body_start..range.end;
             let indent = first_content_indent(text, body.clone())?;
             let keys = key_lines(text, body.clone(), indent)?;
-            (indent > 0 && !keys.is_empty()).then_some((key, key_span, body, keys))
+            (indent > 0 && !keys.is_empty()).then_some((key, key_span, body, keys, indent))
         });
-        let Some((key, key_span, body, keys)) = split_body else {
+        let Some((key, key_span, body, keys, indent)) = split_body else {
             match pieces.last_mut() {
                 Some(last) if last.section.is_none() && last.range.len() + range.len() < size => last.range.end = range.end,
                 _ => pieces.push(Piece { range, section: None }),
@@ -159,7 +187,7 @@ fn split(text: &str, target: usize) -> Option<(Vec<Piece>, Vec<Section>)> {
             continue;
         };
         let section = sections.len();
-        sections.push(Section { key, key_span });
+        sections.push(Section { key, key_span, indent });
         let mut start = body.start;
         for index in 0..keys.len() {
             let end = keys.get(index + 1).copied().unwrap_or(body.end);
@@ -170,6 +198,158 @@ fn split(text: &str, target: usize) -> Option<(Vec<Piece>, Vec<Section>)> {
         }
     }
     Some((pieces, sections))
+}
+
+/// Re-parses the pieces an edit from `old_text` to `new_text` touched and splices them into
+/// the old tree; `None` when the edit is not confined to whole pieces of one mapping, or the
+/// new text of the pieces does not parse on its own.
+pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<ParsedFile> {
+    let mut layout = old.layout.take()?;
+    if !old.errors.is_empty() {
+        return None;
+    }
+    let (old_bytes, new_bytes) = (old_text.as_bytes(), new_text.as_bytes());
+    let prefix = common_prefix(old_bytes, new_bytes);
+    let room = old_bytes.len().min(new_bytes.len()) - prefix;
+    let suffix = common_suffix(&old_bytes[old_bytes.len() - room..], &new_bytes[new_bytes.len() - room..]);
+    let old_end = old_bytes.len() - suffix;
+    let delta = new_bytes.len() as isize - old_bytes.len() as isize;
+    let (low, high) = (prefix, old_end.max(prefix + 1));
+    let touches = |piece: &PieceInfo| piece.range.start < high && piece.range.end > low;
+    let first = layout.pieces.iter().position(touches)?;
+    let last = layout.pieces.iter().rposition(touches)?;
+    let section = layout.pieces[first].section;
+    let old_range = layout.pieces[first].range.start..layout.pieces[last].range.end;
+    // Section header lines lie between pieces: an edit there changes the shape of the text.
+    if layout.pieces[first..=last].iter().any(|piece| piece.section != section) || low < old_range.start || old_end > old_range.end {
+        return None;
+    }
+    let new_range = old_range.start..old_range.end.checked_add_signed(delta)?;
+    let indent = section.map_or(0, |section| layout.indents[section]);
+    if key_lines(new_text, new_range.clone(), indent)?.is_empty() {
+        return None;
+    }
+    let Ok((parsed, false)) = build_at(&new_text[new_range.clone()], new_range.start) else { return None };
+    if !parsed.errors.is_empty() {
+        return None;
+    }
+    let Value::Map(entries) = parsed.root?.value else { return None };
+    let added = entries.len();
+    let removed: usize = layout.pieces[first..=last].iter().map(|piece| piece.entries).sum();
+    // Where the touched entries sit: in the root mapping, or in a section's mapping, itself
+    // an entry of the root.
+    let mut root_index = 0;
+    let mut offset = 0;
+    for (index, piece) in layout.pieces[..first].iter().enumerate() {
+        let opens_section = index == 0 || layout.pieces[index - 1].section != piece.section;
+        match piece.section {
+            None => root_index += piece.entries,
+            Some(_) if piece.section == section => offset += piece.entries,
+            Some(_) => root_index += usize::from(opens_section),
+        }
+    }
+    let root = old.root.as_mut()?;
+    let Value::Map(root_entries) = &mut root.value else { return None };
+    let after_in_root = match section {
+        None => {
+            splice(root_entries, root_index, removed, entries, delta)?;
+            root_index + added
+        }
+        Some(_) => {
+            let section_node = &mut root_entries.get_mut(root_index)?.value;
+            let Value::Map(section_entries) = &mut section_node.value else { return None };
+            splice(section_entries, offset, removed, entries, delta)?;
+            section_node.span = map_span(section_entries)?;
+            root_index + 1
+        }
+    };
+    for entry in root_entries.iter_mut().skip(after_in_root) {
+        shift_entry(entry, delta);
+    }
+    root.span = match &root.value {
+        Value::Map(entries) => map_span(entries)?,
+        _ => return None,
+    };
+    splice_comments(&mut old.comments, &old_range, parsed.comments, delta);
+    layout.pieces.splice(first..=last, [PieceInfo { range: new_range, section, entries: added }]);
+    for piece in &mut layout.pieces[first + 1..] {
+        piece.range = shift(&piece.range, delta);
+    }
+    old.layout = Some(layout);
+    Some(old)
+}
+
+/// The length of the common start of two texts, compared a block at a time.
+fn common_prefix(left: &[u8], right: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let length = left.len().min(right.len());
+    let mut start = 0;
+    while start + BLOCK <= length && left[start..start + BLOCK] == right[start..start + BLOCK] {
+        start += BLOCK;
+    }
+    start + left[start..length].iter().zip(&right[start..length]).take_while(|(a, b)| a == b).count()
+}
+
+/// The length of the common end of two texts of the same length.
+fn common_suffix(left: &[u8], right: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let length = left.len().min(right.len());
+    let (left, right) = (&left[left.len() - length..], &right[right.len() - length..]);
+    let mut matched = 0;
+    while matched + BLOCK <= length && left[length - matched - BLOCK..length - matched] == right[length - matched - BLOCK..length - matched]
+    {
+        matched += BLOCK;
+    }
+    matched + left[..length - matched].iter().rev().zip(right[..length - matched].iter().rev()).take_while(|(a, b)| a == b).count()
+}
+
+/// Replaces the comments of `old_range` with `new` and moves the ones after by `delta`.
+fn splice_comments(comments: &mut Vec<Comment>, old_range: &std::ops::Range<usize>, new: Vec<Comment>, delta: isize) {
+    let start = comments.partition_point(|comment| comment.span.start < old_range.start);
+    let end = comments.partition_point(|comment| comment.span.start < old_range.end);
+    let inserted = new.len();
+    comments.splice(start..end, new);
+    for comment in &mut comments[start + inserted..] {
+        comment.span = shift(&comment.span, delta);
+    }
+}
+
+/// Replaces `removed` entries at `at` with `entries` and moves the ones after by `delta`.
+fn splice(target: &mut Vec<Entry>, at: usize, removed: usize, entries: Vec<Entry>, delta: isize) -> Option<()> {
+    if at + removed > target.len() {
+        return None;
+    }
+    let added = entries.len();
+    target.splice(at..at + removed, entries);
+    for entry in &mut target[at + added..] {
+        shift_entry(entry, delta);
+    }
+    Some(())
+}
+
+/// The range of a block mapping: from its first key to the end of its last value.
+fn map_span(entries: &[Entry]) -> Option<std::ops::Range<usize>> {
+    let start = entries.first()?.key_span.start;
+    let end = entries.last().map_or(start, |entry| entry.value.span.end.max(entry.key_span.end));
+    Some(start..end)
+}
+
+fn shift(range: &std::ops::Range<usize>, delta: isize) -> std::ops::Range<usize> {
+    range.start.saturating_add_signed(delta)..range.end.saturating_add_signed(delta)
+}
+
+fn shift_entry(entry: &mut Entry, delta: isize) {
+    entry.key_span = shift(&entry.key_span, delta);
+    shift_node(&mut entry.value, delta);
+}
+
+fn shift_node(node: &mut Node, delta: isize) {
+    node.span = shift(&node.span, delta);
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|item| shift_node(item, delta)),
+        Value::Map(entries) => entries.iter_mut().for_each(|entry| shift_entry(entry, delta)),
+        _ => {}
+    }
 }
 
 /// The indentation of the first line of `range` that is neither blank nor a comment.
@@ -206,6 +386,53 @@ mod tests {
         let pieces = parse(&text).expect("the text is cut into pieces");
         assert_eq!(pieces.root, whole.root);
         assert_eq!(pieces.comments, whole.comments);
+    }
+
+    /// Every edit: the re-parse (pieces or whole) equals a parse of the new text.
+    fn assert_reparse_equals_parse(old_text: &str, new_text: &str) -> bool {
+        let old = parse(old_text).expect("cut into pieces");
+        let reused = reparse(old_text, old.clone(), new_text);
+        let expected = crate::openapi::syntax::parse_yaml_whole(new_text);
+        let used_pieces = reused.is_some();
+        let got = reused.unwrap_or_else(|| crate::openapi::syntax::parse(new_text, Format::Yaml));
+        assert!(got.root == expected.root, "trees differ after editing");
+        assert_eq!(got.comments, expected.comments);
+        if used_pieces {
+            // The layout still describes the text: a second edit re-parses correctly too.
+            let again = new_text.replacen("text", "texts", 1);
+            let second = reparse(new_text, got, &again).unwrap_or_else(|| crate::openapi::syntax::parse(&again, Format::Yaml));
+            assert!(second.root == crate::openapi::syntax::parse_yaml_whole(&again).root, "trees differ after a second edit");
+        }
+        used_pieces
+    }
+
+    #[test]
+    fn an_edit_reparses_only_its_piece_and_equals_a_whole_parse() {
+        let text =
+            big("  /items/{n}:\n    get:\n      description: some text\n      # note\n      responses: {'200': {description: ok}}\n");
+        let middle = text.len() / 2;
+        let line = middle + text[middle..].find("description: some").unwrap();
+        let path_line = text[..line].rfind("\n  /items/").unwrap() + 1;
+        // Typing a character, deleting one, adding a key, adding a path: all within a piece.
+        for (at, removed, inserted) in [
+            (line + 13, 0, "x"),
+            (line + 13, 1, ""),
+            (line, 0, "summary: more\n      "),
+            (path_line, 0, "  /new:\n    get: {}\n"),
+            (text.len() - 3, 0, "x"),
+        ] {
+            let mut edited = text.clone();
+            edited.replace_range(at..at + removed, inserted);
+            assert!(assert_reparse_equals_parse(&text, &edited), "not re-parsed in pieces: {inserted:?}");
+        }
+        // Edits that change the shape fall back to a whole parse, with the same result.
+        let header = text.find("paths:").unwrap();
+        for (at, removed, inserted) in [(header, 0, "  "), (line, 0, "&anchor "), (line + 13, 0, "\""), (line - 6, 2, ""), (0, 0, "---\n")]
+        {
+            let mut edited = text.clone();
+            edited.replace_range(at..at + removed, inserted);
+            assert_reparse_equals_parse(&text, &edited);
+        }
     }
 
     #[test]

@@ -56,6 +56,9 @@ declare_rule! {
 const CLASSIFICATION: &str = "x-data-classification";
 
 /// Schema roots: the components, and the inline schemas of request and response bodies.
+/// The keywords under which a schema holds other schemas.
+const NESTING_KEYS: [&str; 6] = ["properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties"];
+
 fn schema_roots<'p>(context: &RuleContext<'p>) -> Vec<NodeAt<'p>> {
     let Some(model) = context.model else { return Vec::new() };
     let mut roots: Vec<NodeAt<'p>> = model
@@ -120,7 +123,10 @@ impl Check for UnclassifiedPersonalData {
                         );
                     }
                 }
-                stack.push((property, classified));
+                // Leaf schemas have nothing below them to visit.
+                if NESTING_KEYS.iter().any(|key| resolved.node.get(key).is_some()) {
+                    stack.push((property, classified));
+                }
             }
             stack.extend(schema.child("items").map(|items| (items, classified)));
             for combinator in ["allOf", "oneOf", "anyOf"] {
