@@ -344,8 +344,10 @@ fn run_rules(
 ) -> Option<Vec<(&'static RuleMeta, Vec<Finding>)>> {
     // Longest first (by the time each rule took last time), so that no core idles while
     // another runs a slow rule alone at the end.
+    // The costs are read once: other checks update them meanwhile.
+    let costs: Vec<u64> = rules.iter().map(|rule| last_cost(rule.meta().code)).collect();
     let mut order: Vec<usize> = (0..rules.len()).collect();
-    order.sort_by_key(|index| std::cmp::Reverse(last_cost(rules[*index].meta().code)));
+    order.sort_by_key(|index| std::cmp::Reverse(costs[*index]));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Vec<Finding>>>> = rules.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(rules.len()).max(1);

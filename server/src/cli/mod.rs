@@ -127,6 +127,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run_lsp() -> ExitCode {
+    return_memory_promptly();
     init_logging("info");
     match crate::lsp::serve_stdio() {
         Ok(true) => ExitCode::SUCCESS,
@@ -138,6 +139,26 @@ fn run_lsp() -> ExitCode {
         }
     }
 }
+
+/// The allocator keeps freed pages for a few milliseconds and hands them back to the system
+/// only when it is next called, so an idle server would keep the peak of its last check
+/// resident (about 170 MiB instead of 90 MiB with GitHub's description open). Setting its
+/// purge delay to zero fixes that at little cost; mimalloc reads the setting from the
+/// environment when it starts, so the server starts itself again, once, with it set.
+#[cfg(unix)]
+fn return_memory_promptly() {
+    use std::os::unix::process::CommandExt;
+    const PURGE_DELAY: &str = "MIMALLOC_PURGE_DELAY";
+    if std::env::var_os(PURGE_DELAY).is_some() {
+        return;
+    }
+    let Ok(executable) = std::env::current_exe() else { return };
+    // `exec` returns only when it fails; the server then runs as it is.
+    let _ = std::process::Command::new(executable).args(std::env::args_os().skip(1)).env(PURGE_DELAY, "0").exec();
+}
+
+#[cfg(not(unix))]
+fn return_memory_promptly() {}
 
 /// Logs go to stderr (stdout is JSON-RPC or the report); `ARCHLENS_LOG` sets the filter, for
 /// example `ARCHLENS_LOG=archlens=debug` for the time of each step and rule.

@@ -27,6 +27,14 @@ impl FileSource for DiskSource {
     fn read(&self, path: &Path) -> Result<Arc<str>, String> {
         read_text(path).map(Arc::from)
     }
+
+    /// Freeing the trees of a large document takes a good part of a check; it happens on a
+    /// thread of its own while the report is written.
+    fn recycle(&self, files: Vec<SourceFile>) {
+        if std::thread::Builder::new().name("free".into()).spawn(move || drop(files)).is_err() {
+            tracing::debug!("no thread to free the parsed files on");
+        }
+    }
 }
 
 pub fn read_text(path: &Path) -> Result<String, String> {

@@ -88,7 +88,7 @@ impl Check for UnclassifiedPersonalData {
         // Nodes by address: the project does not move while rules run.
         let mut visited: HashSet<(*const Node, bool)> = HashSet::new();
         // Property names repeat across schemas; each is classified once.
-        let mut kinds: HashMap<String, Option<&'static str>> = HashMap::new();
+        let mut kinds: HashMap<&str, Option<&'static str>> = HashMap::new();
         let mut stack: Vec<(NodeAt<'_>, bool)> = schema_roots(context).into_iter().map(|root| (root, false)).collect();
         while let Some((schema, classified)) = stack.pop() {
             let schema = resolve_at(context.project, &schema);
@@ -96,21 +96,32 @@ impl Check for UnclassifiedPersonalData {
                 continue;
             }
             let classified = classified || schema.node.get(CLASSIFICATION).is_some();
-            for property in schema.child("properties").map(|properties| properties.entries()).unwrap_or_default() {
-                let name = property.name();
+            let properties = schema.child("properties");
+            for entry in properties.as_ref().and_then(|properties| properties.node.as_map()).unwrap_or_default() {
+                let name = entry.key.as_str();
+                let kind = *kinds.entry(name).or_insert_with(|| personal_data_kind(name));
+                let is_reference = entry.value.reference().is_some();
+                let nests = NESTING_KEYS.iter().any(|key| entry.value.get(key).is_some());
+                // Most properties are plain leaves with ordinary names: nothing to report or visit.
+                if kind.is_none() && !is_reference && !nests {
+                    continue;
+                }
+                let Some(properties) = &properties else { break };
+                let property = NodeAt {
+                    file: properties.file,
+                    pointer: properties.pointer.child(name),
+                    node: &entry.value,
+                    key_span: Some(entry.key_span.clone()),
+                };
                 let resolved = resolve_at(context.project, &property);
                 let marked = property.node.get(CLASSIFICATION).is_some() || resolved.node.get(CLASSIFICATION).is_some();
                 let types = schema_types(resolved.node);
                 let is_switch = !types.is_empty() && types.iter().all(|kind| matches!(*kind, "boolean" | "integer" | "number"));
-                let kind = match kinds.get(&name) {
-                    Some(kind) => *kind,
-                    None => *kinds.entry(name.clone()).or_insert_with(|| personal_data_kind(&name)),
-                };
                 if let Some(kind) = kind
                     && !classified
                     && !marked
                     && !is_switch
-                    && property.node.reference().is_none()
+                    && !is_reference
                 {
                     let finding = sink.at(&property, format!("property `{name}` holds {kind} but has no `{CLASSIFICATION}` marker"));
                     if property.node.as_map().is_some() {
