@@ -121,7 +121,14 @@ impl Project {
         while let Some(file) = queue.pop_front() {
             let mut sites = Vec::new();
             if let Some(node) = project.files[file].root() {
-                collect_refs(node, &JsonPointer::root(), false, &mut sites);
+                // Where `$ref` occurs in the text: subtrees without one are not walked. YAML merge
+                // keys bring in entries from elsewhere in the text, so their files are walked whole.
+                let text = &project.files[file].text;
+                let marks: Vec<usize> = text.match_indices("$ref").map(|(index, _)| index).collect();
+                let merges = project.files[file].parsed.format == Format::Yaml && text.contains("<<");
+                if !marks.is_empty() {
+                    collect_refs(node, &JsonPointer::root(), false, (!merges).then_some(marks.as_slice()), &mut sites);
+                }
             }
             for (pointer, reference, span) in sites {
                 let target = project.target_of(file, &reference, source, &mut queue, &mut failed_reads);
@@ -348,7 +355,11 @@ fn is_name_map(key: &str) -> bool {
     )
 }
 
-fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(JsonPointer, String, Span)>) {
+fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, marks: Option<&[usize]>, out: &mut Vec<(JsonPointer, String, Span)>) {
+    // A `$ref` key lies inside the range of every node that holds it.
+    let holds_a_mark = |span: &Span| {
+        marks.is_none_or(|marks| marks.get(marks.partition_point(|mark| *mark < span.start)).is_some_and(|mark| *mark < span.end))
+    };
     // An explicit stack keeps deep documents from exhausting the thread's stack; each node
     // remembers how deep its path is, and pointers are made only for references.
     let mut path = super::pointer::Path::default();
@@ -374,12 +385,15 @@ fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, out: &mut Vec<(
                     if !names && is_literal_key(&entry.key) {
                         continue;
                     }
+                    if !holds_a_mark(&entry.value.span) {
+                        continue;
+                    }
                     let child_names = !names && is_name_map(&entry.key);
                     stack.push((&entry.value, depth, Some(Step::Key(&entry.key)), child_names));
                 }
             }
             Value::Seq(items) => {
-                for (index, item) in items.iter().enumerate().rev() {
+                for (index, item) in items.iter().enumerate().rev().filter(|(_, item)| holds_a_mark(&item.span)) {
                     stack.push((item, depth, Some(Step::Index(index)), false));
                 }
             }
@@ -445,6 +459,21 @@ mod tests {
 
     fn files(pairs: &[(&str, &str)]) -> Files {
         Files(pairs.iter().map(|(path, text)| (PathBuf::from(path), (*text).to_owned())).collect())
+    }
+
+    #[test]
+    fn finds_every_reference_also_where_merge_keys_bring_it() {
+        let text = "x-base: &base\n  schema: {$ref: '#/components/schemas/A'}\npaths:\n  /a:\n    get:\n      parameters:\n        - <<: *base\n          name: a\n        - {$ref: '#/components/parameters/B'}\n      responses: {}\ncomponents:\n  schemas:\n    A: {type: string}\n  parameters:\n    B: {name: b, in: query}\n";
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &files(&[("/w/api.yaml", text)])).unwrap();
+        let pointers: Vec<&str> = project.refs.iter().map(|site| site.pointer.as_str()).collect();
+        assert!(pointers.contains(&"/paths/~1a/get/parameters/0/schema"), "{pointers:?}");
+        assert!(pointers.contains(&"/paths/~1a/get/parameters/1"), "{pointers:?}");
+        // Without merge keys, subtrees without `$ref` in their text are skipped, and the
+        // references are the same.
+        let plain = "paths:\n  /a:\n    get:\n      description: no references here\n      parameters:\n        - {$ref: '#/components/parameters/B'}\n      responses: {}\ncomponents:\n  parameters:\n    B: {name: b, in: query, schema: {$ref: '#/components/schemas/A'}}\n  schemas:\n    A: {type: string}\n";
+        let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &files(&[("/w/api.yaml", plain)])).unwrap();
+        let pointers: Vec<&str> = project.refs.iter().map(|site| site.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/paths/~1a/get/parameters/0", "/components/parameters/B/schema"]);
     }
 
     #[test]
