@@ -1,14 +1,22 @@
 use serde_json::json;
 
 use crate::analysis::{Fix, RuleContext, Sink};
-use crate::openapi::model::resolve_at;
+use std::collections::BTreeMap;
+
+use crate::openapi::model::{NodeAt, resolve_at};
+use crate::openapi::pointer::JsonPointer;
+use crate::openapi::project::FileId;
+use crate::openapi::syntax::Span;
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Checks for operations without a `429 Too Many Requests` response, and for `429`
     /// responses without a `Retry-After` header. References to `components.responses` and
-    /// `components.headers` are followed; header names compare case-insensitively.
+    /// `components.headers` are followed; header names compare case-insensitively. A shared
+    /// `429` response (a `$ref`) without the header is reported once, where it is defined,
+    /// with the operations that use it in related information: it is one defect, fixed in
+    /// one place.
     ///
     /// ## Why is this bad?
     /// Every public API is rate limited sooner or later. When the contract does not say how
@@ -54,6 +62,8 @@ fn retry_after_header() -> serde_json::Value {
 impl Check for MissingRateLimitResponse {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
+        // Shared 429 responses without the header, with the operations that use them.
+        let mut shared: BTreeMap<(FileId, JsonPointer), (NodeAt<'_>, Vec<(FileId, Span, String)>)> = BTreeMap::new();
         for operation in model.operations() {
             let Some(responses) = operation.responses_map() else {
                 continue;
@@ -77,12 +87,29 @@ impl Check for MissingRateLimitResponse {
             if has_retry_after {
                 continue;
             }
+            if resolved.file != too_many.file || resolved.pointer != too_many.pointer {
+                let users = shared.entry((resolved.file, resolved.pointer.clone())).or_insert_with(|| (resolved.clone(), Vec::new()));
+                users.1.push((too_many.file, too_many.span(), format!("{} uses it", operation.label())));
+                continue;
+            }
             let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label()));
-            // Only an inline response can be fixed here; a shared one is fixed where it lives.
-            if resolved.file == too_many.file
-                && resolved.pointer == too_many.pointer
-                && let Some(edits) = context.add_response_headers(&resolved, json!({ "Retry-After": retry_after_header() }))
-            {
+            if let Some(edits) = context.add_response_headers(&resolved, json!({ "Retry-After": retry_after_header() })) {
+                finding.fix(Fix::new("Add a Retry-After header", edits).preferred());
+            }
+        }
+        for (response, users) in shared.into_values() {
+            let name = match response.name() {
+                name if !name.is_empty() => name,
+                // The response is a whole file of its own.
+                _ => context.project.file(response.file).path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            };
+            let plural = if users.len() == 1 { "operation uses" } else { "operations use" };
+            let message = format!("the shared 429 response `{name}` has no `Retry-After` header; {} {plural} it", users.len());
+            let finding = sink.at(&response, message);
+            for (file, span, message) in users {
+                finding.related(file, span, message);
+            }
+            if let Some(edits) = context.add_response_headers(&response, json!({ "Retry-After": retry_after_header() })) {
                 finding.fix(Fix::new("Add a Retry-After header", edits).preferred());
             }
         }
