@@ -59,11 +59,14 @@ fn retry_after_header() -> serde_json::Value {
     json!({"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}})
 }
 
+/// Where an operation uses a shared response, and which operation it is.
+type Use = (FileId, Span, String);
+
 impl Check for MissingRateLimitResponse {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         // Shared 429 responses without the header, with the operations that use them.
-        let mut shared: BTreeMap<(FileId, JsonPointer), (NodeAt<'_>, Vec<(FileId, Span, String)>)> = BTreeMap::new();
+        let mut shared: BTreeMap<(FileId, JsonPointer), (NodeAt<'_>, Vec<Use>)> = BTreeMap::new();
         for operation in model.operations() {
             let Some(responses) = operation.responses_map() else {
                 continue;
