@@ -436,6 +436,23 @@ mod tests {
     }
 
     #[test]
+    fn line_endings_multibyte_text_and_deep_nesting_give_the_tree_of_the_whole_text() {
+        let documents = [
+            big("  /items/{n}:\n    get:\n      description: ok\n").replace('\n', "\r\n"),
+            big("  /élément/{n}:\n    get:\n      description: « texte » ✓ 日本語\n"),
+            big(&format!("  /deep/{{n}}:\n    x-deep: {}{}\n", "[".repeat(300), "]".repeat(300))),
+            big("  /tabs/{n}:\n    get:\n\t\tdescription: tabs are not indentation\n"),
+        ];
+        for text in documents {
+            let whole = crate::openapi::syntax::parse_yaml_whole(&text);
+            let got = crate::openapi::syntax::parse(&text, Format::Yaml);
+            assert!(got.root == whole.root, "trees differ");
+            assert_eq!(got.errors.len(), whole.errors.len());
+            assert_eq!(got.comments, whole.comments);
+        }
+    }
+
+    #[test]
     fn declines_what_pieces_cannot_express() {
         let anchors = big("  /items/{n}:\n    get: &op {description: x}\n");
         assert!(parse(&anchors).is_none());
