@@ -27,11 +27,11 @@ const MAX_SCANNED_DOCUMENTS: usize = 1_000;
 pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
     let is_document = match state.documents.get(path) {
-        Some(document) => {
+        Some(document) => *document.is_openapi.get_or_init(|| {
             let format = Format::from_path(path).unwrap_or_else(|| guess_format(&document.text));
             matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
                 && workspace::is_openapi_document(&document.text, format)
-        }
+        }),
         None => workspace::sniff_file(path),
     };
     if is_document || state.config_for(path).is_declared_document(path) {

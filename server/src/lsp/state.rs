@@ -21,6 +21,15 @@ use super::convert::path_of;
 pub struct OpenDocument {
     pub text: Arc<str>,
     pub version: i32,
+    /// Whether this text is an OpenAPI document, found out once per version: the answer may
+    /// mean reading megabytes, and every publish asks.
+    pub is_openapi: std::sync::OnceLock<bool>,
+}
+
+impl OpenDocument {
+    pub fn new(text: Arc<str>, version: i32) -> Self {
+        Self { text, version, is_openapi: std::sync::OnceLock::new() }
+    }
 }
 
 /// The latest check of one OpenAPI document (a "root") and the files it reaches.

@@ -16,7 +16,7 @@ pub fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenTextDoc
     let Some(path) = path_of(&document.uri) else {
         return;
     };
-    state.documents.insert(path.clone(), OpenDocument { text: Arc::from(document.text), version: document.version });
+    state.documents.insert(path.clone(), OpenDocument::new(Arc::from(document.text), document.version));
     diagnostics::schedule(client, state, &path);
 }
 
@@ -50,8 +50,7 @@ pub fn did_change(client: &Client, state: &Arc<State>, params: lsp::DidChangeTex
                 }
             }
         }
-        document.text = Arc::from(text);
-        document.version = version;
+        *document = OpenDocument::new(Arc::from(text), version);
     }
     tracing::debug!(version, "change applied");
     diagnostics::schedule(client, state, &path);
