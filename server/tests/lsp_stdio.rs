@@ -726,6 +726,23 @@ fn pull_diagnostics_when_client_supports_them() {
     assert_eq!(report["kind"], "full", "{report:#}");
     let diagnostic = the_diagnostic(&report, "API004");
     assert_eq!(diagnostic["range"], range(PATH_LINE, 2, 9));
+    let result_id = report["resultId"].clone();
+    assert!(result_id.is_string(), "a full report has a result id: {report:#}");
+
+    // Typing in the summary changes no diagnostic: the report says so in a few bytes, and the
+    // diagnostic the client keeps still offers its fix, computed on the current text.
+    server.change(&uri, 2, vec![json!({ "range": range(12, 17, 17), "text": "big " })]);
+    let unchanged = server.call("textDocument/diagnostic", json!({ "textDocument": { "uri": uri }, "previousResultId": result_id }));
+    assert_eq!(unchanged["kind"], "unchanged", "{unchanged:#}");
+    assert_eq!(unchanged["resultId"], result_id);
+    let actions = server.code_actions(&uri, &diagnostic);
+    assert_eq!(edits_for(action(&actions, "Remove the trailing slash"), &uri), [json!({ "range": range(PATH_LINE, 8, 9), "newText": "" })]);
+
+    // An edit that changes the diagnostics gets a full report.
+    server.change(&uri, 3, vec![json!({ "range": range(PATH_LINE, 8, 9), "text": "" })]);
+    let changed = server.call("textDocument/diagnostic", json!({ "textDocument": { "uri": uri }, "previousResultId": result_id }));
+    assert_eq!(changed["kind"], "full", "{changed:#}");
+    assert!(with_code(&changed, "API004").is_empty(), "{changed:#}");
 
     // Pull mode does not also push.
     server.collect_for(Duration::from_secs(2));

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tower_lsp_server::ls_types as lsp;
 
-use super::convert::{DataFix, DiagnosticData, path_of};
+use super::convert::{DataFix, path_of};
 use super::diagnostics;
 use super::state::State;
 
@@ -30,8 +30,10 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
     if !wanted(&only, lsp::CodeActionKind::QUICKFIX.as_str()) {
         return Some(actions);
     }
-    let current_version = state.documents.get(&path).map(|document| document.version);
-    // The fixes of the current diagnostics; none while a check of the current text runs.
+    // The fixes of the current diagnostics; none while a check of the current text runs. A
+    // diagnostic the client sends gets the fixes of the current diagnostic equal to it (same
+    // range, code and message), whichever version it was first published for: those fixes
+    // were computed on the current text.
     let Some((ours, _)) = diagnostics::collect_with(state, &path, true) else { return Some(actions) };
     let from_client: Vec<lsp::Diagnostic> =
         params.context.diagnostics.into_iter().filter(|diagnostic| diagnostic.source.as_deref() == Some("archlens")).collect();
@@ -41,11 +43,6 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
     } else {
         from_client
             .into_iter()
-            .filter(|diagnostic| {
-                // A diagnostic of an older text: its fixes would land in the wrong place.
-                let data = diagnostic.data.clone().and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok());
-                data.is_none_or(|data| data.version.is_none() || current_version.is_none() || data.version == current_version)
-            })
             .filter_map(|diagnostic| {
                 let (_, fixes) = ours.iter().find(|(mine, _)| {
                     mine.range == diagnostic.range && mine.code == diagnostic.code && mine.message == diagnostic.message

@@ -259,9 +259,19 @@ pub async fn pull(state: &Arc<State>, params: lsp::DocumentDiagnosticParams) -> 
         Some(path) => wait_for_diagnostics(state, &path).await,
         None => Vec::new(),
     };
+    // Most keystrokes change no diagnostic: the client is told so in a few bytes.
+    let result_id = result_id(&items);
+    if params.previous_result_id.as_ref() == Some(&result_id) {
+        return lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
+            lsp::RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+            },
+        ));
+    }
     lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
         related_documents: None,
-        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
+        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: Some(result_id), items },
     }))
 }
 
@@ -333,7 +343,7 @@ pub async fn workspace_pull(state: &Arc<State>, params: lsp::WorkspaceDiagnostic
         let Some(uri) = convert::uri_of(&path) else { continue };
         // A check of the current text is still running: its refresh brings the client back.
         let Some((diagnostics, version)) = collect(state, &path) else { continue };
-        let result_id = result_id(&diagnostics, version);
+        let result_id = result_id(&diagnostics);
         let version = version.map(i64::from);
         if previous.get(uri.as_str()) == Some(&result_id) {
             items.push(lsp::WorkspaceDocumentDiagnosticReport::Unchanged(lsp::WorkspaceUnchangedDocumentDiagnosticReport {
@@ -352,12 +362,15 @@ pub async fn workspace_pull(state: &Arc<State>, params: lsp::WorkspaceDiagnostic
     lsp::WorkspaceDiagnosticReportResult::Report(lsp::WorkspaceDiagnosticReport { items })
 }
 
-/// Names a set of diagnostics: equal sets get equal ids.
-fn result_id(diagnostics: &[lsp::Diagnostic], version: Option<i32>) -> String {
+/// Names a set of diagnostics: equal sets get equal ids. The document version in `data`
+/// is left out, so that an edit that changes no diagnostic keeps the id.
+fn result_id(diagnostics: &[lsp::Diagnostic]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(diagnostics).unwrap_or_default().hash(&mut hasher);
-    version.hash(&mut hasher);
+    for diagnostic in diagnostics {
+        let without_data = lsp::Diagnostic { data: None, ..diagnostic.clone() };
+        serde_json::to_string(&without_data).unwrap_or_default().hash(&mut hasher);
+    }
     format!("{:016x}", hasher.finish())
 }
 
