@@ -159,3 +159,17 @@ fn declared_documents_and_per_path_overrides() {
         stdout(&output)
     );
 }
+
+/// Related information: every place in JSON, the first ten in the terminal.
+#[test]
+fn related_information_in_json_and_human_output() {
+    let fixture = "testdata/openapi/SEC001_unsecured-operation/fire_no_authentication_model.yaml";
+    let json = archlens(&["check", "--format", "json", "--select", "SEC001", fixture]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    let related = findings[0]["related"].as_array().expect("a related list");
+    assert_eq!(related.len(), 3, "{findings:#}");
+    assert_eq!(related[0]["message"], "GET /notes has no security requirement");
+    assert_eq!(related[0]["start"], serde_json::json!({"line": 11, "column": 5}));
+    let human = stdout(&archlens(&["check", "--select", "SEC001", fixture]));
+    assert!(human.contains("= note: DELETE /notes/{noteId} has no security requirement"), "{human}");
+}

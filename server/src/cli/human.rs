@@ -27,6 +27,10 @@ impl Paint {
     }
 }
 
+/// How many places of related information a finding lists in the terminal; a grouped
+/// finding has hundreds, which the JSON and SARIF outputs keep.
+const RELATED_SHOWN: usize = 10;
+
 pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
     let paint = Paint { enabled: color };
     let mut out = String::new();
@@ -58,7 +62,7 @@ pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
             let _ = writeln!(out, "{} {} {line_text}", paint.wrap("1;34", &line_number), paint.wrap("1;34", "|"));
             let carets = format!("{}{}", " ".repeat(start.col as usize), "^".repeat(caret_len));
             let _ = writeln!(out, "{gutter} {} {}", paint.wrap("1;34", "|"), paint.severity(diagnostic.severity, &carets));
-            for related in &diagnostic.related {
+            for related in diagnostic.related.iter().take(RELATED_SHOWN) {
                 let related_index = related_indexes.of(&related.path, &related.text);
                 let position = related_index.position(&related.text, related.span.start, ColumnUnit::Char);
                 let _ = writeln!(
@@ -69,6 +73,10 @@ pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
                     position.line + 1,
                     position.col + 1
                 );
+            }
+            if diagnostic.related.len() > RELATED_SHOWN {
+                let more = diagnostic.related.len() - RELATED_SHOWN;
+                let _ = writeln!(out, "{gutter} = note: … and {more} more places (`--format json` lists them all)");
             }
             let help = match diagnostic.fixes.first() {
                 Some(fix) => format!("{} (a fix is available in the editor)", fix.title),
