@@ -310,15 +310,19 @@ fn merge(merged: &mut BTreeMap<PathBuf, FileReport>, report: Report) {
             text: file.text.clone(),
             diagnostics: Vec::new(),
         });
-        for diagnostic in file.diagnostics {
-            let duplicate = entry
-                .diagnostics
-                .iter()
-                .any(|seen| seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message);
-            if !duplicate {
-                entry.diagnostics.push(diagnostic);
-            }
+        if entry.diagnostics.is_empty() {
+            // The first document to reach a file: its diagnostics are already de-duplicated.
+            entry.diagnostics = file.diagnostics;
+            continue;
         }
+        let seen: std::collections::HashSet<(std::ops::Range<usize>, &str, String)> =
+            entry.diagnostics.iter().map(|seen| (seen.span.clone(), seen.rule.code, seen.message.clone())).collect();
+        let fresh: Vec<_> = file
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| !seen.contains(&(diagnostic.span.clone(), diagnostic.rule.code, diagnostic.message.clone())))
+            .collect();
+        entry.diagnostics.extend(fresh);
     }
 }
 
