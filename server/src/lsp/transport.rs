@@ -31,6 +31,7 @@ where
             if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
                 break;
             }
+            tracing::trace!(bytes = frame.len(), "frame written");
         }
     });
     (server_input, server_output)
@@ -134,7 +135,11 @@ async fn forward_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>
     let mut reader = BufReader::new(from_server);
     while let Ok(Some(Ok(length))) = read_headers(&mut reader).await {
         let mut body = vec![0; length];
-        if reader.read_exact(&mut body).await.is_err() || frames.send(frame(&body)).await.is_err() {
+        if reader.read_exact(&mut body).await.is_err() {
+            break;
+        }
+        tracing::trace!(bytes = length, "frame from the server");
+        if frames.send(frame(&body)).await.is_err() {
             break;
         }
     }
