@@ -225,8 +225,14 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
         return None;
     }
     let new_range = old_range.start..old_range.end.checked_add_signed(delta)?;
+    // The pieces after must still start a line: an edit that removed the last line break of
+    // the touched pieces joined them to the next one.
+    if new_range.end < new_text.len() && new_bytes.get(new_range.end.checked_sub(1)?) != Some(&b'\n') {
+        return None;
+    }
     let indent = section.map_or(0, |section| layout.indents[section]);
-    if key_lines(new_text, new_range.clone(), indent)?.is_empty() {
+    // The pieces must still be keys of their mapping, starting with one at its indentation.
+    if key_lines(new_text, new_range.clone(), indent)?.is_empty() || first_content_indent(new_text, new_range.clone()) != Some(indent) {
         return None;
     }
     let Ok((parsed, false)) = build_at(&new_text[new_range.clone()], new_range.start) else { return None };
@@ -425,6 +431,13 @@ mod tests {
             edited.replace_range(at..at + removed, inserted);
             assert!(assert_reparse_equals_parse(&text, &edited), "not re-parsed in pieces: {inserted:?}");
         }
+        // Removing the line break at the end of a piece joins the next piece's first line to
+        // it: the whole text is parsed again.
+        let layout = parse(&text).unwrap().layout.unwrap();
+        let boundary = layout.pieces.iter().map(|piece| piece.range.end).find(|end| *end > text.len() / 2).unwrap();
+        let mut joined = text.clone();
+        joined.replace_range(boundary - 1..boundary, " ");
+        assert!(!assert_reparse_equals_parse(&text, &joined), "a joined line must not be re-parsed in pieces");
         // Edits that change the shape fall back to a whole parse, with the same result.
         let header = text.find("paths:").unwrap();
         for (at, removed, inserted) in [(header, 0, "  "), (line, 0, "&anchor "), (line + 13, 0, "\""), (line - 6, 2, ""), (0, 0, "---\n")]
@@ -449,6 +462,44 @@ mod tests {
             assert!(got.root == whole.root, "trees differ");
             assert_eq!(got.errors.len(), whole.errors.len());
             assert_eq!(got.comments, whole.comments);
+        }
+    }
+
+    /// Random one-character edits anywhere, with the characters that change YAML's shape:
+    /// whatever path the re-parse takes, the tree is the tree of the whole new text.
+    #[test]
+    fn random_edits_reparse_to_the_tree_of_the_whole_text() {
+        // Just large enough to be cut, so that the whole parses the test compares with are quick.
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        let mut index = 0;
+        while text.len() < PARALLEL_FROM_BYTES + 4096 {
+            text.push_str(&format!(
+                "  /items/{index}:\n    get:\n      description: some text\n      responses: {{'200': {{description: ok}}}}\n"
+            ));
+            index += 1;
+        }
+        let mut parsed = parse(&text).expect("cut into pieces");
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..16 {
+            let at = crate::line_index::floor_char_boundary(&text, (next() % text.len() as u64) as usize);
+            let edited = if next() % 3 == 0 && at < text.len() {
+                let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+                format!("{}{}", &text[..at], &text[end..])
+            } else {
+                let inserted = ["\n", " ", ":", "#", "-", "a", "\n  ", "\n      x: 1\n"][(next() % 8) as usize];
+                format!("{}{inserted}{}", &text[..at], &text[at..])
+            };
+            parsed = crate::openapi::syntax::reparse(&text, parsed, &edited);
+            let whole = crate::openapi::syntax::parse(&edited, Format::Yaml);
+            assert!(parsed.root == whole.root, "trees differ after an edit at {at}");
+            assert_eq!(parsed.errors, whole.errors, "after an edit at {at}");
+            text = edited;
         }
     }
 
