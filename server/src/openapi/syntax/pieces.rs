@@ -499,6 +499,7 @@ mod tests {
             let whole = crate::openapi::syntax::parse(&edited, Format::Yaml);
             assert!(parsed.root == whole.root, "trees differ after an edit at {at}");
             assert_eq!(parsed.errors, whole.errors, "after an edit at {at}");
+            assert_eq!(parsed.comments, whole.comments, "after an edit at {at}");
             text = edited;
         }
     }
