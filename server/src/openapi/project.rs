@@ -119,6 +119,7 @@ impl Project {
         let mut queue = VecDeque::from([root]);
         let mut failed_reads: HashMap<PathBuf, String> = HashMap::new();
         while let Some(file) = queue.pop_front() {
+            let started = std::time::Instant::now();
             let mut sites = Vec::new();
             if let Some(node) = project.files[file].root() {
                 // Where `$ref` occurs in the text: subtrees without one are not walked. YAML merge
@@ -130,6 +131,7 @@ impl Project {
                     collect_refs(node, &JsonPointer::root(), false, (!merges).then_some(marks.as_slice()), &mut sites);
                 }
             }
+            tracing::trace!(file, sites = sites.len(), elapsed = ?started.elapsed(), "references found");
             for (pointer, reference, span) in sites {
                 let target = project.target_of(file, &reference, source, &mut queue, &mut failed_reads);
                 let index = project.refs.len();
