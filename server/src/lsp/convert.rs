@@ -110,6 +110,16 @@ pub fn fixes(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Vec<DataFix>
     diagnostic.fixes.iter().chain(diagnostic.suppression.iter()).map(|fix| data_fix(fix, positions)).collect()
 }
 
+/// The link to a rule's page, parsed once per rule.
+fn code_description(rule: &'static crate::rules::RuleMeta) -> Option<lsp::CodeDescription> {
+    static LINKS: std::sync::OnceLock<std::collections::HashMap<&'static str, lsp::Uri>> = std::sync::OnceLock::new();
+    let links = LINKS.get_or_init(|| {
+        crate::rules::registry().iter().filter_map(|rule| Some((rule.meta().code, rule.meta().url().parse::<lsp::Uri>().ok()?))).collect()
+    });
+    let href = links.get(rule.code).cloned().or_else(|| rule.url().parse::<lsp::Uri>().ok())?;
+    Some(lsp::CodeDescription { href })
+}
+
 pub fn diagnostic<'t>(
     diagnostic: &'t Diagnostic,
     positions: &Positions<'_>,
@@ -135,7 +145,7 @@ pub fn diagnostic<'t>(
         range: positions.range(&diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
         code: Some(lsp::NumberOrString::String(diagnostic.rule.code.to_owned())),
-        code_description: diagnostic.rule.url().parse::<lsp::Uri>().ok().map(|href| lsp::CodeDescription { href }),
+        code_description: code_description(diagnostic.rule),
         source: Some("archlens".into()),
         message: format!("{} ({})", diagnostic.message, diagnostic.rule.name),
         related_information: (!related_information.is_empty()).then_some(related_information),
