@@ -11,6 +11,7 @@ pub mod config;
 pub mod line_index;
 pub mod lsp;
 pub mod openapi;
+pub mod parallel;
 pub mod rule_docs;
 pub mod rules;
 pub mod workspace;

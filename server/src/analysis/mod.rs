@@ -348,48 +348,40 @@ fn run_rules(
     let costs: Vec<u64> = rules.iter().map(|rule| last_cost(rule.meta().code)).collect();
     let mut order: Vec<usize> = (0..rules.len()).collect();
     order.sort_by_key(|index| std::cmp::Reverse(costs[*index]));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Vec<Finding>>>> = rules.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(rules.len()).max(1);
-    let work = || {
-        loop {
-            let Some(&index) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else { return };
-            let rule = rules[index];
-            if cancelled() {
-                return;
-            }
-            let started = std::time::Instant::now();
-            let findings = run_rule(rule, context);
-            let elapsed = started.elapsed();
-            record_cost(rule.meta().code, elapsed);
-            tracing::debug!(rule = rule.meta().code, ?elapsed, "rule ran");
-            *results[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(findings);
+    let results = crate::parallel::map(&order, |&index| {
+        if cancelled() {
+            return None;
         }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
+        let rule = rules[index];
+        let started = std::time::Instant::now();
+        let findings = run_rule(rule, context);
+        let elapsed = started.elapsed();
+        record_cost(rule.meta().code, elapsed);
+        tracing::debug!(rule = rule.meta().code, ?elapsed, "rule ran");
+        Some(findings)
     });
+    let mut by_rule: Vec<Option<Vec<Finding>>> = rules.iter().map(|_| None).collect();
+    for (index, findings) in order.into_iter().zip(results) {
+        by_rule[index] = findings;
+    }
     let mut ordered = Vec::with_capacity(rules.len());
-    for (rule, result) in rules.iter().zip(results) {
-        ordered.push((rule.meta(), result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)?));
+    for (rule, findings) in rules.iter().zip(by_rule) {
+        ordered.push((rule.meta(), findings?));
     }
     (!cancelled()).then_some(ordered)
 }
 
 /// How long each rule took the last time it ran, in microseconds.
-static RULE_COSTS: std::sync::Mutex<Option<std::collections::HashMap<&'static str, u64>>> = std::sync::Mutex::new(None);
+static RULE_COSTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<&'static str, u64>>> =
+    std::sync::LazyLock::new(Default::default);
 
 fn last_cost(code: &'static str) -> u64 {
-    let costs = RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    costs.as_ref().and_then(|costs| costs.get(code).copied()).unwrap_or(0)
+    RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(code).copied().unwrap_or(0)
 }
 
 fn record_cost(code: &'static str, elapsed: std::time::Duration) {
-    let mut costs = RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    costs.get_or_insert_with(std::collections::HashMap::new).insert(code, u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+    RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(code, micros);
 }
 
 fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {

@@ -8,8 +8,6 @@ mod sarif;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -275,26 +273,19 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
 /// Checks documents on every core, one document per task; output order is by path. A
 /// document that cannot be read is a finding about that file, not the end of the run.
 fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<FileReport> {
-    let next = AtomicUsize::new(0);
-    let merged: Mutex<BTreeMap<PathBuf, FileReport>> = Mutex::new(BTreeMap::new());
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(documents.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                while let Some(document) = documents.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let absolute = workspace::absolute(document);
-                    let root = workspace::workspace_root_for(&absolute);
-                    let report = match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
-                        Ok(Some(report)) => report,
-                        Ok(None) => continue,
-                        Err(error) => Report::unreadable(&absolute, &error),
-                    };
-                    merge(&mut merged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), report);
-                }
-            });
+    let reports = crate::parallel::map(documents, |document| {
+        let absolute = workspace::absolute(document);
+        let root = workspace::workspace_root_for(&absolute);
+        match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
+            Ok(report) => report,
+            Err(error) => Some(Report::unreadable(&absolute, &error)),
         }
     });
-    let mut files: Vec<FileReport> = merged.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_values().collect();
+    let mut merged: BTreeMap<PathBuf, FileReport> = BTreeMap::new();
+    for report in reports.into_iter().flatten() {
+        merge(&mut merged, report);
+    }
+    let mut files: Vec<FileReport> = merged.into_values().collect();
     for file in &mut files {
         file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }

@@ -56,31 +56,16 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
         return None;
     }
     let (pieces, sections) = split(text, (threads * 4).max(text.len() / PIECE_BYTES))?;
-    let results: Vec<std::sync::Mutex<Option<Option<ParsedFile>>>> = pieces.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = pieces.get(index) else { return };
-            let parsed = match build_at(&text[piece.range.clone()], piece.range.start) {
-                Ok((parsed, false)) if parsed.errors.is_empty() => Some(parsed),
-                _ => None,
-            };
-            *results[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(parsed);
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
+    let results = crate::parallel::map(&pieces, |piece| match build_at(&text[piece.range.clone()], piece.range.start) {
+        Ok((parsed, false)) if parsed.errors.is_empty() => Some(parsed),
+        _ => None,
     });
     let mut root: Vec<Entry> = Vec::new();
     let mut comments = Vec::new();
     let mut open_section: Option<(usize, Vec<Entry>)> = None;
     let mut layout = Layout { pieces: Vec::new(), indents: sections.iter().map(|section| section.indent).collect() };
     for (piece, result) in pieces.iter().zip(results) {
-        let parsed = result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)??;
+        let parsed = result?;
         comments.extend(parsed.comments);
         let entries = match parsed.root?.value {
             Value::Map(entries) => entries,
