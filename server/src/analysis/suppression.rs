@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::line_index::{ColumnUnit, LineIndex};
 use crate::openapi::edit::{TextEdit, append_item, insert_member};
-use crate::openapi::pointer::{JsonPointer, KeyIndex, Step, locate_with};
+use crate::openapi::pointer::{JsonPointer, KeyIndex, Step, locate_with, walk};
 use crate::openapi::project::SourceFile;
 use crate::openapi::syntax::{Format, Node, Value};
 use crate::rules::RuleMeta;
@@ -85,33 +85,18 @@ fn parse_allow(comment: &str) -> Option<Vec<String>> {
 }
 
 fn collect_allow_members(node: &Node, pointer: JsonPointer, out: &mut Vec<(JsonPointer, Vec<String>)>) {
-    let mut path = crate::openapi::pointer::Path::default();
-    let mut stack = vec![(node, 0usize, None)];
-    while let Some((node, depth, step)) = stack.pop() {
-        path.truncate(depth);
-        if let Some(step) = step {
-            path.push(step);
+    walk(node, (), |path, step, child, ()| {
+        if !matches!(step, Step::Key(ALLOW_KEY)) {
+            return Some(());
         }
-        let depth = path.len();
-        match &node.value {
-            Value::Map(entries) => {
-                for entry in entries {
-                    if entry.key == ALLOW_KEY {
-                        let codes = match &entry.value.value {
-                            Value::Seq(items) => items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect(),
-                            Value::String(code) => vec![code.clone()],
-                            _ => Vec::new(),
-                        };
-                        out.push((path.pointer(&pointer), codes));
-                    } else {
-                        stack.push((&entry.value, depth, Some(Step::Key(&entry.key))));
-                    }
-                }
-            }
-            Value::Seq(items) => stack.extend(items.iter().enumerate().map(|(index, item)| (item, depth, Some(Step::Index(index))))),
-            _ => {}
-        }
-    }
+        let codes = match &child.value {
+            Value::Seq(items) => items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect(),
+            Value::String(code) => vec![code.clone()],
+            _ => Vec::new(),
+        };
+        out.push((path.pointer(&pointer), codes));
+        None
+    });
 }
 
 /// For each line, the nodes that start on it: mapping keys and sequence items.

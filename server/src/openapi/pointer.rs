@@ -131,6 +131,42 @@ impl<'a> Path<'a> {
     }
 }
 
+/// Walks the tree below `root` depth first, in document order, with the path of each node;
+/// pointers are made only when `enter` asks its path for one. `enter` sees each child with
+/// the path of its parent, the step to it and its parent's state, and returns the state to
+/// walk below it with, or `None` to leave it out. An explicit stack keeps deep documents
+/// from exhausting the thread's stack.
+pub fn walk<'a, S: Copy>(root: &'a Node, state: S, mut enter: impl FnMut(&Path<'a>, Step<'a>, &'a Node, S) -> Option<S>) {
+    let mut path = Path::default();
+    let mut stack: Vec<(&'a Node, usize, Option<Step<'a>>, S)> = vec![(root, 0, None, state)];
+    while let Some((node, depth, step, state)) = stack.pop() {
+        path.truncate(depth);
+        if let Some(step) = step {
+            path.push(step);
+        }
+        let depth = path.len();
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries.iter().rev() {
+                    let step = Step::Key(&entry.key);
+                    if let Some(child) = enter(&path, step, &entry.value, state) {
+                        stack.push((&entry.value, depth, Some(step), child));
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                for (index, item) in items.iter().enumerate().rev() {
+                    let step = Step::Index(index);
+                    if let Some(child) = enter(&path, step, item, state) {
+                        stack.push((item, depth, Some(step), child));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Where a pointer lands: the node, and the range of its key when its parent is a mapping.
 pub struct Located<'a> {
     pub node: &'a Node,
@@ -162,7 +198,7 @@ impl KeyIndex {
     pub fn entry<'a>(&self, node: &'a Node, key: &str) -> Option<&'a Entry> {
         let entries = node.as_map()?;
         if entries.len() < INDEXED_FROM {
-            return entries.iter().rev().find(|entry| entry.key == key);
+            return node.entry(key);
         }
         let address = std::ptr::from_ref(node) as usize;
         let known = self.maps.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&address).cloned();
@@ -179,7 +215,7 @@ impl KeyIndex {
         match positions.1.get(key).and_then(|index| entries.get(*index)) {
             Some(entry) if entry.key == key => Some(entry),
             // A stale index (the tree moved): look the slow way.
-            Some(_) => entries.iter().rev().find(|entry| entry.key == key),
+            Some(_) => node.entry(key),
             None => None,
         }
     }

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::pointer::{JsonPointer, KeyIndex, Located, Step, locate_with};
-use super::syntax::{self, Format, Node, ParsedFile, Span, Value};
+use super::pointer::{JsonPointer, KeyIndex, Located, Step, locate_with, walk};
+use super::syntax::{self, Format, Node, ParsedFile, Span};
 
 /// How many files one document may pull in through `$ref`.
 pub const MAX_FILES: usize = 10_000;
@@ -362,46 +362,23 @@ fn collect_refs(node: &Node, pointer: &JsonPointer, names: bool, marks: Option<&
     let holds_a_mark = |span: &Span| {
         marks.is_none_or(|marks| marks.get(marks.partition_point(|mark| *mark < span.start)).is_some_and(|mark| *mark < span.end))
     };
-    // An explicit stack keeps deep documents from exhausting the thread's stack; each node
-    // remembers how deep its path is, and pointers are made only for references.
-    let mut path = super::pointer::Path::default();
-    let mut stack = vec![(node, 0usize, None, names)];
-    while let Some((node, depth, step, names)) = stack.pop() {
-        path.truncate(depth);
-        if let Some(step) = step {
-            path.push(step);
-        }
-        let depth = path.len();
-        match &node.value {
-            Value::Map(entries) => {
-                for entry in entries.iter().rev() {
-                    // A `$ref` with a string value is a reference even where a map of names is
-                    // expected (`properties: {$ref: …}`); a property really named `$ref` would
-                    // hold a schema, not a string.
-                    if entry.key == "$ref"
-                        && let Some(reference) = entry.value.as_str()
-                    {
-                        out.push((path.pointer(pointer), reference.to_owned(), entry.value.span.clone()));
-                        continue;
-                    }
-                    if !names && is_literal_key(&entry.key) {
-                        continue;
-                    }
-                    if !holds_a_mark(&entry.value.span) {
-                        continue;
-                    }
-                    let child_names = !names && is_name_map(&entry.key);
-                    stack.push((&entry.value, depth, Some(Step::Key(&entry.key)), child_names));
-                }
+    walk(node, names, |path, step, child, names| {
+        if let Step::Key(key) = step {
+            // A `$ref` with a string value is a reference even where a map of names is
+            // expected (`properties: {$ref: …}`); a property really named `$ref` would hold a
+            // schema, not a string.
+            if key == "$ref"
+                && let Some(reference) = child.as_str()
+            {
+                out.push((path.pointer(pointer), reference.to_owned(), child.span.clone()));
+                return None;
             }
-            Value::Seq(items) => {
-                for (index, item) in items.iter().enumerate().rev().filter(|(_, item)| holds_a_mark(&item.span)) {
-                    stack.push((item, depth, Some(Step::Index(index)), false));
-                }
+            if !names && is_literal_key(key) {
+                return None;
             }
-            _ => {}
         }
-    }
+        holds_a_mark(&child.span).then(|| matches!(step, Step::Key(key) if !names && is_name_map(key)))
+    });
     out.sort_by_key(|(_, _, span)| span.start);
 }
 
