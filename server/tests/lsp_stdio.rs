@@ -454,6 +454,41 @@ components:
     )
 }
 
+/// A document whose only path item lives in `paths/users.yaml` (line 10 holds the `$ref`).
+const SPLIT_ROOT: &str = "openapi: 3.0.3
+info:
+  title: Users API (split)
+  version: '1.0.0'
+servers:
+  - url: https://api.example.com/v1
+security:
+  - bearerAuth: []
+paths:
+  /users:
+    $ref: 'paths/users.yaml'
+components:
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer}
+";
+
+/// The path item of `SPLIT_ROOT`: a GET whose first line is `first` (with or without an
+/// operationId), and every response the other rules ask for.
+fn users_fragment(first: &str) -> String {
+    format!(
+        "get:
+  {first}
+  responses:
+    '200': {{description: The users.}}
+    '400': {{description: The request is malformed.}}
+    '429':
+      description: Too many requests.
+      headers:
+        Retry-After: {{schema: {{type: integer}}}}
+    '500': {{description: Unexpected server error.}}
+"
+    )
+}
+
 /// The line of `api_document` that holds the path key, and the key's column.
 const PATH_LINE: usize = 9;
 const PATH_COLUMN: usize = 2;
@@ -772,32 +807,8 @@ fn hover_shows_rule_documentation() {
 #[test]
 fn multi_file_findings_land_on_the_fragment() {
     let workspace = Workspace::new();
-    let root = "openapi: 3.0.3
-info:
-  title: Users API (split)
-  version: '1.0.0'
-servers:
-  - url: https://api.example.com/v1
-security:
-  - bearerAuth: []
-paths:
-  /users:
-    $ref: 'paths/users.yaml'
-components:
-  securitySchemes:
-    bearerAuth: {type: http, scheme: bearer}
-";
-    let fragment = "get:
-  summary: List users (no operationId).
-  responses:
-    '200': {description: The users.}
-    '400': {description: The request is malformed.}
-    '429':
-      description: Too many requests.
-      headers:
-        Retry-After: {schema: {type: integer}}
-    '500': {description: Unexpected server error.}
-";
+    let root = SPLIT_ROOT;
+    let fragment = &users_fragment("summary: List users (no operationId).");
     let root_uri = workspace.write("openapi.yaml", root);
     let fragment_uri = workspace.write("paths/users.yaml", fragment);
     let mut server = Client::start();
@@ -1223,32 +1234,8 @@ fn workspace_pull_reports_files_that_are_not_open_and_what_did_not_change() {
 #[test]
 fn a_referenced_file_changed_on_disk_rechecks_its_document() {
     let workspace = Workspace::new();
-    let root = "openapi: 3.0.3
-info:
-  title: Users API (split)
-  version: '1.0.0'
-servers:
-  - url: https://api.example.com/v1
-security:
-  - bearerAuth: []
-paths:
-  /users:
-    $ref: 'paths/users.yaml'
-components:
-  securitySchemes:
-    bearerAuth: {type: http, scheme: bearer}
-";
-    let fragment = "get:
-  operationId: listUsers
-  responses:
-    '200': {description: The users.}
-    '400': {description: The request is malformed.}
-    '429':
-      description: Too many requests.
-      headers:
-        Retry-After: {schema: {type: integer}}
-    '500': {description: Unexpected server error.}
-";
+    let root = SPLIT_ROOT;
+    let fragment = &users_fragment("operationId: listUsers");
     let root_uri = workspace.write("openapi.yaml", root);
     let fragment_uri = workspace.write("paths/users.yaml", fragment);
     let mut server = Client::start();
