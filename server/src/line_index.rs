@@ -73,6 +73,28 @@ impl LineIndex {
         Self { line_starts, len: text.len() }
     }
 
+    /// The index of `new_text`, made from this index of `old_text` when bytes
+    /// `start..old_end` of it became `start..new_end` of `new_text`: line starts after the
+    /// edit move, and only the inserted text is scanned. `None` when a carriage return is
+    /// near the edit (lone CRs and CRLFs are counted by a full scan).
+    pub fn after_edit(&self, old_text: &str, new_text: &str, start: usize, old_end: usize, new_end: usize) -> Option<LineIndex> {
+        let near = |text: &str, from: usize, to: usize| {
+            text.as_bytes().get(from.saturating_sub(1)..(to + 1).min(text.len())).is_none_or(|bytes| bytes.contains(&b'\r'))
+        };
+        if self.len != old_text.len() || near(old_text, start, old_end) || near(new_text, start, new_end) {
+            return None;
+        }
+        // A line starts after each line break: those before the edit stay, those in the
+        // replaced text go, those after it move.
+        let kept = self.line_starts.partition_point(|&line_start| line_start <= start);
+        let after = self.line_starts.partition_point(|&line_start| line_start <= old_end);
+        let mut line_starts = Vec::with_capacity(self.line_starts.len() + 1);
+        line_starts.extend_from_slice(&self.line_starts[..kept]);
+        line_starts.extend(new_text[start..new_end].match_indices('\n').map(|(index, _)| start + index + 1));
+        line_starts.extend(self.line_starts[after..].iter().map(|&line_start| line_start - old_end + new_end));
+        Some(LineIndex { line_starts, len: new_text.len() })
+    }
+
     /// The byte range of a line, without its line terminator.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts.get(line).copied().unwrap_or(self.len);
@@ -148,6 +170,19 @@ mod tests {
             assert_eq!(index.offset(text, position, unit), emoji_end);
         }
         assert_eq!(index.position(text, text.len(), ColumnUnit::Utf16), LineCol { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn an_index_follows_an_edit_without_a_full_scan() {
+        let old = "a: 1\nb: 2\nc: 3\n";
+        let index = LineIndex::new(old);
+        for (start, old_end, inserted) in [(3, 4, "x\ny"), (0, 0, "\n"), (4, 10, ""), (15, 15, "d: 4"), (5, 5, "z")] {
+            let new = format!("{}{inserted}{}", &old[..start], &old[old_end..]);
+            let moved = index.after_edit(old, &new, start, old_end, start + inserted.len()).unwrap();
+            assert_eq!(moved.line_starts, LineIndex::new(&new).line_starts, "{new:?}");
+        }
+        assert!(LineIndex::new("a\r\nb").after_edit("a\r\nb", "a\r\nbc", 4, 4, 5).is_some());
+        assert!(LineIndex::new("a\rb").after_edit("a\rb", "ab", 1, 2, 1).is_none());
     }
 
     #[test]

@@ -47,8 +47,13 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with_env(&[])
+    }
+
+    fn start_with_env(variables: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_archlens"))
             .arg("lsp")
+            .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -1269,4 +1274,80 @@ fn a_referenced_file_changed_on_disk_rechecks_its_document() {
     let broken =
         server.wait_for_notification(PUBLISH, |params| params["uri"] == root_uri && !with_code(params, "API025").is_empty(), TIMEOUT);
     assert_eq!(the_diagnostic(&broken, "API025")["range"]["start"]["line"], 10, "{broken:#}");
+}
+
+/// A document large enough to be parsed in pieces (and so kept between edits), with findings
+/// all over it and non-ASCII prose before them on the same lines.
+fn large_document() -> String {
+    let mut text = String::from("openapi: 3.0.3\ninfo:\n  title: Big\n  version: '1'\n  description: Ünïcödé 😀 prose\npaths:\n");
+    let mut index = 0;
+    while text.len() < 300 * 1024 {
+        let slash = if index % 7 == 0 { "/" } else { "" };
+        text.push_str(&format!(
+            "  /items-{index}{slash}:\n    get:\n      operationId: listItems{index}\n      summary: Lists the items 😀 of group {index}\n      description: \"Ça liste les éléments {index}\"\n      responses:\n        '200':\n          description: the items ✓\n"
+        ));
+        index += 1;
+    }
+    text.push_str("components:\n  schemas:\n    Item:\n      type: object\n      description: An item ✓\n      properties:\n        email: {type: string}\n");
+    text
+}
+
+#[test]
+fn edits_of_prose_in_a_large_document_publish_what_a_full_check_finds() {
+    let text = large_document();
+    let workspace = Workspace::new();
+    let uri = workspace.write("openapi.yaml", &text);
+    let mut server = Client::start_with_env(&[("ARCHLENS_LOG", "archlens::lsp::incremental=debug")]);
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&uri, 1, &text);
+    let first = server.wait_for_publish(&uri, 1);
+    assert!(with_code(&first, "API004").len() > 10, "{}", diagnostics_of(&first).len());
+
+    // Type non-ASCII into descriptions and summaries all over the document, break a quoted
+    // one over two lines (every finding below moves down a line), then delete some.
+    let mut current = text.clone();
+    let mut version = 1;
+    let mut edit = |server: &mut Client, current: &mut String, at: usize, end: usize, new_text: &str| {
+        version += 1;
+        let edit = json!({ "range": { "start": position(current, at, Encoding::Utf16), "end": position(current, end, Encoding::Utf16) }, "newText": new_text });
+        let (edited, changes) = apply_edits(current, &[edit], Encoding::Utf16);
+        server.change(&uri, version, changes);
+        *current = edited;
+        // Each edit is checked from the last one's report.
+        server.wait_for_publish(&uri, version)
+    };
+    for (needle, typed) in [
+        ("Ça liste les éléments 3\"", "é😀"),
+        ("Lists the items 😀 of group 40\n", "é😀"),
+        ("the items ✓", "é😀"),
+        ("Ça liste les éléments 5\"", "\n        more "),
+        ("Ça liste les éléments 200", "é😀"),
+        ("Ünïcödé", "é😀"),
+    ] {
+        let at = current.find(needle).unwrap_or_else(|| panic!("{needle} is in the document")) + 2;
+        let at = (at..).find(|at| current.is_char_boundary(*at)).unwrap();
+        edit(&mut server, &mut current, at, at, typed);
+    }
+    let deleted = current.find("é😀").unwrap();
+    let edited = edit(&mut server, &mut current, deleted, deleted + "é😀".len(), "");
+    let moved = server.stderr_tail().matches("findings moved").count();
+    assert_eq!(moved, 7, "every edit keeps its findings:{}", server.stderr_tail());
+
+    // The same text, opened afresh, is checked in full.
+    let mut fresh = Client::start();
+    fresh.initialize(&workspace.root, utf16_client());
+    fresh.open(&uri, 1, &current);
+    let checked = fresh.wait_for_publish(&uri, 1);
+    let without_data = |published: &Value| -> Vec<Value> {
+        diagnostics_of(published)
+            .iter()
+            .map(|diagnostic| {
+                let mut diagnostic = diagnostic.clone();
+                diagnostic.as_object_mut().unwrap().remove("data");
+                diagnostic
+            })
+            .collect()
+    };
+    assert_eq!(without_data(&edited), without_data(&checked));
+    assert_ne!(without_data(&first), without_data(&checked), "the findings moved with the text");
 }

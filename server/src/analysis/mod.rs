@@ -2,6 +2,7 @@
 //! diagnostics. Pure and synchronous: no IO, no async, no protocol types.
 
 pub mod baseline;
+pub mod incremental;
 pub mod suppression;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

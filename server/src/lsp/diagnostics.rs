@@ -80,6 +80,7 @@ pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
 /// Checks one root from a snapshot of the open documents, off the async runtime.
 pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let generation = state.bump_generation(&root);
+    let disk_generation = state.disk_generation();
     let mut overlay = OverlaySource { cache: Some(state.parse_cache.clone()), ..OverlaySource::default() };
     let mut versions = std::collections::HashMap::new();
     for document in state.documents.iter() {
@@ -92,6 +93,12 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let config = worker_state.config_for(&worker_root);
+        if let Some(text) = overlay.open.get(&worker_root)
+            && let Some(report) =
+                super::incremental::after_prose_edit(&worker_state, &worker_root, text, &versions, &config, disk_generation)
+        {
+            return Ok(Some(report));
+        }
         let cancelled = || !worker_state.is_current(&worker_root, generation);
         let mut outcome = workspace::check_document(&worker_root, &workspace_root, &overlay, &config, &cancelled);
         // The editor hides what CI hides.
@@ -103,14 +110,22 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
                 Err(error) => tracing::warn!("{error}"),
             }
         }
-        outcome
+        outcome.map(|report| {
+            report.map(|report| RootReport {
+                files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(),
+                versions,
+                config: Some(config),
+                disk_generation,
+                ..RootReport::default()
+            })
+        })
     })
     .await;
     tracing::debug!(root = %root.display(), elapsed = ?started.elapsed(), "checked");
     if !state.is_current(&root, generation) {
         return;
     }
-    let report = match outcome {
+    let new_report = match outcome {
         Ok(Ok(Some(report))) => Some(report),
         Ok(Ok(None)) => return,
         Ok(Err(error)) => {
@@ -122,11 +137,6 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
             None
         }
     };
-    let new_report = report.map(|report| RootReport {
-        files: report.files.into_iter().map(|file| (file.path.clone(), file)).collect(),
-        versions,
-        ..RootReport::default()
-    });
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
     deliver(&client, &state, affected).await;
@@ -248,7 +258,27 @@ async fn publish(client: &Client, state: &State, path: &Path) {
         return;
     };
     tracing::debug!(path = %path.display(), count = diagnostics.len(), elapsed = ?started.elapsed(), "diagnostics converted");
-    client.publish_diagnostics(uri, diagnostics, version).await;
+    match state.notifications.get() {
+        // Serialised once, from the protocol types to the frame: a publish of a large
+        // document is most of a keystroke's work otherwise.
+        Some(frames) => {
+            #[derive(serde::Serialize)]
+            struct Notification<'a> {
+                jsonrpc: &'static str,
+                method: &'static str,
+                params: &'a lsp::PublishDiagnosticsParams,
+            }
+            let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
+            let notification = Notification { jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params: &params };
+            match serde_json::to_vec(&notification) {
+                Ok(body) => {
+                    let _ = frames.send(super::transport::frame(&body)).await;
+                }
+                Err(error) => tracing::error!("a publish could not be serialised: {error}"),
+            }
+        }
+        None => client.publish_diagnostics(uri, diagnostics, version).await,
+    }
     tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "diagnostics published");
 }
 
@@ -398,6 +428,7 @@ pub async fn watch_files(client: &Client, state: &State) {
 /// what counts for open files, so their disk events are ignored.
 pub fn files_changed(client: &Client, state: &Arc<State>, params: lsp::DidChangeWatchedFilesParams) {
     let paths: BTreeSet<PathBuf> = params.changes.iter().filter_map(|change| path_of(&change.uri)).collect();
+    state.disk_changed();
     for path in paths {
         if state.documents.contains_key(&path) {
             continue;

@@ -8,6 +8,7 @@ mod actions;
 mod convert;
 mod diagnostics;
 mod hover;
+mod incremental;
 mod state;
 mod sync;
 mod transport;
@@ -35,8 +36,9 @@ pub fn serve_stdio() -> anyhow::Result<bool> {
     let state = Arc::new(State::default());
     let served_state = state.clone();
     runtime.block_on(async move {
+        let (input, output, direct) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
+        let _ = served_state.notifications.set(direct);
         let (service, socket) = LspService::new(move |client| Backend { client, state: served_state });
-        let (input, output) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
         Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
     });
     // Background analysis may still run; do not wait for it.

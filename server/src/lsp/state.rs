@@ -40,6 +40,10 @@ pub struct RootReport {
     pub versions: HashMap<PathBuf, i32>,
     /// Line indexes of the texts of `files`, built when first needed.
     pub line_indexes: DashMap<PathBuf, Arc<crate::line_index::LineIndex>>,
+    /// The configuration the check ran with.
+    pub config: Option<Config>,
+    /// [`State::disk_generation`] when the check started.
+    pub disk_generation: u64,
 }
 
 impl RootReport {
@@ -67,6 +71,10 @@ pub struct State {
     /// Parses of large files kept between checks.
     pub parse_cache: Arc<crate::workspace::ParseCache>,
     next_generation: AtomicU64,
+    /// Bumped whenever files on disk may have changed under the server (watched files, saves
+    /// of files that are not open, closed buffers): a report older than that read them as
+    /// they were.
+    disk_generation: AtomicU64,
     utf8: AtomicBool,
     pull_diagnostics: AtomicBool,
     refresh_support: AtomicBool,
@@ -77,6 +85,9 @@ pub struct State {
     scan_done: AtomicBool,
     shutdown: AtomicBool,
     pub folders: RwLock<Vec<PathBuf>>,
+    /// Where notifications serialised here go, as whole frames, beside the ones the LSP
+    /// framework writes (set when serving stdio).
+    pub notifications: std::sync::OnceLock<tokio::sync::mpsc::Sender<Vec<u8>>>,
     settings: RwLock<serde_json::Value>,
 }
 
@@ -238,6 +249,14 @@ impl State {
         let generation = self.next_generation.fetch_add(1, Ordering::SeqCst) + 1;
         self.generations.insert(root.to_path_buf(), generation);
         generation
+    }
+
+    pub fn disk_generation(&self) -> u64 {
+        self.disk_generation.load(Ordering::SeqCst)
+    }
+
+    pub fn disk_changed(&self) {
+        self.disk_generation.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn is_current(&self, root: &Path, generation: u64) -> bool {

@@ -62,6 +62,7 @@ pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextD
     };
     state.documents.remove(&path);
     state.parse_cache.forget(&path);
+    state.disk_changed();
     // Re-check from disk; a file that belongs to no document is cleared.
     diagnostics::schedule(client, state, &path);
 }
@@ -73,6 +74,7 @@ pub fn did_save(client: &Client, state: &Arc<State>, params: lsp::DidSaveTextDoc
     // Open buffers are already checked as typed; a save matters for files read from disk, and
     // for archlens.toml, which applies as saved.
     if !state.documents.contains_key(&path) || path.file_name().is_some_and(|name| name == crate::config::CONFIG_FILE) {
+        state.disk_changed();
         diagnostics::schedule(client, state, &path);
     }
 }

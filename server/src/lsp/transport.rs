@@ -14,7 +14,9 @@ const MAX_FRAME_BYTES: usize = 256 * 1024 * 1024;
 const PIPE_BYTES: usize = 1024 * 1024;
 
 /// Connects `input`/`output` (the process's stdio) to the pipes the server reads and writes.
-pub fn guard<R, W>(input: R, output: W) -> (DuplexStream, DuplexStream)
+/// Also returns a sender for whole frames that skip the server's pipe: large notifications
+/// serialised once, straight from their types.
+pub fn guard<R, W>(input: R, output: W) -> (DuplexStream, DuplexStream, mpsc::Sender<Vec<u8>>)
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
@@ -23,6 +25,7 @@ where
     let (from_server, server_output) = tokio::io::duplex(PIPE_BYTES);
     let (frames, mut outgoing) = mpsc::channel::<Vec<u8>>(64);
     let errors = frames.clone();
+    let direct = frames.clone();
     tokio::spawn(read_client(input, to_server, errors));
     tokio::spawn(forward_server(from_server, frames));
     tokio::spawn(async move {
@@ -34,10 +37,11 @@ where
             tracing::trace!(bytes = frame.len(), "frame written");
         }
     });
-    (server_input, server_output)
+    (server_input, server_output, direct)
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
+/// A body with its `Content-Length` header.
+pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
     out

@@ -103,9 +103,29 @@ pub trait RuleInfo {
     fn meta(&self) -> &'static RuleMeta;
 }
 
+/// A change to the text of a `description`, `summary` or `title` value (the prose of a
+/// document), as the editor sees it while the user types.
+pub struct ProseEdit<'a> {
+    /// `description`, `summary` or `title`.
+    pub key: &'a str,
+    /// The mapping that holds the value (after the edit).
+    pub parent: &'a crate::openapi::syntax::Node,
+    /// The key of that mapping in its own parent (`get` for an operation).
+    pub parent_key: Option<&'a str>,
+    pub old: &'a str,
+    pub new: &'a str,
+}
+
 /// The hand-written part of every rule.
 pub trait Check {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink);
+
+    /// Whether this prose edit may change what the rule finds. A rule that reads prose says
+    /// yes when it matters; after an edit no rule reads, the last findings are kept and moved
+    /// instead of computed again (see `analysis::incremental`).
+    fn reads_prose(&self, _edit: &ProseEdit<'_>) -> bool {
+        false
+    }
 }
 
 pub trait Rule: RuleInfo + Check + Sync {}

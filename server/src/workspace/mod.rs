@@ -81,6 +81,18 @@ impl ParseCache {
     pub fn forget(&self, path: &Path) {
         self.lock().remove(path);
     }
+
+    /// Takes the last parse of a file out of the cache, with the text it was parsed from.
+    pub fn take(&self, path: &Path) -> Option<(Arc<str>, ParsedFile)> {
+        self.lock().remove(path)
+    }
+
+    /// Keeps a parse for the next edit (when it can be re-parsed in pieces).
+    pub fn put(&self, path: &Path, text: Arc<str>, parsed: ParsedFile) {
+        if parsed.layout.is_some() {
+            self.lock().insert(path.to_path_buf(), (text, parsed));
+        }
+    }
 }
 
 impl FileSource for OverlaySource {

@@ -26,11 +26,14 @@ struct Piece {
     section: Option<usize>,
 }
 
-/// A section split into pieces: its key, the range of the key, and the indentation of its
-/// keys.
+/// A mapping split into pieces: its key, the range of the key (as first parsed), the
+/// section that holds it (`components` holds `schemas`; `None`: the root mapping), and the
+/// indentation of its keys.
+#[derive(Debug, Clone)]
 struct Section {
     key: String,
     key_span: std::ops::Range<usize>,
+    parent: Option<usize>,
     indent: usize,
 }
 
@@ -38,8 +41,20 @@ struct Section {
 #[derive(Debug, Clone)]
 pub struct Layout {
     pieces: Vec<PieceInfo>,
-    /// The indentation of the keys of each section.
-    indents: Vec<usize>,
+    sections: Vec<Section>,
+}
+
+impl Layout {
+    /// The sections from the outermost to `section`.
+    fn chain(&self, mut section: Option<usize>) -> Vec<usize> {
+        let mut chain = Vec::new();
+        while let Some(index) = section {
+            chain.push(index);
+            section = self.sections[index].parent;
+        }
+        chain.reverse();
+        chain
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,10 +75,11 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
         Ok((parsed, false)) if parsed.errors.is_empty() => Some(parsed),
         _ => None,
     });
+    let mut layout = Layout { pieces: Vec::new(), sections };
+    // The sections being filled, outermost first, each with its entries so far.
+    let mut open: Vec<(usize, Vec<Entry>)> = Vec::new();
     let mut root: Vec<Entry> = Vec::new();
     let mut comments = Vec::new();
-    let mut open_section: Option<(usize, Vec<Entry>)> = None;
-    let mut layout = Layout { pieces: Vec::new(), indents: sections.iter().map(|section| section.indent).collect() };
     for (piece, result) in pieces.iter().zip(results) {
         let parsed = result?;
         comments.extend(parsed.comments);
@@ -72,15 +88,20 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
             _ => return None,
         };
         layout.pieces.push(PieceInfo { range: piece.range.clone(), section: piece.section, entries: entries.len() });
-        if open_section.as_ref().map(|(section, _)| Some(*section)) != Some(piece.section) {
-            close_section(&mut root, &sections, open_section.take());
+        let chain = layout.chain(piece.section);
+        let shared = open.iter().zip(&chain).take_while(|((open, _), wanted)| open == *wanted).count();
+        while open.len() > shared {
+            close_section(&mut root, &mut open, &layout.sections);
         }
-        match piece.section {
+        open.extend(chain[shared..].iter().map(|section| (*section, Vec::new())));
+        match open.last_mut() {
+            Some((_, open_entries)) => open_entries.extend(entries),
             None => root.extend(entries),
-            Some(section) => open_section.get_or_insert_with(|| (section, Vec::new())).1.extend(entries),
         }
     }
-    close_section(&mut root, &sections, open_section.take());
+    while !open.is_empty() {
+        close_section(&mut root, &mut open, &layout.sections);
+    }
     let start = root.first()?.key_span.start;
     let end = root.last().map_or(start, |entry| entry.value.span.end.max(entry.key_span.end));
     Some(ParsedFile {
@@ -92,13 +113,19 @@ pub fn parse(text: &str) -> Option<ParsedFile> {
     })
 }
 
-fn close_section(root: &mut Vec<Entry>, sections: &[Section], open: Option<(usize, Vec<Entry>)>) {
-    let Some((section, entries)) = open else { return };
+/// Ends the innermost open section: its entries become the value of its key, in the
+/// section around it or the root.
+fn close_section(root: &mut Vec<Entry>, open: &mut Vec<(usize, Vec<Entry>)>, sections: &[Section]) {
+    let Some((section, entries)) = open.pop() else { return };
     let section = &sections[section];
     let start = entries.first().map_or(section.key_span.end, |entry| entry.key_span.start);
     let end = entries.last().map_or(start, |entry| entry.value.span.end.max(entry.key_span.end));
     let value = Node { span: start..end, value: Value::Map(entries) };
-    root.push(Entry { key: section.key.clone(), key_span: section.key_span.clone(), value });
+    let entry = Entry { key: section.key.clone(), key_span: section.key_span.clone(), value };
+    match open.last_mut() {
+        Some((_, outer)) => outer.push(entry),
+        None => root.push(entry),
+    }
 }
 
 /// Line starts of `text[range]` at exactly `indent` spaces that begin a mapping key; `None`
@@ -132,57 +159,73 @@ fn key_lines(text: &str, range: std::ops::Range<usize>, indent: usize) -> Option
     Some(starts)
 }
 
-/// The key of a section header line (`paths:`, nothing else on the line): its text and range.
+/// The key of a section header line (`paths:`, `  schemas:`, nothing else on the line): its
+/// text and range.
 fn section_header(text: &str, line_start: usize) -> Option<(String, std::ops::Range<usize>)> {
     let line = text[line_start..].split(['\n', '\r']).next()?;
-    let key = line.trim_end().strip_suffix(':')?;
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let key = line[indent..].trim_end().strip_suffix(':')?;
     let plain = !key.is_empty() && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'$' | b'.'));
-    plain.then(|| (key.to_owned(), line_start..line_start + key.len()))
+    let start = line_start + indent;
+    plain.then(|| (key.to_owned(), start..start + key.len()))
 }
 
-/// Cuts the text into about `target` pieces; big sections are cut along their keys.
+/// Cuts the text into about `target` pieces; big sections are cut along their keys, and
+/// big sections inside them too (`components` → `schemas` → each schema).
 fn split(text: &str, target: usize) -> Option<(Vec<Piece>, Vec<Section>)> {
-    let tops = key_lines(text, 0..text.len(), 0)?;
-    // Anything before the first key (comments, blank lines) goes with the first piece.
-    let bounds: Vec<std::ops::Range<usize>> = tops
-        .iter()
-        .enumerate()
-        .map(|(index, start)| if index == 0 { 0 } else { *start }..tops.get(index + 1).copied().unwrap_or(text.len()))
-        .collect();
-    if bounds.is_empty() {
-        return None;
-    }
     let size = text.len() / target.max(1) + 1;
     let mut pieces: Vec<Piece> = Vec::new();
     let mut sections = Vec::new();
-    for (range, header_line) in bounds.into_iter().zip(tops.iter().copied()) {
-        let header = if range.len() > size { section_header(text, header_line) } else { None };
-        let body_start = text[header_line..range.end].find('\n').map(|index| header_line + index + 1);
-        let split_body = header.zip(body_start).and_then(|((key, key_span), body_start)| {
-            let body = body_start..range.end;
-            let indent = first_content_indent(text, body.clone())?;
-            let keys = key_lines(text, body.clone(), indent)?;
-            (indent > 0 && !keys.is_empty()).then_some((key, key_span, body, keys, indent))
+    cut_mapping(text, 0..text.len(), 0, None, size, &mut pieces, &mut sections)?;
+    (!pieces.is_empty()).then_some((pieces, sections))
+}
+
+/// Cuts the block mapping in `body` (keys at `indent`; `section` is the mapping, `None` the
+/// root) into pieces of about `size` bytes, descending into keys too large for one piece.
+fn cut_mapping(
+    text: &str,
+    body: std::ops::Range<usize>,
+    indent: usize,
+    section: Option<usize>,
+    size: usize,
+    pieces: &mut Vec<Piece>,
+    sections: &mut Vec<Section>,
+) -> Option<()> {
+    let keys = key_lines(text, body.clone(), indent)?;
+    for (index, key_line) in keys.iter().copied().enumerate() {
+        // Anything before the first key (comments, blank lines) goes with the first piece.
+        let start = if index == 0 { body.start } else { key_line };
+        let range = start..keys.get(index + 1).copied().unwrap_or(body.end);
+        let header = if range.len() > size { section_header(text, key_line) } else { None };
+        let inner = header.and_then(|(key, key_span)| {
+            let inner_body = key_line + text[key_line..range.end].find('\n')? + 1..range.end;
+            let inner_indent = first_content_indent(text, inner_body.clone())?;
+            let inner_keys = key_lines(text, inner_body.clone(), inner_indent)?;
+            (inner_indent > indent && !inner_keys.is_empty()).then_some((key, key_span, inner_body, inner_indent))
         });
-        let Some((key, key_span, body, keys, indent)) = split_body else {
-            match pieces.last_mut() {
-                Some(last) if last.section.is_none() && last.range.len() + range.len() < size => last.range.end = range.end,
-                _ => pieces.push(Piece { range, section: None }),
+        match inner {
+            // The comments and blank lines before the header stay with the piece before.
+            Some((key, key_span, inner_body, inner_indent))
+                if start == key_line || pieces.last().is_some_and(|last| last.range.end == start) =>
+            {
+                if start < key_line
+                    && let Some(last) = pieces.last_mut()
+                {
+                    last.range.end = key_line;
+                }
+                let inner_section = sections.len();
+                sections.push(Section { key, key_span, parent: section, indent: inner_indent });
+                cut_mapping(text, inner_body, inner_indent, Some(inner_section), size, pieces, sections)?;
             }
-            continue;
-        };
-        let section = sections.len();
-        sections.push(Section { key, key_span, indent });
-        let mut start = body.start;
-        for index in 0..keys.len() {
-            let end = keys.get(index + 1).copied().unwrap_or(body.end);
-            if end - start >= size || index + 1 == keys.len() {
-                pieces.push(Piece { range: start..end, section: Some(section) });
-                start = end;
-            }
+            _ => match pieces.last_mut() {
+                Some(last) if last.section == section && last.range.end == range.start && last.range.len() + range.len() < size => {
+                    last.range.end = range.end;
+                }
+                _ => pieces.push(Piece { range, section }),
+            },
         }
     }
-    Some((pieces, sections))
+    Some(())
 }
 
 /// Re-parses the pieces an edit from `old_text` to `new_text` touched and splices them into
@@ -215,7 +258,7 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
     if new_range.end < new_text.len() && new_bytes.get(new_range.end.checked_sub(1)?) != Some(&b'\n') {
         return None;
     }
-    let indent = section.map_or(0, |section| layout.indents[section]);
+    let indent = section.map_or(0, |section| layout.sections[section].indent);
     // The pieces must still be keys of their mapping, starting with one at its indentation.
     if key_lines(new_text, new_range.clone(), indent)?.is_empty() || first_content_indent(new_text, new_range.clone()) != Some(indent) {
         return None;
@@ -227,40 +270,8 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
     let Value::Map(entries) = parsed.root?.value else { return None };
     let added = entries.len();
     let removed: usize = layout.pieces[first..=last].iter().map(|piece| piece.entries).sum();
-    // Where the touched entries sit: in the root mapping, or in a section's mapping, itself
-    // an entry of the root.
-    let mut root_index = 0;
-    let mut offset = 0;
-    for (index, piece) in layout.pieces[..first].iter().enumerate() {
-        let opens_section = index == 0 || layout.pieces[index - 1].section != piece.section;
-        match piece.section {
-            None => root_index += piece.entries,
-            Some(_) if piece.section == section => offset += piece.entries,
-            Some(_) => root_index += usize::from(opens_section),
-        }
-    }
-    let root = old.root.as_mut()?;
-    let Value::Map(root_entries) = &mut root.value else { return None };
-    let after_in_root = match section {
-        None => {
-            splice(root_entries, root_index, removed, entries, delta)?;
-            root_index + added
-        }
-        Some(_) => {
-            let section_node = &mut root_entries.get_mut(root_index)?.value;
-            let Value::Map(section_entries) = &mut section_node.value else { return None };
-            splice(section_entries, offset, removed, entries, delta)?;
-            section_node.span = map_span(section_entries)?;
-            root_index + 1
-        }
-    };
-    for entry in root_entries.iter_mut().skip(after_in_root) {
-        shift_entry(entry, delta);
-    }
-    root.span = match &root.value {
-        Value::Map(entries) => map_span(entries)?,
-        _ => return None,
-    };
+    let chain: Vec<&str> = layout.chain(section).into_iter().map(|section| layout.sections[section].key.as_str()).collect();
+    splice_at(old.root.as_mut()?, &chain, old_range.start, removed, entries, delta)?;
     splice_comments(&mut old.comments, &old_range, parsed.comments, delta);
     layout.pieces.splice(first..=last, [PieceInfo { range: new_range, section, entries: added }]);
     for piece in &mut layout.pieces[first + 1..] {
@@ -271,7 +282,7 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
 }
 
 /// The length of the common start of two texts, compared a block at a time.
-fn common_prefix(left: &[u8], right: &[u8]) -> usize {
+pub(crate) fn common_prefix(left: &[u8], right: &[u8]) -> usize {
     const BLOCK: usize = 4096;
     let length = left.len().min(right.len());
     let mut start = 0;
@@ -282,7 +293,7 @@ fn common_prefix(left: &[u8], right: &[u8]) -> usize {
 }
 
 /// The length of the common end of two texts of the same length.
-fn common_suffix(left: &[u8], right: &[u8]) -> usize {
+pub(crate) fn common_suffix(left: &[u8], right: &[u8]) -> usize {
     const BLOCK: usize = 4096;
     let length = left.len().min(right.len());
     let (left, right) = (&left[left.len() - length..], &right[right.len() - length..]);
@@ -303,6 +314,29 @@ fn splice_comments(comments: &mut Vec<Comment>, old_range: &std::ops::Range<usiz
     for comment in &mut comments[start + inserted..] {
         comment.span = shift(&comment.span, delta);
     }
+}
+
+/// Replaces the `removed` entries that start at byte `at` of the mapping that `chain` (section
+/// keys, outermost first) leads to from `node`, and moves everything after by `delta`.
+fn splice_at(node: &mut Node, chain: &[&str], at: usize, removed: usize, entries: Vec<Entry>, delta: isize) -> Option<()> {
+    let Value::Map(map) = &mut node.value else { return None };
+    let index = map.partition_point(|entry| entry.key_span.start < at);
+    match chain.split_first() {
+        None => splice(map, index, removed, entries, delta)?,
+        Some((key, rest)) => {
+            // The section is the last key before the pieces.
+            let section = index.checked_sub(1)?;
+            if map[section].key != *key {
+                return None;
+            }
+            splice_at(&mut map[section].value, rest, at, removed, entries, delta)?;
+            for entry in &mut map[section + 1..] {
+                shift_entry(entry, delta);
+            }
+        }
+    }
+    node.span = map_span(map)?;
+    Some(())
 }
 
 /// Replaces `removed` entries at `at` with `entries` and moves the ones after by `delta`.
@@ -427,6 +461,43 @@ mod tests {
         let header = text.find("paths:").unwrap();
         for (at, removed, inserted) in [(header, 0, "  "), (line, 0, "&anchor "), (line + 13, 0, "\""), (line - 6, 2, ""), (0, 0, "---\n")]
         {
+            let mut edited = text.clone();
+            edited.replace_range(at..at + removed, inserted);
+            assert_reparse_equals_parse(&text, &edited);
+        }
+    }
+
+    #[test]
+    fn big_sections_inside_sections_are_cut_too() {
+        // Most of the text is `components` → `schemas`, as in Stripe's description.
+        let mut text = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  parameters:\n    a: {name: a, in: query}\n  # the schemas\n  schemas:\n",
+        );
+        let mut index = 0;
+        while text.len() < PARALLEL_FROM_BYTES * 2 {
+            text.push_str(&format!(
+                "    Item{index}:\n      type: object\n      description: item {index}\n      properties:\n        id: {{type: string}}\n"
+            ));
+            index += 1;
+        }
+        text.push_str("  securitySchemes:\n    token: {type: http, scheme: bearer}\nsecurity: []\n");
+        let parsed = parse(&text).expect("cut into pieces");
+        let layout = parsed.layout.as_ref().unwrap();
+        assert!(layout.sections.iter().any(|section| section.key == "schemas" && section.parent.is_some()), "{:?}", layout.sections);
+        assert!(layout.pieces.len() > 8, "{} pieces", layout.pieces.len());
+        assert_eq!(parsed.root, build_at(&text, 0).unwrap().0.root);
+        let middle = text.len() / 2;
+        let line = middle + text[middle..].find("description: item").unwrap();
+        let schema_line = text[..line].rfind("\n    Item").unwrap() + 1;
+        for (at, removed, inserted) in [(line + 14, 0, "x"), (line + 14, 1, ""), (schema_line, 0, "    New: {type: string}\n")] {
+            let mut edited = text.clone();
+            edited.replace_range(at..at + removed, inserted);
+            assert!(assert_reparse_equals_parse(&text, &edited), "not re-parsed in pieces: {inserted:?}");
+        }
+        // The header lines of both sections, and the key after them, fall back to a whole parse.
+        let schemas = text.find("  schemas:").unwrap();
+        let security = text.find("  securitySchemes:").unwrap();
+        for (at, removed, inserted) in [(schemas + 3, 0, "x"), (schemas, 2, ""), (security, 0, "    Last: {}\n")] {
             let mut edited = text.clone();
             edited.replace_range(at..at + removed, inserted);
             assert_reparse_equals_parse(&text, &edited);

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::analysis::{Fix, RuleContext, Sink};
 use crate::openapi::model::{OperationView, response_header_names};
 use crate::openapi::syntax::Node;
-use crate::rules::{Check, declare_rule};
+use crate::rules::{Check, ProseEdit, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -95,5 +95,12 @@ impl Check for DeprecatedWithoutSunset {
                 finding.fix(Fix::new("Add a Sunset header", edits));
             }
         }
+    }
+
+    /// The description of a deprecated operation may name its replacement.
+    fn reads_prose(&self, edit: &ProseEdit<'_>) -> bool {
+        edit.key == "description"
+            && edit.parent_key.is_some_and(|key| crate::openapi::model::HTTP_METHODS.contains(&key))
+            && edit.parent.get("deprecated").is_some()
     }
 }

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::analysis::{Fix, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
 use crate::openapi::syntax::Node;
-use crate::rules::{Check, declare_rule};
+use crate::rules::{Check, ProseEdit, declare_rule};
 
 use super::operation_names::derive_summary;
 
@@ -63,5 +63,12 @@ impl Check for UndocumentedOperation {
             };
             finding.fix(Fix::new(format!("Add summary \"{summary}\""), vec![edit]).preferred());
         }
+    }
+
+    /// Only whether an operation's summary or description is blank matters.
+    fn reads_prose(&self, edit: &ProseEdit<'_>) -> bool {
+        matches!(edit.key, "summary" | "description")
+            && edit.parent_key.is_some_and(|key| crate::openapi::model::HTTP_METHODS.contains(&key))
+            && edit.old.trim().is_empty() != edit.new.trim().is_empty()
     }
 }
