@@ -1,8 +1,8 @@
 //! archlens: an architecture-review language server and CI checker for backend projects.
 //!
 //! Layers, each knowing only the ones below it: `lsp` (protocol, async) → `workspace` (files,
-//! documents, roots) → `analysis` (pure rule engine) → `openapi` (parsers and models), with
-//! `rules` holding the catalogue. `cli` is the command line.
+//! documents, roots) → `analysis` (pure rule engine) → `openapi` and `rust` (parsers and
+//! models), with `rules` holding the catalogue. `cli` is the command line.
 
 pub mod analysis;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
@@ -14,4 +14,5 @@ pub mod openapi;
 pub mod parallel;
 pub mod rule_docs;
 pub mod rules;
+pub mod rust;
 pub mod workspace;

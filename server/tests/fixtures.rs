@@ -60,7 +60,7 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
             if path.is_dir() {
                 stack.push(path);
             } else if (name.starts_with("fire_") || name.starts_with("silent_"))
-                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json" | "rs"))
             {
                 found.push(path);
             }
@@ -70,8 +70,15 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Syntax errors: API024's for documents, tree-sitter's for Rust files.
 fn syntax_errors(report: &Report) -> usize {
-    findings(report, "API024").iter().filter(|diagnostic| diagnostic.message.contains("syntax error")).count()
+    let rust = report
+        .files
+        .iter()
+        .filter(|file| archlens::rust::is_rust_file(&file.path))
+        .filter(|file| archlens::rust::parse(&file.text).is_none_or(|tree| tree.root_node().has_error()))
+        .count();
+    rust + findings(report, "API024").iter().filter(|diagnostic| diagnostic.message.contains("syntax error")).count()
 }
 
 /// Applies `fix` to the file of `diagnostic` and checks the project again.
@@ -87,8 +94,13 @@ fn recheck_with(root: &Path, workspace: &Path, diagnostic: &Diagnostic, fixes: &
 fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
     let bless = std::env::var_os("ARCHLENS_BLESS").is_some();
     let mut failures = Vec::new();
-    let mut folders: Vec<PathBuf> =
-        std::fs::read_dir(testdata()).expect("testdata/openapi").flatten().map(|entry| entry.path()).filter(|path| path.is_dir()).collect();
+    let rust_fixtures = testdata().join("../rust");
+    let mut folders: Vec<PathBuf> = [testdata(), rust_fixtures]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).expect("testdata/openapi and testdata/rust").flatten())
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
     folders.sort();
     let mut checked_rules = 0;
     for folder in folders {
@@ -137,7 +149,7 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
             check_fixes(&document, &folder, &report, meta.code, &format!("{folder_name}/{name}"), &mut failures);
         }
     }
-    assert!(checked_rules >= 34, "only {checked_rules} rule folders found");
+    assert_eq!(checked_rules, archlens::rules::registry().len(), "every rule has a fixture folder");
     assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 

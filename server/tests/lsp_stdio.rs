@@ -1351,3 +1351,23 @@ fn edits_of_prose_in_a_large_document_publish_what_a_full_check_finds() {
     assert_eq!(without_data(&edited), without_data(&checked));
     assert_ne!(without_data(&first), without_data(&checked), "the findings moved with the text");
 }
+
+#[test]
+fn rust_files_get_diagnostics_and_fixes() {
+    let text = "pub async fn create(body: String) -> String {\n    println!(\"created {body}\");\n    body\n}\n";
+    let workspace = Workspace::new();
+    let uri = workspace.write("src/routes.rs", text);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "rust", "version": 1, "text": text } }));
+    let published = server.wait_for_publish(&uri, 1);
+    let diagnostic = the_diagnostic(&published, "PRC002");
+    assert_eq!(diagnostic["range"], range(1, 4, 30), "{diagnostic:#}");
+    let actions = server.code_actions(&uri, &diagnostic);
+    let fix = action(&actions, "Use `tracing::info!`");
+    let (fixed, changes) = apply_edits(text, edits_for(fix, &uri), Encoding::Utf16);
+    assert!(fixed.contains("    tracing::info!(\"created {body}\");"), "{fixed}");
+    server.change(&uri, 2, changes);
+    let published = server.wait_for_publish(&uri, 2);
+    assert!(diagnostics_of(&published).is_empty(), "{published:#}");
+}

@@ -178,6 +178,10 @@ impl Sink {
         self.span(at.file, span, at.pointer.clone(), message)
     }
 
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
     pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             file,
@@ -254,8 +258,11 @@ pub fn check_project_with(
     let file_configs: Vec<std::borrow::Cow<'_, Config>> = project.files.iter().map(|file| config.for_file(&file.path)).collect();
     let config: &Config = &file_configs[project.root];
     let context = RuleContext { project, model: model.as_ref(), config };
-    let enabled: Vec<&dyn Rule> =
-        rules.iter().copied().filter(|rule| file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta()))).collect();
+    let enabled: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|rule| !rule.is_rust() && file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta())))
+        .collect();
     let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
     let started = std::time::Instant::now();
     let suppressions: Vec<_> = project.files.iter().map(suppression::Suppressions::of).collect();

@@ -75,9 +75,9 @@ impl Suppressions {
     }
 }
 
-/// Reads `archlens: allow(A, b)` out of a comment.
-fn parse_allow(comment: &str) -> Option<Vec<String>> {
-    let body = comment.trim_start_matches('#').trim();
+/// Reads `archlens: allow(A, b)` out of a comment (`# …` in YAML, `// …` in Rust).
+pub(crate) fn parse_allow(comment: &str) -> Option<Vec<String>> {
+    let body = comment.trim_start_matches(['#', '/']).trim();
     let rest = body.strip_prefix("archlens:")?.trim_start();
     let inside = rest.strip_prefix("allow(")?;
     let inside = &inside[..inside.find(')')?];

@@ -31,7 +31,7 @@ impl Paint {
 /// finding has hundreds, which the JSON and SARIF outputs keep.
 const RELATED_SHOWN: usize = 10;
 
-pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
+pub fn render(files: &[FileReport], checked: &str, color: bool) -> String {
     let paint = Paint { enabled: color };
     let mut out = String::new();
     let mut counts = [0usize; 4];
@@ -89,15 +89,14 @@ pub fn render(files: &[FileReport], documents: usize, color: bool) -> String {
     let [errors, warnings, infos, hints] = counts;
     let total = errors + warnings + infos + hints;
     if total == 0 {
-        let _ = writeln!(out, "archlens: no findings in {documents} OpenAPI document{}", if documents == 1 { "" } else { "s" });
+        let _ = writeln!(out, "archlens: no findings in {checked}");
     } else {
         let _ = writeln!(
             out,
-            "archlens: {errors} error{}, {warnings} warning{}, {infos} info{} in {documents} OpenAPI document{}",
+            "archlens: {errors} error{}, {warnings} warning{}, {infos} info{} in {checked}",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
             if infos + hints == 1 { "" } else { "s" },
-            if documents == 1 { "" } else { "s" },
         );
     }
     out

@@ -241,7 +241,7 @@ fn check(arguments: CheckArgs) -> ExitCode {
     let output = match arguments.format {
         OutputFormat::Human => human::render(
             &files,
-            documents.len(),
+            &workspace::describe_checked(&documents),
             std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none(),
         ),
         OutputFormat::Json => json::render(&files),

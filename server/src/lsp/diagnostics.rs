@@ -34,7 +34,7 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
         }),
         None => workspace::sniff_file(path),
     };
-    if is_document || state.config_for(path).is_declared_document(path) {
+    if is_document || crate::rust::is_rust_file(path) || state.config_for(path).is_declared_document(path) {
         roots.insert(path.to_path_buf());
     } else {
         // A file that stopped being an OpenAPI document (or whose buffer was one and whose
@@ -339,7 +339,7 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
             }
             if let Some(progress) = &progress {
                 let percentage = (done * 100 / documents.len().max(1)) as u32;
-                progress.report_with_message(format!("{done} of {} OpenAPI documents", documents.len()), percentage).await;
+                progress.report_with_message(format!("{done} of {} files", documents.len()), percentage).await;
             }
             if !state.reports.contains_key(document) {
                 check_root(client.clone(), state.clone(), document.clone()).await;
@@ -347,8 +347,7 @@ pub fn scan_workspace(client: Client, state: Arc<State>) {
         }
         state.finish_scan();
         if let Some(progress) = progress {
-            let plural = if documents.len() == 1 { "" } else { "s" };
-            progress.finish_with_message(format!("checked {} OpenAPI document{plural}", documents.len())).await;
+            progress.finish_with_message(format!("checked {}", workspace::describe_checked(&documents))).await;
         }
     });
 }
@@ -454,5 +453,5 @@ async fn begin_progress(client: &Client, state: &State, total: usize) -> Option<
     if !matches!(created, Ok(Ok(()))) {
         return None;
     }
-    Some(client.progress(token, "archlens").with_message(format!("checking {total} OpenAPI documents")).with_percentage(0).begin().await)
+    Some(client.progress(token, "archlens").with_message(format!("checking {total} files")).with_percentage(0).begin().await)
 }

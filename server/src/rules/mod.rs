@@ -2,6 +2,7 @@
 //! `Check` implementation. One line in [`registry`] adds it everywhere (CLI, editor, docs).
 
 pub mod api;
+pub mod rust;
 pub mod sec;
 
 use crate::analysis::{RuleContext, Severity, Sink};
@@ -118,7 +119,16 @@ pub struct ProseEdit<'a> {
 
 /// The hand-written part of every rule.
 pub trait Check {
-    fn check(&self, context: &RuleContext<'_>, sink: &mut Sink);
+    /// Checks an OpenAPI project.
+    fn check(&self, _context: &RuleContext<'_>, _sink: &mut Sink) {}
+
+    /// Whether this is a rule for Rust source, which implements [`Check::check_rust`].
+    fn is_rust(&self) -> bool {
+        false
+    }
+
+    /// Checks one Rust file.
+    fn check_rust(&self, _file: &crate::rust::RustFile<'_>, _sink: &mut Sink) {}
 
     /// Whether this prose edit may change what the rule finds. A rule that reads prose says
     /// yes when it matters; after an edit no rule reads, the last findings are kept and moved
@@ -190,6 +200,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::invalid_document::InvalidDocument,
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
+        &rust::print_instead_of_tracing::PrintInsteadOfTracing,
+        &rust::blocking_call_in_async::BlockingCallInAsync,
         &sec::unsecured_operation::UnsecuredOperation,
         &sec::undefined_security_scheme::UndefinedSecurityScheme,
         &sec::weak_auth_scheme::WeakAuthScheme,
@@ -198,6 +210,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &sec::pii_in_query::PiiInQuery,
         &sec::unclassified_personal_data::UnclassifiedPersonalData,
         &sec::missing_oauth_scopes::MissingOauthScopes,
+        &rust::tls_verification_disabled::TlsVerificationDisabled,
     ]
 }
 

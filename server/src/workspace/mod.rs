@@ -207,9 +207,10 @@ impl DeclaredDocuments {
     }
 }
 
-/// Every OpenAPI document under the given paths, respecting `.gitignore`, in a stable order:
-/// files that start like one, and those `[openapi] documents` names. A file named
-/// explicitly is always taken.
+/// Every file to check under the given paths, respecting `.gitignore` and skipping Cargo's
+/// `target` folders, in a stable order: OpenAPI documents (files that start like one, and
+/// those `[openapi] documents` names) and Rust source files. A file named explicitly is
+/// always taken.
 pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut declared = DeclaredDocuments::default();
     let mut found = Vec::new();
@@ -218,10 +219,19 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
             found.push(path.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path).hidden(true).git_ignore(true).require_git(false).follow_links(false).build();
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .follow_links(false)
+            // Cargo's build output, even where no .gitignore says so.
+            .filter_entry(|entry| !(entry.file_name() == "target" && entry.path().join("CACHEDIR.TAG").is_file()))
+            .build();
         for entry in walker.flatten() {
             let candidate = entry.path();
-            if entry.file_type().is_some_and(|kind| kind.is_file()) && (sniff_file(candidate) || declared.contains(candidate)) {
+            if entry.file_type().is_some_and(|kind| kind.is_file())
+                && (crate::rust::is_rust_file(candidate) || sniff_file(candidate) || declared.contains(candidate))
+            {
                 found.push(candidate.to_path_buf());
             }
         }
@@ -229,6 +239,18 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
     found.sort();
     found.dedup();
     found
+}
+
+/// What a check covered, for people: "1 OpenAPI document and 9 Rust files".
+pub fn describe_checked(paths: &[PathBuf]) -> String {
+    let rust = paths.iter().filter(|path| crate::rust::is_rust_file(path)).count();
+    let openapi = paths.len() - rust;
+    let plural = |count: usize| if count == 1 { "" } else { "s" };
+    match (openapi, rust) {
+        (_, 0) => format!("{openapi} OpenAPI document{}", plural(openapi)),
+        (0, _) => format!("{rust} Rust file{}", plural(rust)),
+        _ => format!("{openapi} OpenAPI document{} and {rust} Rust file{}", plural(openapi), plural(rust)),
+    }
 }
 
 /// The folder `$ref`s may reach: the nearest folder above `path` with `archlens.toml` or
@@ -246,6 +268,10 @@ pub fn check_document(
     config: &Config,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Report>, String> {
+    if crate::rust::is_rust_file(path) {
+        let text = source.read(path)?;
+        return Ok(Some(crate::rust::check_file(path, text, config)));
+    }
     let started = std::time::Instant::now();
     let project = Project::load(path, workspace_root, source)?;
     tracing::debug!(files = project.files.len(), elapsed = ?started.elapsed(), "project loaded");

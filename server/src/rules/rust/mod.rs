@@ -1,0 +1,6 @@
+//! Rules over Rust backend source. Each has a tree-sitter query in `queries/rust/` for its
+//! pattern and decides the context (async code, tests, start-up) in Rust.
+
+pub mod blocking_call_in_async;
+pub mod print_instead_of_tracing;
+pub mod tls_verification_disabled;

@@ -1,0 +1,319 @@
+//! Rust backend source: parsed with tree-sitter-rust and checked by the Rust rules. A rule's
+//! pattern is a tree-sitter query (`queries/rust/`, see [`queries`]); what a query cannot
+//! say (inside async code, inside a test, in `main`) is decided by the helpers here.
+
+pub mod queries;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
+
+use crate::analysis::suppression::parse_allow;
+use crate::analysis::{Diagnostic, FileReport, Fix, Report, Sink};
+use crate::config::Config;
+use crate::line_index::{ColumnUnit, LineIndex};
+use crate::openapi::edit::TextEdit;
+use crate::openapi::pointer::JsonPointer;
+use crate::rules::RuleMeta;
+
+/// What kind of code a file holds, from where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Server code.
+    Source,
+    /// Under `tests/`, `benches/` or `examples/`.
+    Test,
+    /// `build.rs`.
+    BuildScript,
+}
+
+impl FileKind {
+    pub fn of(path: &Path) -> FileKind {
+        if path.file_name().is_some_and(|name| name == "build.rs") {
+            return FileKind::BuildScript;
+        }
+        let in_folder = |folder: &str| path.components().any(|component| component.as_os_str() == folder);
+        if in_folder("tests") || in_folder("benches") || in_folder("examples") { FileKind::Test } else { FileKind::Source }
+    }
+}
+
+/// Whether a path is Rust source.
+pub fn is_rust_file(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "rs")
+}
+
+pub fn parse(text: &str) -> Option<Tree> {
+    let mut parser = Parser::new();
+    parser.set_language(&tree_sitter_rust::LANGUAGE.into()).ok()?;
+    parser.parse(text, None)
+}
+
+/// One parsed Rust file, as the rules see it.
+pub struct RustFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub tree: &'a Tree,
+    pub kind: FileKind,
+}
+
+/// The captures of one match of a rule's query.
+pub struct Match<'t> {
+    captures: Vec<(&'static str, Node<'t>)>,
+}
+
+impl<'t> Match<'t> {
+    pub fn get(&self, name: &str) -> Option<Node<'t>> {
+        self.captures.iter().find(|(capture, _)| *capture == name).map(|(_, node)| *node)
+    }
+}
+
+impl<'a> RustFile<'a> {
+    /// The matches of the query of rule `code` (text predicates such as `#match?` applied).
+    pub fn matches(&self, code: &str) -> Vec<Match<'a>> {
+        let Some(query) = queries::of(code) else { return Vec::new() };
+        let names = query.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut found = Vec::new();
+        let mut matches = cursor.matches(query, self.tree.root_node(), self.text.as_bytes());
+        while let Some(matched) = matches.next() {
+            let captures = matched.captures().iter().map(|capture| (names[capture.index as usize], capture.node)).collect();
+            found.push(Match { captures });
+        }
+        found
+    }
+
+    pub fn text_of(&self, node: Node<'_>) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+
+    /// Whether `node` is test code: in a test file, a `#[cfg(test)]` module or a `#[test]`
+    /// function (`#[tokio::test]` and the like included).
+    pub fn is_test(&self, node: Node<'_>) -> bool {
+        self.kind == FileKind::Test
+            || ancestors(node).any(|item| match item.kind() {
+                "mod_item" => self.attributes(item).any(|attribute| attribute.replace(' ', "").contains("cfg(test)")),
+                "function_item" => self.attributes(item).any(|attribute| {
+                    let inner = attribute.trim_start_matches("#[").trim_end_matches(']');
+                    inner == "test" || inner.ends_with("::test") || inner.contains("::test(") || inner.starts_with("test_case")
+                }),
+                _ => false,
+            })
+    }
+
+    /// Whether `node` runs at start-up: inside `fn main`, or in a build script.
+    pub fn is_start_up(&self, node: Node<'_>) -> bool {
+        self.kind == FileKind::BuildScript
+            || ancestors(node).any(|item| item.kind() == "function_item" && self.name_of(item) == Some("main"))
+    }
+
+    /// Whether `node` runs on an async executor: in an async fn or block, including sync
+    /// closures inside them, but not in a closure given to `spawn_blocking` or
+    /// `block_in_place`.
+    pub fn is_async(&self, node: Node<'_>) -> bool {
+        for ancestor in ancestors(node) {
+            match ancestor.kind() {
+                "async_block" => return true,
+                "closure_expression" => {
+                    let call = ancestor.parent().filter(|parent| parent.kind() == "arguments").and_then(|arguments| arguments.parent());
+                    let callee = call.and_then(|call| call.child_by_field_name("function")).map(|function| self.text_of(function));
+                    if callee.is_some_and(|callee| callee.ends_with("spawn_blocking") || callee.ends_with("block_in_place")) {
+                        return false;
+                    }
+                }
+                "function_item" => {
+                    let mut cursor = ancestor.walk();
+                    return ancestor.children(&mut cursor).any(|child| {
+                        child.kind() == "function_modifiers" && self.text_of(child).split_whitespace().any(|word| word == "async")
+                    });
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether `.await` may be written at `node`: its nearest enclosing function, closure or
+    /// block of its own is async.
+    pub fn can_await(&self, node: Node<'_>) -> bool {
+        for ancestor in ancestors(node) {
+            match ancestor.kind() {
+                "async_block" => return true,
+                "closure_expression" => return false,
+                "function_item" => return self.is_async(ancestor),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// The attributes written above an item, as text.
+    fn attributes(&self, item: Node<'_>) -> impl Iterator<Item = &'a str> {
+        let text = self.text;
+        std::iter::successors(item.prev_sibling(), |node| node.prev_sibling())
+            .take_while(|node| matches!(node.kind(), "attribute_item" | "line_comment" | "block_comment"))
+            .filter(|node| node.kind() == "attribute_item")
+            .map(move |node| &text[node.byte_range()])
+    }
+
+    fn name_of(&self, item: Node<'_>) -> Option<&'a str> {
+        item.child_by_field_name("name").map(|name| self.text_of(name))
+    }
+
+    /// Where a finding sits, by the items around it (`mod routes`, `impl Service`,
+    /// `fn create`): stable when code moves within a file, for baselines.
+    pub fn pointer(&self, node: Node<'_>) -> JsonPointer {
+        let mut names: Vec<String> = ancestors(node)
+            .filter_map(|item| match item.kind() {
+                "function_item" => Some(format!("fn {}", self.name_of(item)?)),
+                "mod_item" => Some(format!("mod {}", self.name_of(item)?)),
+                "trait_item" => Some(format!("trait {}", self.name_of(item)?)),
+                "impl_item" => Some(format!("impl {}", self.text_of(item.child_by_field_name("type")?))),
+                _ => None,
+            })
+            .collect();
+        names.reverse();
+        names.iter().fold(JsonPointer::root(), |pointer, name| pointer.child(name))
+    }
+
+    /// Reports on a node.
+    pub fn report<'s>(&self, sink: &'s mut Sink, node: Node<'_>, message: impl Into<String>) -> &'s mut crate::analysis::Finding {
+        sink.span(0, node.byte_range(), self.pointer(node), message)
+    }
+}
+
+/// The node and its ancestors, innermost first.
+fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    std::iter::successors(Some(node), |node| node.parent())
+}
+
+/// Checks one Rust file with every enabled Rust rule.
+pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
+    let config = config.for_file(path);
+    let Some(tree) = parse(&text) else {
+        return Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] };
+    };
+    let file = RustFile { path, text: &text, tree: &tree, kind: FileKind::of(path) };
+    let index = LineIndex::new(&text);
+    let allowed = allow_comments(&file, &index);
+    let mut diagnostics = Vec::new();
+    for rule in crate::rules::registry().iter().filter(|rule| rule.is_rust() && config.is_enabled(rule.meta())) {
+        let meta = rule.meta();
+        let mut sink = Sink::default();
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_rust(&file, &mut sink))) {
+            tracing::error!(rule = meta.code, path = %path.display(), "rule panicked; its findings are dropped: {panic:?}");
+            continue;
+        }
+        for finding in sink.into_findings() {
+            let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
+            if is_allowed(&allowed, &file, finding.span.start, line, meta) {
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                rule: meta,
+                severity: config.severity_of(meta, finding.severity),
+                path: path.to_path_buf(),
+                suppression: Some(suppression_fix(&text, &index, line, meta)),
+                span: finding.span,
+                pointer: finding.pointer,
+                message: finding.message,
+                fixes: finding.fixes,
+                related: Vec::new(),
+            });
+        }
+    }
+    diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
+    Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }
+}
+
+/// The `// archlens: allow(…)` comments of a file: their line and codes.
+fn allow_comments(file: &RustFile<'_>, index: &LineIndex) -> Vec<(usize, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![file.tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "line_comment" {
+            if let Some(codes) = parse_allow(file.text_of(node)) {
+                found.push((index.position(file.text, node.start_byte(), ColumnUnit::Utf8).line as usize, codes));
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    found
+}
+
+/// Whether an allow comment for `meta` sits on the finding's line, on the line above it, or
+/// above an item that holds it (with its attributes between).
+fn is_allowed(allowed: &[(usize, Vec<String>)], file: &RustFile<'_>, offset: usize, line: usize, meta: &RuleMeta) -> bool {
+    let names = |codes: &Vec<String>| codes.iter().any(|code| meta.is_named(code));
+    if allowed.iter().any(|(at, codes)| (*at == line || *at + 1 == line) && names(codes)) {
+        return true;
+    }
+    let Some(node) = file.tree.root_node().descendant_for_byte_range(offset, offset) else { return false };
+    ancestors(node).filter(|item| item.kind().ends_with("_item")).any(|item| {
+        let first = std::iter::successors(item.prev_sibling(), |node| node.prev_sibling())
+            .take_while(|node| matches!(node.kind(), "attribute_item" | "line_comment"))
+            .last()
+            .unwrap_or(item);
+        let start_line = first.start_position().row;
+        allowed.iter().any(|(at, codes)| *at + 1 >= start_line && *at <= item.start_position().row && names(codes))
+    })
+}
+
+/// `// archlens: allow(CODE)` on its own line above the finding's line, indented like it.
+fn suppression_fix(text: &str, index: &LineIndex, line: usize, meta: &RuleMeta) -> Fix {
+    let range = index.line_range(text, line);
+    let indent: String = text[range.clone()].chars().take_while(|character| *character == ' ' || *character == '\t').collect();
+    let newline = if text[range.end..].starts_with("\r\n") { "\r\n" } else { "\n" };
+    Fix::new(
+        format!("Allow {} ({}) here", meta.code, meta.name),
+        vec![TextEdit::insert(range.start, format!("{indent}// archlens: allow({}){newline}", meta.code))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_file_is_embedded_and_compiles() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queries/rust");
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .expect("queries/rust exists")
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".scm"))
+            .collect();
+        files.sort();
+        let embedded: Vec<&str> = queries::SOURCES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(files, embedded, "queries::SOURCES must list queries/rust exactly, in order");
+        for (name, source) in queries::SOURCES {
+            queries::compile(source).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let code = name.split('_').next().unwrap();
+            let rule = crate::rules::find_rule(code).unwrap_or_else(|| panic!("{name}: no rule {code}"));
+            assert_eq!(format!("{}_{}.scm", rule.code, rule.name), *name, "a query file is named after its rule");
+            assert!(queries::of(code).is_some());
+        }
+    }
+
+    #[test]
+    fn contexts() {
+        let text = "fn main() { println!(\"a\"); }\nasync fn h() { let x = || 1; tokio::task::spawn_blocking(|| std::thread::sleep(d)); }\n#[cfg(test)]\nmod tests {\n    #[tokio::test]\n    async fn t() {}\n}\n";
+        let tree = parse(text).unwrap();
+        let file = RustFile { path: Path::new("src/main.rs"), text, tree: &tree, kind: FileKind::Source };
+        let at = |needle: &str| tree.root_node().descendant_for_byte_range(text.find(needle).unwrap(), text.find(needle).unwrap()).unwrap();
+        assert!(file.is_start_up(at("println")));
+        assert!(!file.is_start_up(at("let x")));
+        assert!(file.is_async(at("let x")));
+        assert!(file.is_async(at("1;")));
+        assert!(!file.is_async(at("std::thread")));
+        assert!(!file.is_async(at("println")));
+        assert!(file.is_test(at("async fn t")));
+        assert!(!file.is_test(at("let x")));
+        assert_eq!(file.pointer(at("let x")).to_string(), "/fn h");
+        assert_eq!(FileKind::of(Path::new("/w/tests/api.rs")), FileKind::Test);
+        assert_eq!(FileKind::of(Path::new("/w/build.rs")), FileKind::BuildScript);
+    }
+}

@@ -1,0 +1,41 @@
+//! The tree-sitter queries of the Rust rules, one file a rule in `queries/rust/`, embedded in
+//! the binary and compiled once.
+
+use std::sync::LazyLock;
+
+use tree_sitter::Query;
+
+/// Every query file, by name. A test checks that this lists the folder exactly.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("PRC002_print-instead-of-tracing.scm", include_str!("../../../queries/rust/PRC002_print-instead-of-tracing.scm")),
+    ("SCL002_blocking-call-in-async.scm", include_str!("../../../queries/rust/SCL002_blocking-call-in-async.scm")),
+    ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),
+];
+
+/// A compiled query and the rule code its file name starts with.
+pub struct RuleQuery {
+    pub code: &'static str,
+    pub query: Query,
+}
+
+static COMPILED: LazyLock<Vec<RuleQuery>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .filter_map(|(file, source)| match compile(source) {
+            Ok(query) => Some(RuleQuery { code: file.split('_').next().unwrap_or(file), query }),
+            Err(error) => {
+                tracing::error!(file, "the query does not compile: {error}");
+                None
+            }
+        })
+        .collect()
+});
+
+pub fn compile(source: &str) -> Result<Query, tree_sitter::QueryError> {
+    Query::new(&tree_sitter_rust::LANGUAGE.into(), source)
+}
+
+/// The query of a rule.
+pub fn of(code: &str) -> Option<&'static Query> {
+    COMPILED.iter().find(|compiled| compiled.code == code).map(|compiled| &compiled.query)
+}
