@@ -200,6 +200,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::invalid_document::InvalidDocument,
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
+        &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,
         &rust::blocking_call_in_async::BlockingCallInAsync,
         &sec::unsecured_operation::UnsecuredOperation,

@@ -56,6 +56,7 @@ pub struct RustFile<'a> {
     pub text: &'a str,
     pub tree: &'a Tree,
     pub kind: FileKind,
+    registered: std::cell::OnceCell<Vec<String>>,
 }
 
 /// The captures of one match of a rule's query.
@@ -70,6 +71,10 @@ impl<'t> Match<'t> {
 }
 
 impl<'a> RustFile<'a> {
+    pub fn new(path: &'a Path, text: &'a str, tree: &'a Tree) -> Self {
+        RustFile { path, text, tree, kind: FileKind::of(path), registered: std::cell::OnceCell::new() }
+    }
+
     /// The matches of the query of rule `code` (text predicates such as `#match?` applied).
     pub fn matches(&self, code: &str) -> Vec<Match<'a>> {
         let Some(query) = queries::of(code) else { return Vec::new() };
@@ -134,6 +139,79 @@ impl<'a> RustFile<'a> {
         false
     }
 
+    /// The function that holds `node`.
+    pub fn enclosing_fn<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        ancestors(node).find(|item| item.kind() == "function_item")
+    }
+
+    /// Whether a function is an HTTP handler:
+    /// - it has a route attribute (actix-web and rocket: `#[get("/path")]`, `#[route(…)]`);
+    /// - or it is an `async fn`, not a test and not `main`, that is registered as a route in
+    ///   this file (axum `get(handler)`, `.post(handler)`, `on(filter, handler)`; actix
+    ///   `web::get().to(handler)`) or that takes an extractor (`Json`, `Path`, `Query`,
+    ///   `State`, `Form`, `Extension`, `HeaderMap`, actix `web::Data`, `HttpRequest`…), which
+    ///   is how handlers defined in one module and routed in another are recognised.
+    pub fn is_handler(&self, function: Node<'_>) -> bool {
+        if self.is_test(function) || self.name_of(function) == Some("main") {
+            return false;
+        }
+        let routed = self.attributes(function).any(|attribute| {
+            let inner = attribute.trim_start_matches("#[");
+            let name = inner.split(['(', ']']).next().unwrap_or_default().rsplit("::").next().unwrap_or_default();
+            ROUTE_ATTRIBUTES.contains(&name)
+        });
+        if routed {
+            return true;
+        }
+        if !self.is_async(function) {
+            return false;
+        }
+        let name = self.name_of(function).unwrap_or_default();
+        self.registered().iter().any(|registered| registered == name) || self.takes_extractor(function)
+    }
+
+    fn takes_extractor(&self, function: Node<'_>) -> bool {
+        let Some(parameters) = function.child_by_field_name("parameters") else { return false };
+        let mut cursor = parameters.walk();
+        parameters.named_children(&mut cursor).filter_map(|parameter| parameter.child_by_field_name("type")).any(|kind| {
+            let text = self.text_of(kind);
+            let outer = text.split('<').next().unwrap_or(text).trim();
+            EXTRACTORS.contains(&outer.rsplit("::").next().unwrap_or(outer))
+        })
+    }
+
+    /// The names of the functions this file registers as routes.
+    fn registered(&self) -> &Vec<String> {
+        self.registered.get_or_init(|| {
+            let mut names = Vec::new();
+            let mut stack = vec![self.tree.root_node()];
+            while let Some(node) = stack.pop() {
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+                if node.kind() != "call_expression" {
+                    continue;
+                }
+                let Some(function) = node.child_by_field_name("function") else { continue };
+                let callee = match function.kind() {
+                    "field_expression" => function.child_by_field_name("field").map(|field| self.text_of(field)),
+                    "identifier" | "scoped_identifier" => Some(self.text_of(function).rsplit("::").next().unwrap_or_default()),
+                    _ => None,
+                };
+                if !callee.is_some_and(|callee| ROUTE_FUNCTIONS.contains(&callee)) {
+                    continue;
+                }
+                let Some(arguments) = node.child_by_field_name("arguments") else { continue };
+                let mut cursor = arguments.walk();
+                if let Some(last) = arguments.named_children(&mut cursor).last()
+                    && matches!(last.kind(), "identifier" | "scoped_identifier")
+                {
+                    names.push(self.text_of(last).rsplit("::").next().unwrap_or_default().to_owned());
+                }
+            }
+            names
+        })
+    }
+
     /// Whether `.await` may be written at `node`: its nearest enclosing function, closure or
     /// block of its own is async.
     pub fn can_await(&self, node: Node<'_>) -> bool {
@@ -183,6 +261,33 @@ impl<'a> RustFile<'a> {
     }
 }
 
+/// Route attributes of actix-web and rocket.
+const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
+
+/// Functions and methods that register a handler (its last argument).
+const ROUTE_FUNCTIONS: [&str; 11] = ["get", "post", "put", "delete", "patch", "head", "options", "trace", "any", "on", "to"];
+
+/// Parameter types that only handlers take.
+const EXTRACTORS: [&str; 17] = [
+    "Json",
+    "Path",
+    "Query",
+    "State",
+    "Form",
+    "Extension",
+    "HeaderMap",
+    "TypedHeader",
+    "ConnectInfo",
+    "Multipart",
+    "OriginalUri",
+    "RawQuery",
+    "Data",
+    "HttpRequest",
+    "Payload",
+    "WebSocketUpgrade",
+    "Request",
+];
+
 /// The node and its ancestors, innermost first.
 fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(Some(node), |node| node.parent())
@@ -194,7 +299,7 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
     let Some(tree) = parse(&text) else {
         return Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] };
     };
-    let file = RustFile { path, text: &text, tree: &tree, kind: FileKind::of(path) };
+    let file = RustFile::new(path, &text, &tree);
     let index = LineIndex::new(&text);
     let allowed = allow_comments(&file, &index);
     let mut diagnostics = Vec::new();
@@ -302,7 +407,7 @@ mod tests {
     fn contexts() {
         let text = "fn main() { println!(\"a\"); }\nasync fn h() { let x = || 1; tokio::task::spawn_blocking(|| std::thread::sleep(d)); }\n#[cfg(test)]\nmod tests {\n    #[tokio::test]\n    async fn t() {}\n}\n";
         let tree = parse(text).unwrap();
-        let file = RustFile { path: Path::new("src/main.rs"), text, tree: &tree, kind: FileKind::Source };
+        let file = RustFile::new(Path::new("src/main.rs"), text, &tree);
         let at = |needle: &str| tree.root_node().descendant_for_byte_range(text.find(needle).unwrap(), text.find(needle).unwrap()).unwrap();
         assert!(file.is_start_up(at("println")));
         assert!(!file.is_start_up(at("let x")));
@@ -314,6 +419,31 @@ mod tests {
         assert!(!file.is_test(at("let x")));
         assert_eq!(file.pointer(at("let x")).to_string(), "/fn h");
         assert_eq!(FileKind::of(Path::new("/w/tests/api.rs")), FileKind::Test);
+        assert!(!file.is_handler(file.enclosing_fn(at("let x")).unwrap()), "async, but neither routed nor taking an extractor");
+    }
+
+    #[test]
+    fn handlers_are_routed_attributed_or_take_extractors() {
+        let text = "async fn routed() {}
+async fn extracting(Json(body): Json<Value>) {}
+async fn helper(path: &Path) {}
+fn sync_routed() {}
+#[get(\"/x\")]
+fn attributed() {}
+fn router() -> Router { Router::new().route(\"/a\", get(routed).post(handlers::sync_routed)) }
+";
+        let tree = parse(text).unwrap();
+        let file = RustFile::new(Path::new("src/routes.rs"), text, &tree);
+        let function = |name: &str| {
+            let at = text.find(&format!("fn {name}")).unwrap();
+            file.enclosing_fn(tree.root_node().descendant_for_byte_range(at, at).unwrap()).unwrap()
+        };
+        assert!(file.is_handler(function("routed")));
+        assert!(file.is_handler(function("extracting")));
+        assert!(file.is_handler(function("attributed")));
+        assert!(!file.is_handler(function("helper")), "`&Path` is std's path, not an extractor");
+        assert!(!file.is_handler(function("sync_routed")), "axum handlers are async");
+        assert!(!file.is_handler(function("router")));
         assert_eq!(FileKind::of(Path::new("/w/build.rs")), FileKind::BuildScript);
     }
 }

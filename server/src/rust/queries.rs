@@ -7,6 +7,7 @@ use tree_sitter::Query;
 
 /// Every query file, by name. A test checks that this lists the folder exactly.
 pub const SOURCES: &[(&str, &str)] = &[
+    ("PRC001_panic-in-handler.scm", include_str!("../../../queries/rust/PRC001_panic-in-handler.scm")),
     ("PRC002_print-instead-of-tracing.scm", include_str!("../../../queries/rust/PRC002_print-instead-of-tracing.scm")),
     ("SCL002_blocking-call-in-async.scm", include_str!("../../../queries/rust/SCL002_blocking-call-in-async.scm")),
     ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),

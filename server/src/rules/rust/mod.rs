@@ -2,5 +2,6 @@
 //! pattern and decides the context (async code, tests, start-up) in Rust.
 
 pub mod blocking_call_in_async;
+pub mod panic_in_handler;
 pub mod print_instead_of_tracing;
 pub mod tls_verification_disabled;
