@@ -261,7 +261,9 @@ pub fn check_project_with(
     let enabled: Vec<&dyn Rule> = rules
         .iter()
         .copied()
-        .filter(|rule| !rule.is_rust() && file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta())))
+        .filter(|rule| {
+            rule.meta().input == rules::Input::OpenApi && file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta()))
+        })
         .collect();
     let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
     let started = std::time::Instant::now();
@@ -488,8 +490,14 @@ mod tests {
 
     impl RuleInfo for Panics {
         fn meta(&self) -> &'static RuleMeta {
-            static META: RuleMeta =
-                RuleMeta { code: "API999", name: "always-panics", area: rules::Area::Api, severity: Severity::Error, raw_docs: "" };
+            static META: RuleMeta = RuleMeta {
+                code: "API999",
+                name: "always-panics",
+                area: rules::Area::Api,
+                severity: Severity::Error,
+                raw_docs: "",
+                input: rules::Input::OpenApi,
+            };
             &META
         }
     }

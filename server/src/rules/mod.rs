@@ -51,6 +51,16 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// The doc comment, as written (each line keeps rustdoc's leading space).
     pub raw_docs: &'static str,
+    /// What the rule reads.
+    pub input: Input,
+}
+
+/// What a rule reads: OpenAPI projects ([`Check::check`]) or Rust files
+/// ([`Check::check_rust`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    OpenApi,
+    Rust,
 }
 
 impl RuleMeta {
@@ -122,11 +132,6 @@ pub trait Check {
     /// Checks an OpenAPI project.
     fn check(&self, _context: &RuleContext<'_>, _sink: &mut Sink) {}
 
-    /// Whether this is a rule for Rust source, which implements [`Check::check_rust`].
-    fn is_rust(&self) -> bool {
-        false
-    }
-
     /// Checks one Rust file.
     fn check_rust(&self, _file: &crate::rust::RustFile<'_>, _sink: &mut Sink) {}
 
@@ -143,13 +148,20 @@ impl<T: RuleInfo + Check + Sync> Rule for T {}
 
 /// Declares a rule: a unit struct with its documentation and metadata.
 macro_rules! declare_rule {
+    (@input) => {
+        $crate::rules::Input::OpenApi
+    };
+    (@input $input:ident) => {
+        $crate::rules::Input::$input
+    };
     (
         $(#[doc = $doc:literal])*
         $vis:vis struct $name:ident {
             code: $code:literal,
             name: $rule_name:literal,
             area: $area:ident,
-            severity: $severity:ident $(,)?
+            severity: $severity:ident
+            $(, input: $input:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -163,6 +175,7 @@ macro_rules! declare_rule {
                     area: $crate::rules::Area::$area,
                     severity: $crate::analysis::Severity::$severity,
                     raw_docs: concat!($($doc, "\n"),*),
+                    input: $crate::rules::declare_rule!(@input $($input)?),
                 };
                 &META
             }
@@ -202,7 +215,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::unused_component::UnusedComponent,
         &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,
+        &rust::http_client_without_timeout::HttpClientWithoutTimeout,
         &rust::blocking_call_in_async::BlockingCallInAsync,
+        &rust::unbounded_channel::UnboundedChannel,
         &sec::unsecured_operation::UnsecuredOperation,
         &sec::undefined_security_scheme::UndefinedSecurityScheme,
         &sec::weak_auth_scheme::WeakAuthScheme,
@@ -212,6 +227,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &sec::unclassified_personal_data::UnclassifiedPersonalData,
         &sec::missing_oauth_scopes::MissingOauthScopes,
         &rust::tls_verification_disabled::TlsVerificationDisabled,
+        &rust::database_tls_disabled::DatabaseTlsDisabled,
     ]
 }
 

@@ -303,7 +303,9 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
     let index = LineIndex::new(&text);
     let allowed = allow_comments(&file, &index);
     let mut diagnostics = Vec::new();
-    for rule in crate::rules::registry().iter().filter(|rule| rule.is_rust() && config.is_enabled(rule.meta())) {
+    for rule in
+        crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))
+    {
         let meta = rule.meta();
         let mut sink = Sink::default();
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_rust(&file, &mut sink))) {

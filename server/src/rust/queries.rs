@@ -9,8 +9,11 @@ use tree_sitter::Query;
 pub const SOURCES: &[(&str, &str)] = &[
     ("PRC001_panic-in-handler.scm", include_str!("../../../queries/rust/PRC001_panic-in-handler.scm")),
     ("PRC002_print-instead-of-tracing.scm", include_str!("../../../queries/rust/PRC002_print-instead-of-tracing.scm")),
+    ("SCL001_http-client-without-timeout.scm", include_str!("../../../queries/rust/SCL001_http-client-without-timeout.scm")),
     ("SCL002_blocking-call-in-async.scm", include_str!("../../../queries/rust/SCL002_blocking-call-in-async.scm")),
+    ("SCL004_unbounded-channel.scm", include_str!("../../../queries/rust/SCL004_unbounded-channel.scm")),
     ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),
+    ("SEC016_database-tls-disabled.scm", include_str!("../../../queries/rust/SEC016_database-tls-disabled.scm")),
 ];
 
 /// A compiled query and the rule code its file name starts with.

@@ -40,6 +40,7 @@ declare_rule! {
         name: "blocking-call-in-async",
         area: Scl,
         severity: Warning,
+        input: Rust,
     }
 }
 
@@ -48,10 +49,6 @@ const TOKIO_FS: [&str; 9] =
     ["read", "read_to_string", "write", "copy", "remove_file", "remove_dir_all", "create_dir_all", "metadata", "rename"];
 
 impl Check for BlockingCallInAsync {
-    fn is_rust(&self) -> bool {
-        true
-    }
-
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };

@@ -2,6 +2,9 @@
 //! pattern and decides the context (async code, tests, start-up) in Rust.
 
 pub mod blocking_call_in_async;
+pub mod database_tls_disabled;
+pub mod http_client_without_timeout;
 pub mod panic_in_handler;
 pub mod print_instead_of_tracing;
 pub mod tls_verification_disabled;
+pub mod unbounded_channel;

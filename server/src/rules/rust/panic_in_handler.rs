@@ -43,14 +43,11 @@ declare_rule! {
         name: "panic-in-handler",
         area: Prc,
         severity: Warning,
+        input: Rust,
     }
 }
 
 impl Check for PanicInHandler {
-    fn is_rust(&self) -> bool {
-        true
-    }
-
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let Some(call) = found.get("call") else { continue };

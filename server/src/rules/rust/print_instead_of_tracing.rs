@@ -41,14 +41,11 @@ declare_rule! {
         name: "print-instead-of-tracing",
         area: Prc,
         severity: Info,
+        input: Rust,
     }
 }
 
 impl Check for PrintInsteadOfTracing {
-    fn is_rust(&self) -> bool {
-        true
-    }
-
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(name)) = (found.get("call"), found.get("macro")) else { continue };

@@ -34,14 +34,11 @@ declare_rule! {
         name: "tls-verification-disabled",
         area: Sec,
         severity: Error,
+        input: Rust,
     }
 }
 
 impl Check for TlsVerificationDisabled {
-    fn is_rust(&self) -> bool {
-        true
-    }
-
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(method), Some(argument)) = (found.get("call"), found.get("method"), found.get("argument")) else {

@@ -1,0 +1,56 @@
+use crate::analysis::Sink;
+use crate::rules::{Check, RuleInfo, declare_rule};
+use crate::rust::RustFile;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for channels without a bound: `tokio::sync::mpsc::unbounded_channel()`,
+    /// `std::sync::mpsc::channel()` (tokio's `mpsc::channel(capacity)` is bounded), and
+    /// `unbounded()` of crossbeam, flume and async-channel. Tests are left alone.
+    ///
+    /// ## Why is this bad?
+    /// A bounded channel makes a fast producer wait for a slow consumer (backpressure). An
+    /// unbounded one lets the queue grow with the backlog: under load, or when the consumer
+    /// stalls, memory grows until the process is killed, and the latency of every queued
+    /// message grows with it, with nothing to show for it until then.
+    ///
+    /// ## Example
+    /// ```rust
+    /// let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust
+    /// // Senders wait (`send().await`) or shed load (`try_send`) when 1024 events are queued.
+    /// let (events, receiver) = tokio::sync::mpsc::channel(1024);
+    /// ```
+    pub struct UnboundedChannel {
+        code: "SCL004",
+        name: "unbounded-channel",
+        area: Scl,
+        severity: Info,
+        input: Rust,
+    }
+}
+
+impl Check for UnboundedChannel {
+    fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
+        for found in file.matches(self.meta().code) {
+            let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
+            if call.has_error() || file.is_test(call) {
+                continue;
+            }
+            // `unbounded()` alone is a channel only where a channel crate is in use.
+            let path = file.text_of(function);
+            if path == "unbounded" && !["crossbeam", "flume", "async_channel"].iter().any(|name| file.text.contains(name)) {
+                continue;
+            }
+            // tokio's `mpsc::channel(capacity)` is bounded; std's `mpsc::channel()` is not.
+            let arguments = call.child_by_field_name("arguments").map_or(0, |arguments| arguments.named_child_count());
+            if path.ends_with("channel") && !path.ends_with("unbounded_channel") && arguments > 0 {
+                continue;
+            }
+            file.report(sink, call, format!("`{path}()` makes a channel without a bound: nothing slows a producer down"));
+        }
+    }
+}
