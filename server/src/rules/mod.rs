@@ -227,6 +227,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &sec::unclassified_personal_data::UnclassifiedPersonalData,
         &sec::missing_oauth_scopes::MissingOauthScopes,
         &rust::tls_verification_disabled::TlsVerificationDisabled,
+        &rust::hardcoded_secret::HardcodedSecret,
+        &rust::sql_built_from_strings::SqlBuiltFromStrings,
         &rust::database_tls_disabled::DatabaseTlsDisabled,
     ]
 }

@@ -13,6 +13,8 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("SCL002_blocking-call-in-async.scm", include_str!("../../../queries/rust/SCL002_blocking-call-in-async.scm")),
     ("SCL004_unbounded-channel.scm", include_str!("../../../queries/rust/SCL004_unbounded-channel.scm")),
     ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),
+    ("SEC012_hardcoded-secret.scm", include_str!("../../../queries/rust/SEC012_hardcoded-secret.scm")),
+    ("SEC013_sql-built-from-strings.scm", include_str!("../../../queries/rust/SEC013_sql-built-from-strings.scm")),
     ("SEC016_database-tls-disabled.scm", include_str!("../../../queries/rust/SEC016_database-tls-disabled.scm")),
 ];
 

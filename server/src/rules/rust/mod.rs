@@ -3,8 +3,10 @@
 
 pub mod blocking_call_in_async;
 pub mod database_tls_disabled;
+pub mod hardcoded_secret;
 pub mod http_client_without_timeout;
 pub mod panic_in_handler;
 pub mod print_instead_of_tracing;
+pub mod sql_built_from_strings;
 pub mod tls_verification_disabled;
 pub mod unbounded_channel;

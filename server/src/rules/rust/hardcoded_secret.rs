@@ -1,0 +1,133 @@
+use std::collections::HashSet;
+
+use crate::analysis::Sink;
+use crate::rules::{Check, RuleInfo, declare_rule};
+use crate::rust::RustFile;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for secrets written into the source:
+    /// - a string given to a constant, static or variable whose name says secret, password,
+    ///   token, API key, private key or credentials (`const JWT_SECRET: &str = "…"`);
+    /// - a literal key given to `EncodingKey::from_secret`, `DecodingKey::from_secret` or an
+    ///   HMAC's `new_from_slice`;
+    /// - any string in a known key format: AWS access key ids, Stripe live keys, GitHub and
+    ///   Slack tokens, Google API keys, PEM private keys.
+    ///
+    /// Values that only name something are left alone: header and field names
+    /// (`const CSRF_TOKEN: &str = "csrf_token"`, `"x-api-key"`), environment variable names
+    /// (`"JWT_SECRET"`), short placeholders, and everything in tests.
+    ///
+    /// ## Why is this bad?
+    /// A secret in the source is in every clone, every build artifact, every fork and the
+    /// repository's history for good; rotating it means a release, and anyone who ever had
+    /// read access keeps it. Secrets belong in the environment or a secret manager, read at
+    /// start-up.
+    ///
+    /// ## Example
+    /// ```rust
+    /// const JWT_SECRET: &str = "c2VjcmV0LWtleS1mb3ItcHJvZA==";
+    /// let key = EncodingKey::from_secret(JWT_SECRET.as_bytes());
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust
+    /// let secret = std::env::var("JWT_SECRET").expect("JWT_SECRET is set");
+    /// let key = EncodingKey::from_secret(secret.as_bytes());
+    /// ```
+    pub struct HardcodedSecret {
+        code: "SEC012",
+        name: "hardcoded-secret",
+        area: Sec,
+        severity: Error,
+        input: Rust,
+    }
+}
+
+/// Parts of names that say "this is a secret".
+const SECRET_WORDS: [&str; 9] = ["secret", "password", "passwd", "token", "apikey", "api_key", "private_key", "credential", "access_key"];
+
+impl Check for HardcodedSecret {
+    fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
+        let mut reported = HashSet::new();
+        for found in file.matches(self.meta().code) {
+            let Some(item) = found.get("item").or_else(|| found.get("literal")) else { continue };
+            if item.has_error() || file.is_test(item) {
+                continue;
+            }
+            if let Some(literal) = found.get("literal") {
+                let text = unquote(file.text_of(literal));
+                if let Some(format) = known_key_format(text)
+                    && reported.insert(literal.byte_range())
+                {
+                    file.report(sink, literal, format!("{format} in the source"));
+                }
+                continue;
+            }
+            let Some(value) = found.get("value") else { continue };
+            let message = match (found.get("name"), found.get("function")) {
+                (Some(name), _) => {
+                    let name = file.text_of(name);
+                    let lower = name.to_ascii_lowercase();
+                    let literal = unquote(file.text_of(value));
+                    if !SECRET_WORDS.iter().any(|word| lower.contains(word)) || names_something(literal) {
+                        continue;
+                    }
+                    format!("`{name}` holds a secret written in the source")
+                }
+                (None, Some(function)) => {
+                    // A literal, or a literal turned into bytes (`"…".as_bytes()`, `b"…"`).
+                    let text = file.text_of(value).trim_end_matches(".as_bytes()");
+                    let is_literal = ["\"", "b\"", "r\"", "r#", "br"].iter().any(|prefix| text.starts_with(prefix));
+                    if !is_literal || unquote(text).len() < 8 {
+                        continue;
+                    }
+                    format!("`{}` gets a key written in the source", file.text_of(function))
+                }
+                (None, None) => continue,
+            };
+            if reported.insert(value.byte_range()) {
+                file.report(sink, value, message);
+            }
+        }
+    }
+}
+
+fn unquote(text: &str) -> &str {
+    let text = text.trim_start_matches('b').trim_start_matches('r').trim_matches('#');
+    text.strip_prefix('"').and_then(|text| text.strip_suffix('"')).unwrap_or(text)
+}
+
+/// Whether a value names something rather than being a secret: a header or field name, an
+/// environment variable name, a short placeholder.
+fn names_something(value: &str) -> bool {
+    let lower_name = value.chars().all(|character| character.is_ascii_lowercase() || matches!(character, '_' | '-' | '.'));
+    let env_name = value.chars().all(|character| character.is_ascii_uppercase() || character.is_ascii_digit() || character == '_');
+    value.len() < 8 || lower_name || env_name || value.contains("${") || value.starts_with('<')
+}
+
+/// The known key format a literal is in.
+fn known_key_format(text: &str) -> Option<&'static str> {
+    let tail_alnum = |prefix: &str, length: usize| {
+        text.strip_prefix(prefix)
+            .is_some_and(|rest| rest.len() >= length && rest.chars().all(|character| character.is_ascii_alphanumeric() || character == '_'))
+    };
+    if text.len() == 20
+        && text.starts_with("AKIA")
+        && text[4..].chars().all(|character| character.is_ascii_uppercase() || character.is_ascii_digit())
+    {
+        Some("an AWS access key id")
+    } else if tail_alnum("sk_live_", 16) || tail_alnum("rk_live_", 16) {
+        Some("a Stripe live key")
+    } else if tail_alnum("ghp_", 36) || tail_alnum("gho_", 36) || tail_alnum("github_pat_", 40) {
+        Some("a GitHub token")
+    } else if ["xoxb-", "xoxp-", "xoxa-"].iter().any(|prefix| text.starts_with(prefix) && text.len() > 20) {
+        Some("a Slack token")
+    } else if text.len() == 39 && tail_alnum("AIza", 35) {
+        Some("a Google API key")
+    } else if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+        Some("a private key")
+    } else {
+        None
+    }
+}
