@@ -217,7 +217,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,
         &rust::http_client_without_timeout::HttpClientWithoutTimeout,
         &rust::blocking_call_in_async::BlockingCallInAsync,
+        &rust::cpu_heavy_in_async::CpuHeavyInAsync,
         &rust::unbounded_channel::UnboundedChannel,
+        &rust::cache_without_ttl::CacheWithoutTtl,
         &sec::unsecured_operation::UnsecuredOperation,
         &sec::undefined_security_scheme::UndefinedSecurityScheme,
         &sec::weak_auth_scheme::WeakAuthScheme,
@@ -227,8 +229,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &sec::unclassified_personal_data::UnclassifiedPersonalData,
         &sec::missing_oauth_scopes::MissingOauthScopes,
         &rust::tls_verification_disabled::TlsVerificationDisabled,
+        &rust::jwt_validation_disabled::JwtValidationDisabled,
         &rust::hardcoded_secret::HardcodedSecret,
         &rust::sql_built_from_strings::SqlBuiltFromStrings,
+        &rust::permissive_cors_with_credentials::PermissiveCorsWithCredentials,
         &rust::database_tls_disabled::DatabaseTlsDisabled,
     ]
 }

@@ -2,10 +2,14 @@
 //! pattern and decides the context (async code, tests, start-up) in Rust.
 
 pub mod blocking_call_in_async;
+pub mod cache_without_ttl;
+pub mod cpu_heavy_in_async;
 pub mod database_tls_disabled;
 pub mod hardcoded_secret;
 pub mod http_client_without_timeout;
+pub mod jwt_validation_disabled;
 pub mod panic_in_handler;
+pub mod permissive_cors_with_credentials;
 pub mod print_instead_of_tracing;
 pub mod sql_built_from_strings;
 pub mod tls_verification_disabled;
