@@ -139,6 +139,16 @@ impl<'a> RustFile<'a> {
         false
     }
 
+    /// The outermost expression of the method chain `node` is part of
+    /// (`Client::builder().timeout(..).build()` for `Client::builder()`).
+    pub fn chain_root<'t>(&self, node: Node<'t>) -> Node<'t> {
+        let mut outer = node;
+        while let Some(parent) = outer.parent().filter(|parent| matches!(parent.kind(), "field_expression" | "call_expression")) {
+            outer = parent;
+        }
+        outer
+    }
+
     /// The function that holds `node`.
     pub fn enclosing_fn<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         ancestors(node).find(|item| item.kind() == "function_item")

@@ -7,17 +7,23 @@ use tree_sitter::Query;
 
 /// Every query file, by name. A test checks that this lists the folder exactly.
 pub const SOURCES: &[(&str, &str)] = &[
+    ("DB010_missing-transaction.scm", include_str!("../../../queries/rust/DB010_missing-transaction.scm")),
     ("PRC001_panic-in-handler.scm", include_str!("../../../queries/rust/PRC001_panic-in-handler.scm")),
     ("PRC002_print-instead-of-tracing.scm", include_str!("../../../queries/rust/PRC002_print-instead-of-tracing.scm")),
+    ("PRC003_swallowed-error.scm", include_str!("../../../queries/rust/PRC003_swallowed-error.scm")),
+    ("PRC004_internal-error-leaked.scm", include_str!("../../../queries/rust/PRC004_internal-error-leaked.scm")),
     ("SCL001_http-client-without-timeout.scm", include_str!("../../../queries/rust/SCL001_http-client-without-timeout.scm")),
     ("SCL002_blocking-call-in-async.scm", include_str!("../../../queries/rust/SCL002_blocking-call-in-async.scm")),
     ("SCL003_cpu-heavy-in-async.scm", include_str!("../../../queries/rust/SCL003_cpu-heavy-in-async.scm")),
     ("SCL004_unbounded-channel.scm", include_str!("../../../queries/rust/SCL004_unbounded-channel.scm")),
+    ("SCL006_query-in-loop.scm", include_str!("../../../queries/rust/SCL006_query-in-loop.scm")),
+    ("SCL007_dependency-built-per-request.scm", include_str!("../../../queries/rust/SCL007_dependency-built-per-request.scm")),
     ("SCL008_cache-without-ttl.scm", include_str!("../../../queries/rust/SCL008_cache-without-ttl.scm")),
     ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),
     ("SEC011_jwt-validation-disabled.scm", include_str!("../../../queries/rust/SEC011_jwt-validation-disabled.scm")),
     ("SEC012_hardcoded-secret.scm", include_str!("../../../queries/rust/SEC012_hardcoded-secret.scm")),
     ("SEC013_sql-built-from-strings.scm", include_str!("../../../queries/rust/SEC013_sql-built-from-strings.scm")),
+    ("SEC014_sensitive-data-logged.scm", include_str!("../../../queries/rust/SEC014_sensitive-data-logged.scm")),
     ("SEC015_permissive-cors-with-credentials.scm", include_str!("../../../queries/rust/SEC015_permissive-cors-with-credentials.scm")),
     ("SEC016_database-tls-disabled.scm", include_str!("../../../queries/rust/SEC016_database-tls-disabled.scm")),
 ];

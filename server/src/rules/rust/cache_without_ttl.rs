@@ -51,11 +51,7 @@ impl Check for CacheWithoutTtl {
             let Some(arguments) = call.child_by_field_name("arguments") else { continue };
             if found.get("command").is_some() {
                 // `cmd("SET").arg(key).arg(value).arg("EX").arg(60)`: the whole chain.
-                let mut outer = call;
-                while let Some(parent) = outer.parent().filter(|parent| matches!(parent.kind(), "field_expression" | "call_expression")) {
-                    outer = parent;
-                }
-                let chain = file.text_of(outer).to_ascii_uppercase();
+                let chain = file.text_of(file.chain_root(call)).to_ascii_uppercase();
                 if !EXPIRY_ARGUMENTS.iter().any(|argument| chain.contains(argument)) {
                     file.report(sink, call, "a Redis SET without an expiry: the entry stays until memory runs out");
                 }

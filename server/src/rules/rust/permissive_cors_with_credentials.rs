@@ -61,11 +61,7 @@ impl Check for PermissiveCorsWithCredentials {
                 continue;
             }
             // The whole builder chain, without spaces and line breaks.
-            let mut outer = call;
-            while let Some(parent) = outer.parent().filter(|parent| matches!(parent.kind(), "field_expression" | "call_expression")) {
-                outer = parent;
-            }
-            let chain: String = file.text_of(outer).split_whitespace().collect();
+            let chain: String = file.text_of(file.chain_root(call)).split_whitespace().collect();
             let Some(any) = ANY_ORIGIN.iter().chain(&["send_wildcard()"]).find(|marker| chain.contains(*marker)) else { continue };
             sink.span(
                 0,
