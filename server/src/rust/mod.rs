@@ -57,6 +57,23 @@ pub struct RustFile<'a> {
     pub tree: &'a Tree,
     pub kind: FileKind,
     registered: std::cell::OnceCell<Vec<String>>,
+    /// The matches of every rule's query, from one walk of the tree.
+    matched: std::cell::OnceCell<Vec<(&'static str, Match<'a>)>>,
+    /// Its functions and modules, in text order, from one walk of the tree: the context
+    /// of a node is read here rather than by climbing the tree, which tree-sitter does from
+    /// the root each step.
+    items: std::cell::OnceCell<Vec<Item<'a>>>,
+    handlers: std::cell::RefCell<std::collections::HashMap<usize, bool>>,
+}
+
+/// A function or module, with the attributes written above it.
+struct Item<'a> {
+    node: Node<'a>,
+    function: bool,
+    name: Option<&'a str>,
+    attributes: Vec<&'a str>,
+    /// A `#[test]`-like function or a `#[cfg(test)]` module.
+    test: bool,
 }
 
 /// The captures of one match of a rule's query.
@@ -72,45 +89,90 @@ impl<'t> Match<'t> {
 
 impl<'a> RustFile<'a> {
     pub fn new(path: &'a Path, text: &'a str, tree: &'a Tree) -> Self {
-        RustFile { path, text, tree, kind: FileKind::of(path), registered: std::cell::OnceCell::new() }
+        RustFile {
+            path,
+            text,
+            tree,
+            kind: FileKind::of(path),
+            registered: std::cell::OnceCell::new(),
+            matched: std::cell::OnceCell::new(),
+            items: std::cell::OnceCell::new(),
+            handlers: std::cell::RefCell::default(),
+        }
     }
 
     /// The matches of the query of rule `code` (text predicates such as `#match?` applied).
-    pub fn matches(&self, code: &str) -> Vec<Match<'a>> {
-        let Some(query) = queries::of(code) else { return Vec::new() };
-        let names = query.capture_names();
-        let mut cursor = QueryCursor::new();
-        let mut found = Vec::new();
-        let mut matches = cursor.matches(query, self.tree.root_node(), self.text.as_bytes());
-        while let Some(matched) = matches.next() {
-            let captures = matched.captures().iter().map(|capture| (names[capture.index as usize], capture.node)).collect();
-            found.push(Match { captures });
-        }
-        found
+    /// The queries of all rules run together, once per file.
+    pub fn matches(&self, code: &str) -> Vec<&Match<'a>> {
+        let matched = self.matched.get_or_init(|| {
+            let Some(combined) = queries::combined() else { return Vec::new() };
+            let names = combined.query.capture_names();
+            let mut cursor = QueryCursor::new();
+            let mut found = Vec::new();
+            let mut matches = cursor.matches(&combined.query, self.tree.root_node(), self.text.as_bytes());
+            while let Some(matched) = matches.next() {
+                let captures = matched.captures().iter().map(|capture| (names[capture.index as usize], capture.node)).collect();
+                found.push((combined.codes[matched.pattern_index], Match { captures }));
+            }
+            found
+        });
+        matched.iter().filter(|(rule, _)| *rule == code).map(|(_, found)| found).collect()
     }
 
     pub fn text_of(&self, node: Node<'_>) -> &'a str {
         &self.text[node.byte_range()]
     }
 
+    fn items(&self) -> &[Item<'a>] {
+        self.items.get_or_init(|| {
+            let mut items = Vec::new();
+            let mut stack = vec![self.tree.root_node()];
+            let mut cursor = self.tree.walk();
+            while let Some(node) = stack.pop() {
+                let mut attributes: Vec<&'a str> = Vec::new();
+                for child in node.children(&mut cursor) {
+                    match child.kind() {
+                        "attribute_item" => attributes.push(&self.text[child.byte_range()]),
+                        "line_comment" | "block_comment" => {}
+                        kind => {
+                            let taken = std::mem::take(&mut attributes);
+                            if matches!(kind, "function_item" | "mod_item") {
+                                let function = kind == "function_item";
+                                let test = taken.iter().any(|attribute| {
+                                    if function { is_test_attribute(attribute) } else { attribute.replace(' ', "").contains("cfg(test)") }
+                                });
+                                let name = child.child_by_field_name("name").map(|name| &self.text[name.byte_range()]);
+                                items.push(Item { node: child, function, name, attributes: taken, test });
+                            }
+                        }
+                    }
+                    if child.child_count() > 0 {
+                        stack.push(child);
+                    }
+                }
+            }
+            items.sort_by_key(|item| item.node.start_byte());
+            items
+        })
+    }
+
+    /// The functions and modules that hold `node`, outermost first.
+    fn holders(&self, node: Node<'_>) -> impl Iterator<Item = &Item<'a>> {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let items = self.items();
+        let before = items.partition_point(|item| item.node.start_byte() <= start);
+        items[..before].iter().filter(move |item| item.node.end_byte() >= end)
+    }
+
     /// Whether `node` is test code: in a test file, a `#[cfg(test)]` module or a `#[test]`
     /// function (`#[tokio::test]` and the like included).
     pub fn is_test(&self, node: Node<'_>) -> bool {
-        self.kind == FileKind::Test
-            || ancestors(node).any(|item| match item.kind() {
-                "mod_item" => self.attributes(item).any(|attribute| attribute.replace(' ', "").contains("cfg(test)")),
-                "function_item" => self.attributes(item).any(|attribute| {
-                    let inner = attribute.trim_start_matches("#[").trim_end_matches(']');
-                    inner == "test" || inner.ends_with("::test") || inner.contains("::test(") || inner.starts_with("test_case")
-                }),
-                _ => false,
-            })
+        self.kind == FileKind::Test || self.holders(node).any(|item| item.test)
     }
 
     /// Whether `node` runs at start-up: inside `fn main`, or in a build script.
     pub fn is_start_up(&self, node: Node<'_>) -> bool {
-        self.kind == FileKind::BuildScript
-            || ancestors(node).any(|item| item.kind() == "function_item" && self.name_of(item) == Some("main"))
+        self.kind == FileKind::BuildScript || self.holders(node).any(|item| item.function && item.name == Some("main"))
     }
 
     /// Whether `node` runs on an async executor: in an async fn or block, including sync
@@ -149,9 +211,9 @@ impl<'a> RustFile<'a> {
         outer
     }
 
-    /// The function that holds `node`.
-    pub fn enclosing_fn<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
-        ancestors(node).find(|item| item.kind() == "function_item")
+    /// The function that holds `node` (itself, for a function).
+    pub fn enclosing_fn(&self, node: Node<'_>) -> Option<Node<'a>> {
+        self.holders(node).filter(|item| item.function).last().map(|item| item.node)
     }
 
     /// Whether a function is an HTTP handler:
@@ -162,6 +224,15 @@ impl<'a> RustFile<'a> {
     ///   `State`, `Form`, `Extension`, `HeaderMap`, actix `web::Data`, `HttpRequest`…), which
     ///   is how handlers defined in one module and routed in another are recognised.
     pub fn is_handler(&self, function: Node<'_>) -> bool {
+        if let Some(known) = self.handlers.borrow().get(&function.id()) {
+            return *known;
+        }
+        let handler = self.decide_handler(function);
+        self.handlers.borrow_mut().insert(function.id(), handler);
+        handler
+    }
+
+    fn decide_handler(&self, function: Node<'_>) -> bool {
         if self.is_test(function) || self.name_of(function) == Some("main") {
             return false;
         }
@@ -236,13 +307,10 @@ impl<'a> RustFile<'a> {
         false
     }
 
-    /// The attributes written above an item, as text.
+    /// The attributes written above a function or module, as text.
     fn attributes(&self, item: Node<'_>) -> impl Iterator<Item = &'a str> {
-        let text = self.text;
-        std::iter::successors(item.prev_sibling(), |node| node.prev_sibling())
-            .take_while(|node| matches!(node.kind(), "attribute_item" | "line_comment" | "block_comment"))
-            .filter(|node| node.kind() == "attribute_item")
-            .map(move |node| &text[node.byte_range()])
+        let found = self.items().iter().find(|known| known.node.id() == item.id());
+        found.into_iter().flat_map(|known| known.attributes.iter().copied())
     }
 
     fn name_of(&self, item: Node<'_>) -> Option<&'a str> {
@@ -269,6 +337,12 @@ impl<'a> RustFile<'a> {
     pub fn report<'s>(&self, sink: &'s mut Sink, node: Node<'_>, message: impl Into<String>) -> &'s mut crate::analysis::Finding {
         sink.span(0, node.byte_range(), self.pointer(node), message)
     }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[sqlx::test]`, `#[test_case(…)]`…
+fn is_test_attribute(attribute: &str) -> bool {
+    let inner = attribute.trim_start_matches("#[").trim_end_matches(']');
+    inner == "test" || inner.ends_with("::test") || inner.contains("::test(") || inner.starts_with("test_case")
 }
 
 /// Route attributes of actix-web and rocket.
@@ -411,7 +485,7 @@ mod tests {
             let code = name.split('_').next().unwrap();
             let rule = crate::rules::find_rule(code).unwrap_or_else(|| panic!("{name}: no rule {code}"));
             assert_eq!(format!("{}_{}.scm", rule.code, rule.name), *name, "a query file is named after its rule");
-            assert!(queries::of(code).is_some());
+            assert!(queries::has(code), "{name}: no pattern of the combined query comes from it");
         }
     }
 

@@ -28,30 +28,48 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("SEC016_database-tls-disabled.scm", include_str!("../../../queries/rust/SEC016_database-tls-disabled.scm")),
 ];
 
-/// A compiled query and the rule code its file name starts with.
-pub struct RuleQuery {
-    pub code: &'static str,
+/// Every rule's query in one: a file is walked once, whatever the number of rules. Each
+/// pattern knows the rule whose file it came from.
+pub struct Combined {
     pub query: Query,
+    /// The rule code of each pattern, by pattern index.
+    pub codes: Vec<&'static str>,
 }
 
-static COMPILED: LazyLock<Vec<RuleQuery>> = LazyLock::new(|| {
-    SOURCES
-        .iter()
-        .filter_map(|(file, source)| match compile(source) {
-            Ok(query) => Some(RuleQuery { code: file.split('_').next().unwrap_or(file), query }),
-            Err(error) => {
-                tracing::error!(file, "the query does not compile: {error}");
-                None
-            }
+static COMBINED: LazyLock<Option<Combined>> = LazyLock::new(|| {
+    let mut source = String::new();
+    let mut starts: Vec<(usize, &'static str)> = Vec::new();
+    for (file, text) in SOURCES {
+        starts.push((source.len(), file.split('_').next().unwrap_or(file)));
+        source.push_str(text);
+        source.push('\n');
+    }
+    let query = match compile(&source) {
+        Ok(query) => query,
+        Err(error) => {
+            tracing::error!("the Rust rule queries do not compile: {error}");
+            return None;
+        }
+    };
+    let codes = (0..query.pattern_count())
+        .map(|pattern| {
+            let at = query.start_byte_for_pattern(pattern);
+            starts.iter().rev().find(|(start, _)| *start <= at).map_or("", |(_, code)| *code)
         })
-        .collect()
+        .collect();
+    Some(Combined { query, codes })
 });
 
 pub fn compile(source: &str) -> Result<Query, tree_sitter::QueryError> {
     Query::new(&tree_sitter_rust::LANGUAGE.into(), source)
 }
 
-/// The query of a rule.
-pub fn of(code: &str) -> Option<&'static Query> {
-    COMPILED.iter().find(|compiled| compiled.code == code).map(|compiled| &compiled.query)
+/// The queries of every rule, compiled once.
+pub fn combined() -> Option<&'static Combined> {
+    COMBINED.as_ref()
+}
+
+/// Whether a rule has a query.
+pub fn has(code: &str) -> bool {
+    combined().is_some_and(|combined| combined.codes.contains(&code))
 }
