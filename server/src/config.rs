@@ -31,6 +31,9 @@ pub struct Config {
     pub documents: Globs,
     /// `[[overrides]]`: settings for the files that match their globs, in order.
     pub overrides: Vec<Override>,
+    /// `[rust] queries`: a folder of the user's own query rules for Rust, resolved against
+    /// the config's folder.
+    pub rust_queries: Option<PathBuf>,
 }
 
 /// Compiled path globs with the patterns they came from.
@@ -104,6 +107,13 @@ struct OpenApiSection {
     documents: Option<Vec<String>>,
 }
 
+/// The `[rust]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RustSection {
+    queries: Option<PathBuf>,
+}
+
 /// An `[[overrides]]` table as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +145,8 @@ struct RulesSection {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     baseline: Option<PathBuf>,
+    #[serde(default)]
+    rust: RustSection,
     #[serde(default)]
     rules: RulesSection,
     #[serde(default)]
@@ -197,6 +209,7 @@ impl Config {
         config.versioning = file.openapi.versioning.unwrap_or_default();
         config.documents = Globs::new(file.openapi.documents.unwrap_or_default())?;
         config.baseline = file.baseline;
+        config.rust_queries = file.rust.queries;
         for section in file.overrides {
             config.overrides.push(Override {
                 files: Globs::new(section.files)?,
@@ -278,6 +291,7 @@ impl Config {
                 // A baseline and globs named in the file are relative to the file's folder.
                 let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
                 config.baseline = config.baseline.map(|baseline| folder.join(baseline));
+                config.rust_queries = config.rust_queries.map(|queries| folder.join(queries));
                 config.root = Some(folder);
                 Ok(config)
             }
@@ -342,6 +356,13 @@ pub fn json_schema() -> serde_json::Value {
                 "properties": {
                     "versioning": versioning,
                     "documents": globs("Files that are OpenAPI documents whatever their content says (globs relative to this file; `*` stays in a folder, `**` crosses folders)."),
+                },
+            },
+            "rust": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "queries": {"type": "string", "description": "A folder of your own query rules for Rust source, relative to this file: one tree-sitter query a file (`*.scm`), whose first comment lines say `; code: ACME001`, `; message: …` and optionally `; severity: warning` and `; name: …`; a finding is reported on the `@match` capture."},
                 },
             },
             "overrides": {

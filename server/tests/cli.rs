@@ -174,3 +174,40 @@ fn related_information_in_json_and_human_output() {
     let human = stdout(&archlens(&["check", "--select", "SEC001", fixture]));
     assert!(human.contains("= note: DELETE /notes/{noteId} has no security requirement"), "{human}");
 }
+
+/// `[rust] queries` adds the team's own rules: they report in every format, SARIF included,
+/// and are selected and ignored like the built-in ones.
+#[test]
+fn user_query_rules_for_rust() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    std::fs::write(root.join("archlens.toml"), "[rust]\nqueries = \"lint\"\n").unwrap();
+    std::fs::create_dir_all(root.join("lint")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("lint/no-expect.scm"),
+        "; code: ACME001\n; message: repositories return errors\n(call_expression function: (field_expression field: (field_identifier) @method (#eq? @method \"expect\"))) @match\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/repository.rs"), "pub fn find(id: u64) -> Row {\n    load(id).expect(\"a row\")\n}\n").unwrap();
+    let run = |format: &str, extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_archlens"))
+            .args(["check", "--format", format])
+            .args(extra)
+            .arg(".")
+            .current_dir(root)
+            .output()
+            .expect("the binary runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let human = run("human", &[]);
+    assert!(human.contains("warning[ACME001]: repositories return errors"), "{human}");
+    assert!(human.contains("--> src/repository.rs:2:5"), "{human}");
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif", &[])).expect("SARIF is JSON");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "ACME001");
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][index]["id"], "ACME001");
+    let ignored = run("human", &["--ignore", "ACME001"]);
+    assert!(!ignored.contains("ACME001"), "{ignored}");
+}

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::Severity;
 use crate::line_index::{ColumnUnit, LineIndex};
-use crate::rules::{registry, section};
+use crate::rules::{RuleMeta, registry, section};
 
 use super::{FileReport, display_path};
 
@@ -29,21 +29,32 @@ fn artifact(path: &std::path::Path) -> Value {
 }
 
 pub fn render(files: &[FileReport]) -> String {
-    let rules: Vec<Value> = registry()
+    // The built-in rules, then the user's own query rules that reported something.
+    let built_in = registry().len();
+    let mut metas: Vec<&RuleMeta> = registry().iter().map(|rule| rule.meta()).collect();
+    for diagnostic in files.iter().flat_map(|file| &file.diagnostics) {
+        if !metas.iter().any(|meta| meta.code == diagnostic.rule.code) {
+            metas.push(diagnostic.rule);
+        }
+    }
+    let rules: Vec<Value> = metas
         .iter()
-        .map(|rule| {
-            let meta = rule.meta();
+        .enumerate()
+        .map(|(position, meta)| {
             let docs = meta.documentation();
-            json!({
+            let mut rule = json!({
                 "id": meta.code,
                 "name": meta.name,
                 "shortDescription": {"text": meta.summary()},
                 "fullDescription": {"text": section(&docs, "Why is this bad?").unwrap_or_else(|| meta.summary())},
                 "help": {"text": docs, "markdown": docs},
-                "helpUri": meta.url(),
                 "defaultConfiguration": {"level": level(meta.severity)},
                 "properties": {"tags": [meta.area.title()]},
-            })
+            });
+            if position < built_in {
+                rule["helpUri"] = json!(meta.url());
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
@@ -51,7 +62,7 @@ pub fn render(files: &[FileReport]) -> String {
     for file in files {
         let index = LineIndex::new(&file.text);
         for diagnostic in &file.diagnostics {
-            let rule_index = registry().iter().position(|rule| rule.meta().code == diagnostic.rule.code).unwrap_or(0);
+            let rule_index = metas.iter().position(|meta| meta.code == diagnostic.rule.code).unwrap_or(0);
             let related: Vec<Value> = diagnostic
                 .related
                 .iter()

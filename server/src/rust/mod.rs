@@ -3,6 +3,7 @@
 //! say (inside async code, inside a test, in `main`) is decided by the helpers here.
 
 pub mod queries;
+pub mod user_queries;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -386,7 +387,7 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
     let file = RustFile::new(path, &text, &tree);
     let index = LineIndex::new(&text);
     let allowed = allow_comments(&file, &index);
-    let mut diagnostics = Vec::new();
+    let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
     for rule in
         crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))
     {
@@ -396,26 +397,55 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
             tracing::error!(rule = meta.code, path = %path.display(), "rule panicked; its findings are dropped: {panic:?}");
             continue;
         }
-        for finding in sink.into_findings() {
-            let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
-            if is_allowed(&allowed, &file, finding.span.start, line, meta) {
-                continue;
-            }
-            diagnostics.push(Diagnostic {
-                rule: meta,
-                severity: config.severity_of(meta, finding.severity),
-                path: path.to_path_buf(),
-                suppression: Some(suppression_fix(&text, &index, line, meta)),
-                span: finding.span,
-                pointer: finding.pointer,
-                message: finding.message,
-                fixes: finding.fixes,
-                related: Vec::new(),
-            });
+        findings.extend(sink.into_findings().into_iter().map(|finding| (meta, finding)));
+    }
+    if let Some(folder) = &config.rust_queries {
+        for rule in user_queries::load(folder).iter().filter(|rule| config.is_enabled(rule.meta)) {
+            let mut sink = Sink::default();
+            run_user_rule(&file, rule, &mut sink);
+            findings.extend(sink.into_findings().into_iter().map(|finding| (rule.meta, finding)));
         }
+    }
+    let mut diagnostics = Vec::new();
+    for (meta, finding) in findings {
+        let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
+        if is_allowed(&allowed, &file, finding.span.start, line, meta) {
+            continue;
+        }
+        diagnostics.push(Diagnostic {
+            rule: meta,
+            severity: config.severity_of(meta, finding.severity),
+            path: path.to_path_buf(),
+            suppression: Some(suppression_fix(&text, &index, line, meta)),
+            span: finding.span,
+            pointer: finding.pointer,
+            message: finding.message,
+            fixes: finding.fixes,
+            related: Vec::new(),
+        });
     }
     diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
     Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }
+}
+
+/// Runs one of the user's query rules: a finding on each `@match` capture (or first
+/// capture), outside tests and half-typed code.
+fn run_user_rule(file: &RustFile<'_>, rule: &user_queries::UserRule, sink: &mut Sink) {
+    let names = rule.query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&rule.query, file.tree.root_node(), file.text.as_bytes());
+    while let Some(matched) = matches.next() {
+        let captures = matched.captures();
+        let Some(node) =
+            captures.iter().find(|capture| names[capture.index as usize] == "match").or(captures.first()).map(|capture| capture.node)
+        else {
+            continue;
+        };
+        if node.has_error() || file.is_test(node) {
+            continue;
+        }
+        file.report(sink, node, rule.message.clone());
+    }
 }
 
 /// The `// archlens: allow(…)` comments of a file: their line and codes.
