@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::openapi::edit::TextEdit;
+use crate::openapi::edit::{Change, TextEdit};
 use crate::openapi::syntax::{Comment, Node, ParsedFile, Span, Value};
 use crate::rules::{ProseEdit, Rule};
 
@@ -21,78 +21,6 @@ use super::{Diagnostic, FileReport, Fix, Related};
 
 /// The keys whose string values are prose.
 pub const PROSE_KEYS: [&str; 3] = ["description", "summary", "title"];
-
-/// One edit of a text: bytes `start..old_end` of the old text became `start..new_end` of the
-/// new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Change {
-    pub start: usize,
-    pub old_end: usize,
-    pub new_end: usize,
-}
-
-impl Change {
-    /// The smallest edit that turns `old` into `new`; `None` when they are equal.
-    pub fn between(old: &str, new: &str) -> Option<Change> {
-        if old == new {
-            return None;
-        }
-        let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
-        let start = crate::openapi::syntax::pieces::common_prefix(old_bytes, new_bytes);
-        let room = old_bytes.len().min(new_bytes.len()) - start;
-        let suffix =
-            crate::openapi::syntax::pieces::common_suffix(&old_bytes[old_bytes.len() - room..], &new_bytes[new_bytes.len() - room..]);
-        Some(Change { start, old_end: old_bytes.len() - suffix, new_end: new_bytes.len() - suffix })
-    }
-
-    fn is_insertion(&self) -> bool {
-        self.start == self.old_end
-    }
-
-    fn moved(&self, offset: usize) -> usize {
-        offset - self.old_end + self.new_end
-    }
-
-    /// Where a range that starts at `offset` starts after the edit: text inserted at its
-    /// start goes before it. `None` inside the replaced text.
-    pub fn start_of(&self, offset: usize) -> Option<usize> {
-        if offset <= self.start {
-            Some(offset)
-        } else if offset >= self.old_end {
-            Some(self.moved(offset))
-        } else {
-            None
-        }
-    }
-
-    /// Where a range that ends at `offset` ends after the edit: text inserted at its end
-    /// belongs to it (typing at the end of a value). `None` inside the replaced text.
-    pub fn end_of(&self, offset: usize) -> Option<usize> {
-        if offset < self.start || (offset == self.start && !self.is_insertion()) {
-            Some(offset)
-        } else if offset >= self.old_end {
-            Some(self.moved(offset))
-        } else {
-            None
-        }
-    }
-
-    /// A range after the edit. An empty range where text is inserted is ambiguous (before
-    /// or after the new text?): `None`.
-    pub fn span(&self, span: &Span) -> Option<Span> {
-        if span.is_empty() && self.is_insertion() && span.start == self.start {
-            return None;
-        }
-        let start = self.start_of(span.start)?;
-        let end = self.end_of(span.end)?.max(start);
-        Some(start..end)
-    }
-
-    /// Whether the edit falls inside `span` (its ends included).
-    fn within(&self, span: &Span) -> bool {
-        span.start <= self.start && self.old_end <= span.end
-    }
-}
 
 /// The shape of one level of the tree on the way to the edited value: what must look the
 /// same, moved by the edit, after it.

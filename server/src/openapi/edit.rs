@@ -261,6 +261,101 @@ fn pretty_json(value: &Json, indent: usize) -> String {
     pretty.lines().enumerate().map(|(index, line)| if index == 0 { line.to_owned() } else { format!("\n{padding}{line}") }).collect()
 }
 
+/// One edit of a text: bytes `start..old_end` of the old text became `start..new_end` of the
+/// new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Change {
+    /// The smallest edit that turns `old` into `new`; `None` when they are equal.
+    pub fn between(old: &str, new: &str) -> Option<Change> {
+        if old == new {
+            return None;
+        }
+        let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+        let start = common_prefix(old_bytes, new_bytes);
+        let room = old_bytes.len().min(new_bytes.len()) - start;
+        let suffix = common_suffix(&old_bytes[old_bytes.len() - room..], &new_bytes[new_bytes.len() - room..]);
+        Some(Change { start, old_end: old_bytes.len() - suffix, new_end: new_bytes.len() - suffix })
+    }
+
+    fn is_insertion(&self) -> bool {
+        self.start == self.old_end
+    }
+
+    fn moved(&self, offset: usize) -> usize {
+        offset - self.old_end + self.new_end
+    }
+
+    /// Where a range that starts at `offset` starts after the edit: text inserted at its
+    /// start goes before it. `None` inside the replaced text.
+    pub fn start_of(&self, offset: usize) -> Option<usize> {
+        if offset <= self.start {
+            Some(offset)
+        } else if offset >= self.old_end {
+            Some(self.moved(offset))
+        } else {
+            None
+        }
+    }
+
+    /// Where a range that ends at `offset` ends after the edit: text inserted at its end
+    /// belongs to it (typing at the end of a value). `None` inside the replaced text.
+    pub fn end_of(&self, offset: usize) -> Option<usize> {
+        if offset < self.start || (offset == self.start && !self.is_insertion()) {
+            Some(offset)
+        } else if offset >= self.old_end {
+            Some(self.moved(offset))
+        } else {
+            None
+        }
+    }
+
+    /// A range after the edit. An empty range where text is inserted is ambiguous (before
+    /// or after the new text?): `None`.
+    pub fn span(&self, span: &Span) -> Option<Span> {
+        if span.is_empty() && self.is_insertion() && span.start == self.start {
+            return None;
+        }
+        let start = self.start_of(span.start)?;
+        let end = self.end_of(span.end)?.max(start);
+        Some(start..end)
+    }
+
+    /// Whether the edit falls inside `span` (its ends included).
+    pub fn within(&self, span: &Span) -> bool {
+        span.start <= self.start && self.old_end <= span.end
+    }
+}
+
+/// The length of the common start of two texts, compared a block at a time.
+fn common_prefix(left: &[u8], right: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let length = left.len().min(right.len());
+    let mut start = 0;
+    while start + BLOCK <= length && left[start..start + BLOCK] == right[start..start + BLOCK] {
+        start += BLOCK;
+    }
+    start + left[start..length].iter().zip(&right[start..length]).take_while(|(a, b)| a == b).count()
+}
+
+/// The length of the common end of two texts of the same length.
+fn common_suffix(left: &[u8], right: &[u8]) -> usize {
+    const BLOCK: usize = 4096;
+    let length = left.len().min(right.len());
+    let (left, right) = (&left[left.len() - length..], &right[right.len() - length..]);
+    let mut matched = 0;
+    while matched + BLOCK <= length && left[length - matched - BLOCK..length - matched] == right[length - matched - BLOCK..length - matched]
+    {
+        matched += BLOCK;
+    }
+    matched + left[..length - matched].iter().rev().zip(right[..length - matched].iter().rev()).take_while(|(a, b)| a == b).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

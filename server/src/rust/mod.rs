@@ -102,8 +102,9 @@ impl<'a> RustFile<'a> {
         }
     }
 
-    /// The matches of the query of rule `code` (text predicates such as `#match?` applied).
-    /// The queries of all rules run together, once per file.
+    /// The matches of the query of rule `code` (text predicates such as `#match?` applied),
+    /// except in half-typed code (a syntax error inside the match). The queries of all rules
+    /// run together, once per file.
     pub fn matches(&self, code: &str) -> Vec<&Match<'a>> {
         let matched = self.matched.get_or_init(|| {
             let Some(combined) = queries::combined() else { return Vec::new() };
@@ -112,6 +113,9 @@ impl<'a> RustFile<'a> {
             let mut found = Vec::new();
             let mut matches = cursor.matches(&combined.query, self.tree.root_node(), self.text.as_bytes());
             while let Some(matched) = matches.next() {
+                if matched.captures().iter().any(|capture| capture.node.has_error()) {
+                    continue;
+                }
                 let captures = matched.captures().iter().map(|capture| (names[capture.index as usize], capture.node)).collect();
                 found.push((combined.codes[matched.pattern_index], Match { captures }));
             }
@@ -334,10 +338,32 @@ impl<'a> RustFile<'a> {
         names.iter().fold(JsonPointer::root(), |pointer, name| pointer.child(name))
     }
 
+    /// Reports from `from` to the end of `call`: a method's name and its arguments
+    /// (`unwrap()`, `danger_accept_invalid_certs(true)`), not the whole chain before it.
+    pub fn report_from<'s>(
+        &self,
+        sink: &'s mut Sink,
+        from: Node<'_>,
+        call: Node<'_>,
+        message: impl Into<String>,
+    ) -> &'s mut crate::analysis::Finding {
+        sink.span(0, from.start_byte()..call.end_byte(), self.pointer(call), message)
+    }
+
     /// Reports on a node.
     pub fn report<'s>(&self, sink: &'s mut Sink, node: Node<'_>, message: impl Into<String>) -> &'s mut crate::analysis::Finding {
         sink.span(0, node.byte_range(), self.pointer(node), message)
     }
+}
+
+/// The statement keyword (in capitals) of each string literal in `text` that starts an SQL
+/// statement: `SELECT`, `INSERT`, `UPDATE`, `DELETE` or `WITH`.
+pub fn sql_statements(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|literal| literal.split_whitespace().next().unwrap_or_default().to_ascii_uppercase())
+        .filter(|keyword| matches!(keyword.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "WITH"))
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[sqlx::test]`, `#[test_case(…)]`…

@@ -13,6 +13,7 @@
 
 use super::events::build_at;
 use super::{Comment, Entry, Format, Node, ParsedFile, Value};
+use crate::openapi::edit::Change;
 
 /// Texts below this size parse faster in one go.
 pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
@@ -236,13 +237,10 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
     if !old.errors.is_empty() {
         return None;
     }
-    let (old_bytes, new_bytes) = (old_text.as_bytes(), new_text.as_bytes());
-    let prefix = common_prefix(old_bytes, new_bytes);
-    let room = old_bytes.len().min(new_bytes.len()) - prefix;
-    let suffix = common_suffix(&old_bytes[old_bytes.len() - room..], &new_bytes[new_bytes.len() - room..]);
-    let old_end = old_bytes.len() - suffix;
-    let delta = new_bytes.len() as isize - old_bytes.len() as isize;
-    let (low, high) = (prefix, old_end.max(prefix + 1));
+    let new_bytes = new_text.as_bytes();
+    let Change { start, old_end, new_end } = Change::between(old_text, new_text)?;
+    let delta = new_end as isize - old_end as isize;
+    let (low, high) = (start, old_end.max(start + 1));
     let touches = |piece: &PieceInfo| piece.range.start < high && piece.range.end > low;
     let first = layout.pieces.iter().position(touches)?;
     let last = layout.pieces.iter().rposition(touches)?;
@@ -279,30 +277,6 @@ pub fn reparse(old_text: &str, mut old: ParsedFile, new_text: &str) -> Option<Pa
     }
     old.layout = Some(layout);
     Some(old)
-}
-
-/// The length of the common start of two texts, compared a block at a time.
-pub(crate) fn common_prefix(left: &[u8], right: &[u8]) -> usize {
-    const BLOCK: usize = 4096;
-    let length = left.len().min(right.len());
-    let mut start = 0;
-    while start + BLOCK <= length && left[start..start + BLOCK] == right[start..start + BLOCK] {
-        start += BLOCK;
-    }
-    start + left[start..length].iter().zip(&right[start..length]).take_while(|(a, b)| a == b).count()
-}
-
-/// The length of the common end of two texts of the same length.
-pub(crate) fn common_suffix(left: &[u8], right: &[u8]) -> usize {
-    const BLOCK: usize = 4096;
-    let length = left.len().min(right.len());
-    let (left, right) = (&left[left.len() - length..], &right[right.len() - length..]);
-    let mut matched = 0;
-    while matched + BLOCK <= length && left[length - matched - BLOCK..length - matched] == right[length - matched - BLOCK..length - matched]
-    {
-        matched += BLOCK;
-    }
-    matched + left[..length - matched].iter().rev().zip(right[..length - matched].iter().rev()).take_while(|(a, b)| a == b).count()
 }
 
 /// Replaces the comments of `old_range` with `new` and moves the ones after by `delta`.

@@ -45,7 +45,7 @@ impl Check for CacheWithoutTtl {
         }
         for found in file.matches(self.meta().code) {
             let Some(call) = found.get("call") else { continue };
-            if call.has_error() || file.is_test(call) {
+            if file.is_test(call) {
                 continue;
             }
             let Some(arguments) = call.child_by_field_name("arguments") else { continue };
@@ -62,12 +62,8 @@ impl Check for CacheWithoutTtl {
             if name == "set" && arguments.named_child_count() != 2 {
                 continue;
             }
-            let finding = sink.span(
-                0,
-                method.start_byte()..call.end_byte(),
-                file.pointer(call),
-                format!("Redis `{name}` without an expiry: the entry stays until memory runs out"),
-            );
+            let finding =
+                file.report_from(sink, method, call, format!("Redis `{name}` without an expiry: the entry stays until memory runs out"));
             if name == "set" {
                 let inside = &file.text[arguments.start_byte() + 1..arguments.end_byte() - 1];
                 finding.fix(Fix::new(

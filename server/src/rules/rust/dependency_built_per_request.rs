@@ -46,7 +46,7 @@ impl Check for DependencyBuiltPerRequest {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
             let Some(handler) = file.enclosing_fn(call) else { continue };
-            if call.has_error() || !file.is_handler(handler) {
+            if !file.is_handler(handler) {
                 continue;
             }
             let name = handler.child_by_field_name("name").map(|name| file.text_of(name)).unwrap_or_default();

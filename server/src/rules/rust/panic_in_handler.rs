@@ -52,7 +52,7 @@ impl Check for PanicInHandler {
         for found in file.matches(self.meta().code) {
             let Some(call) = found.get("call") else { continue };
             let Some(function) = file.enclosing_fn(call) else { continue };
-            if call.has_error() || !file.is_handler(function) {
+            if !file.is_handler(function) {
                 continue;
             }
             let handler = function.child_by_field_name("name").map(|name| file.text_of(name)).unwrap_or_default();
@@ -67,12 +67,8 @@ impl Check for PanicInHandler {
             let Some(method) = found.get("method") else { continue };
             let name = file.text_of(method);
             // `unwrap()` itself, not the chain before it.
-            let finding = sink.span(
-                0,
-                method.start_byte()..call.end_byte(),
-                file.pointer(call),
-                format!("`.{name}()` in handler `{handler}` panics when the value is missing"),
-            );
+            let finding =
+                file.report_from(sink, method, call, format!("`.{name}()` in handler `{handler}` panics when the value is missing"));
             let returns_result = function
                 .child_by_field_name("return_type")
                 .is_some_and(|kind| file.text_of(kind).trim_start_matches(['(', ' ']).starts_with("Result"));

@@ -45,17 +45,13 @@ impl Check for QueryInLoop {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(method)) = (found.get("call"), found.get("method")) else { continue };
-            if call.has_error() || file.is_test(call) {
+            if file.is_test(call) {
                 continue;
             }
             // A query chain: sqlx's query functions and macros, or a client's query methods.
             let chain = file.text_of(file.chain_root(call));
             let name = file.text_of(method);
-            let sql_literal = chain.split('"').skip(1).step_by(2).any(|literal| {
-                let first = literal.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
-                matches!(first.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "WITH")
-            });
-            let is_query = chain.contains("query") || chain.contains("sqlx::") || sql_literal;
+            let is_query = chain.contains("query") || chain.contains("sqlx::") || crate::rust::sql_statements(chain).next().is_some();
             if !is_query {
                 continue;
             }
@@ -71,10 +67,10 @@ impl Check for QueryInLoop {
                 });
             if let Some(loop_node) = per_item {
                 let line = loop_node.start_position().row + 1;
-                sink.span(
-                    0,
-                    method.start_byte()..call.end_byte(),
-                    file.pointer(call),
+                file.report_from(
+                    sink,
+                    method,
+                    call,
                     format!("`{name}` runs a query for each item of the loop on line {line} (N+1): query once for all items"),
                 );
             }

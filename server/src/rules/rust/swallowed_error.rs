@@ -40,7 +40,7 @@ impl Check for SwallowedError {
         for found in file.matches(self.meta().code) {
             let Some(call) = found.get("call") else { continue };
             let Some(handler) = file.enclosing_fn(call) else { continue };
-            if call.has_error() || !file.is_handler(handler) {
+            if !file.is_handler(handler) {
                 continue;
             }
             let message = if let (Some(pattern), Some(value)) = (found.get("pattern"), found.get("value")) {
