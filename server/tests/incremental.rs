@@ -171,3 +171,74 @@ fn code_that_reads_prose_says_so() {
     readers.sort();
     assert_eq!(readers, ["deprecated_without_sunset.rs", "undocumented_operation.rs"]);
 }
+
+/// The Rust files of the fixtures and of the sample service.
+fn rust_files() -> Vec<PathBuf> {
+    let repo = normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let mut found = Vec::new();
+    let mut folders = vec![repo.join("testdata/rust"), repo.join("testdata/sample-service/src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("testdata is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if archlens::rust::is_rust_file(&path) {
+                found.push(normalize(&path));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Typing into Rust files: each check starts from the state the last one left (the tree
+/// re-parsed incrementally, the untouched items' findings moved) and must equal a fresh
+/// check of the same text, to the byte.
+#[test]
+fn rust_checked_after_an_edit_equals_a_fresh_check() {
+    const INSERTS: [&str; 12] = ["x", " ", "\n", "{", "}", "\"", "// ", "(", ";", "async ", ".unwrap()", "/*"];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound as u64) as usize
+    };
+    let (mut edits, mut partial) = (0, 0);
+    for path in rust_files() {
+        let original = std::fs::read_to_string(&path).expect("readable");
+        let config = Config::load_for(&path).expect("a valid archlens.toml");
+        let cache = Arc::new(archlens::workspace::ParseCache::default());
+        let mut text = original.clone();
+        for step in 0..40 {
+            if step % 13 == 12 {
+                text = original.clone();
+            } else {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next(3) == 0 && at < text.len() {
+                    let mut end = (at + 1 + next(6)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                } else {
+                    text.insert_str(at, INSERTS[next(INSERTS.len())]);
+                }
+            }
+            let shared: Arc<str> = Arc::from(text.as_str());
+            let mut incremental = OverlaySource { cache: Some(cache.clone()), ..OverlaySource::default() };
+            incremental.open.insert(path.clone(), shared.clone());
+            let kept = check_document(&path, path.parent().unwrap(), &incremental, &config, &|| false).unwrap().unwrap();
+            let mut fresh = OverlaySource::default();
+            fresh.open.insert(path.clone(), shared.clone());
+            let full = check_document(&path, path.parent().unwrap(), &fresh, &config, &|| false).unwrap().unwrap();
+            assert_eq!(describe(&kept.files[0]), describe(&full.files[0]), "{} after edit {step}:\n{text}", path.display());
+            edits += 1;
+            partial += usize::from(!full.files[0].diagnostics.is_empty());
+        }
+    }
+    assert!(edits > 1_000 && partial > 500, "{edits} edits, {partial} with findings");
+}

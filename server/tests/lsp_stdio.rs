@@ -1371,3 +1371,32 @@ fn rust_files_get_diagnostics_and_fixes() {
     let published = server.wait_for_publish(&uri, 2);
     assert!(diagnostics_of(&published).is_empty(), "{published:#}");
 }
+
+#[test]
+fn rust_handlers_follow_the_router_of_their_crate_as_it_is_edited() {
+    let workspace = Workspace::new();
+    workspace.write("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
+    let router = "mod handlers;\n\nfn app() -> axum::Router {\n    axum::Router::new().route(\"/status\", get(handlers::status))\n}\n";
+    let main_uri = workspace.write("src/main.rs", router);
+    let handlers = "pub async fn status() -> &'static str {\n    \"ok\"\n}\n";
+    let handlers_uri = workspace.write("src/handlers.rs", handlers);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": handlers_uri, "languageId": "rust", "version": 1, "text": handlers } }),
+    );
+    let published = server.wait_for_publish(&handlers_uri, 1);
+    let diagnostic = the_diagnostic(&published, "PRC005");
+    assert_eq!(diagnostic["range"], range(0, 13, 19), "routed in main.rs, so a handler: {diagnostic:#}");
+    server
+        .notify("textDocument/didOpen", json!({ "textDocument": { "uri": main_uri, "languageId": "rust", "version": 1, "text": router } }));
+    server.wait_for_publish(&main_uri, 1);
+    // A tracing layer typed into the router, not saved: the handler is traced now.
+    let at = router.find(")\n}").unwrap() + 1;
+    let line = router[..at].matches('\n').count();
+    let column = at - router[..at].rfind('\n').unwrap() - 1;
+    let layer = ".layer(tower_http::trace::TraceLayer::new_for_http())";
+    server.change(&main_uri, 2, vec![json!({ "range": range(line, column, column), "text": layer })]);
+    server.wait_for_notification(PUBLISH, |params| params["uri"] == handlers_uri.as_str() && !codes(params).contains(&"PRC005"), TIMEOUT);
+}

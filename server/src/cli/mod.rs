@@ -15,7 +15,7 @@ use crate::analysis::baseline::Baseline;
 use crate::analysis::{FileReport, Report, Severity};
 use crate::config::Config;
 use crate::rules::{find_rule, registry};
-use crate::workspace::{self, DiskSource};
+use crate::workspace::{self, RunSource};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -273,10 +273,11 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
 /// Checks documents on every core, one document per task; output order is by path. A
 /// document that cannot be read is a finding about that file, not the end of the run.
 fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<FileReport> {
+    let source = RunSource::default();
     let reports = crate::parallel::map(documents, |document| {
         let absolute = workspace::absolute(document);
         let root = workspace::workspace_root_for(&absolute);
-        match workspace::check_document(&absolute, &root, &DiskSource, config, &|| false) {
+        match workspace::check_document(&absolute, &root, &source, config, &|| false) {
             Ok(report) => report,
             Err(error) => Some(Report::unreadable(&absolute, &error)),
         }

@@ -81,7 +81,7 @@ pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
 pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let generation = state.bump_generation(&root);
     let disk_generation = state.disk_generation();
-    let mut overlay = OverlaySource { cache: Some(state.parse_cache.clone()), ..OverlaySource::default() };
+    let mut overlay = OverlaySource { cache: Some(state.parse_cache.clone()), generation: disk_generation, ..OverlaySource::default() };
     let mut versions = std::collections::HashMap::new();
     for document in state.documents.iter() {
         overlay.open.insert(document.key().clone(), document.text.clone());
@@ -140,6 +140,32 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
     deliver(&client, &state, affected).await;
+    if crate::rust::is_rust_file(&root) {
+        recheck_crate_if_facts_changed(&client, &state, &root);
+    }
+}
+
+/// When an open Rust file starts or stops routing a handler, or adds or drops a tracing
+/// layer, the other open files of its crate are checked again: their handlers may have
+/// changed.
+fn recheck_crate_if_facts_changed(client: &Client, state: &Arc<State>, path: &Path) {
+    let Some(facts) = state.parse_cache.rust_facts(path) else { return };
+    let before = state.rust_facts.insert(path.to_path_buf(), facts.clone());
+    if before.is_none_or(|before| before == facts) {
+        return;
+    }
+    let Some(crate_root) = workspace::crates::crate_root(path) else { return };
+    let others: Vec<PathBuf> = state
+        .documents
+        .iter()
+        .map(|document| document.key().clone())
+        .filter(|other| {
+            other != path && crate::rust::is_rust_file(other) && workspace::crates::crate_root(other).as_ref() == Some(&crate_root)
+        })
+        .collect();
+    for other in others {
+        tokio::spawn(check_root(client.clone(), state.clone(), other));
+    }
 }
 
 /// Tells the client about changed diagnostics: publishes them, or asks a pulling client to

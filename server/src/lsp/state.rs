@@ -70,6 +70,8 @@ pub struct State {
     pub analysis_done: Notify,
     /// Parses of large files kept between checks.
     pub parse_cache: Arc<crate::workspace::ParseCache>,
+    /// What each open Rust file said to its crate at its last check.
+    pub rust_facts: DashMap<PathBuf, crate::rust::facts::FileFacts>,
     next_generation: AtomicU64,
     /// Bumped whenever files on disk may have changed under the server (watched files, saves
     /// of files that are not open, closed buffers): a report older than that read them as

@@ -62,6 +62,7 @@ pub fn did_close(client: &Client, state: &Arc<State>, params: lsp::DidCloseTextD
     };
     state.documents.remove(&path);
     state.parse_cache.forget(&path);
+    state.rust_facts.remove(&path);
     state.disk_changed();
     // Re-check from disk; a file that belongs to no document is cleared.
     diagnostics::schedule(client, state, &path);

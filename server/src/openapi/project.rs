@@ -32,6 +32,31 @@ pub trait FileSource: Sync {
 
     /// Takes back the files of a finished check, for the next [`FileSource::parse`].
     fn recycle(&self, _files: Vec<SourceFile>) {}
+
+    /// Takes what the last check of a Rust file left, for an incremental check.
+    fn take_rust_state(&self, _path: &Path) -> Option<crate::rust::incremental::RustState> {
+        None
+    }
+
+    /// Keeps what a check of a Rust file leaves, for the next.
+    fn keep_rust_state(&self, _path: &Path, _state: crate::rust::incremental::RustState) {}
+
+    /// What the crates of the files read here say to each other, kept between checks; `None`
+    /// gathers it afresh for each check.
+    fn crate_index(&self) -> Option<&crate::workspace::crates::CrateIndex> {
+        None
+    }
+
+    /// The files whose text here differs from the disk: the editor's open buffers.
+    fn open_files(&self) -> Vec<(PathBuf, Arc<str>)> {
+        Vec::new()
+    }
+
+    /// Changes whenever files on disk may have changed, so that what was read from them is
+    /// read again.
+    fn generation(&self) -> u64 {
+        0
+    }
 }
 
 #[derive(Debug)]

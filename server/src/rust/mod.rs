@@ -2,6 +2,8 @@
 //! pattern is a tree-sitter query (`queries/rust/`, see [`queries`]); what a query cannot
 //! say (inside async code, inside a test, in `main`) is decided by the helpers here.
 
+pub mod facts;
+pub mod incremental;
 pub mod queries;
 pub mod user_queries;
 
@@ -57,7 +59,13 @@ pub struct RustFile<'a> {
     pub text: &'a str,
     pub tree: &'a Tree,
     pub kind: FileKind,
-    registered: std::cell::OnceCell<Vec<String>>,
+    /// What the other files of the crate say.
+    crate_facts: &'a facts::CrateFacts,
+    /// What this file says to its crate.
+    own_facts: std::cell::OnceCell<facts::FileFacts>,
+    /// The bytes whose matches the rules see: the whole file, or the items re-checked after
+    /// an edit.
+    scope: std::ops::Range<usize>,
     /// The matches of every rule's query, from one walk of the tree.
     matched: std::cell::OnceCell<Vec<(&'static str, Match<'a>)>>,
     /// Its functions and modules, in text order, from one walk of the tree: the context
@@ -90,12 +98,20 @@ impl<'t> Match<'t> {
 
 impl<'a> RustFile<'a> {
     pub fn new(path: &'a Path, text: &'a str, tree: &'a Tree) -> Self {
+        static ALONE: std::sync::LazyLock<facts::CrateFacts> = std::sync::LazyLock::new(facts::CrateFacts::default);
+        Self::in_crate(path, text, tree, &ALONE)
+    }
+
+    /// A file of a crate whose other files say `crate_facts`.
+    pub fn in_crate(path: &'a Path, text: &'a str, tree: &'a Tree, crate_facts: &'a facts::CrateFacts) -> Self {
         RustFile {
             path,
             text,
             tree,
             kind: FileKind::of(path),
-            registered: std::cell::OnceCell::new(),
+            crate_facts,
+            own_facts: std::cell::OnceCell::new(),
+            scope: 0..text.len(),
             matched: std::cell::OnceCell::new(),
             items: std::cell::OnceCell::new(),
             handlers: std::cell::RefCell::default(),
@@ -110,10 +126,11 @@ impl<'a> RustFile<'a> {
             let Some(combined) = queries::combined() else { return Vec::new() };
             let names = combined.query.capture_names();
             let mut cursor = QueryCursor::new();
+            cursor.set_byte_range(self.scope.clone());
             let mut found = Vec::new();
             let mut matches = cursor.matches(&combined.query, self.tree.root_node(), self.text.as_bytes());
             while let Some(matched) = matches.next() {
-                if matched.captures().iter().any(|capture| capture.node.has_error()) {
+                if matched.captures().iter().any(|capture| capture.node.has_error() || !self.in_scope(capture.node)) {
                     continue;
                 }
                 let captures = matched.captures().iter().map(|capture| (names[capture.index as usize], capture.node)).collect();
@@ -124,6 +141,26 @@ impl<'a> RustFile<'a> {
         matched.iter().filter(|(rule, _)| *rule == code).map(|(_, found)| found).collect()
     }
 
+    /// Limits the matches the rules see to the items within `scope`, with what the whole
+    /// file says to its crate already known.
+    pub fn scoped(mut self, scope: std::ops::Range<usize>, own_facts: facts::FileFacts) -> Self {
+        self.scope = scope;
+        self.own_facts = std::cell::OnceCell::from(own_facts);
+        self
+    }
+
+    fn in_scope(&self, node: Node<'_>) -> bool {
+        self.scope.start <= node.start_byte() && node.end_byte() <= self.scope.end
+    }
+
+    /// Whether the file's text holds `word` anywhere. Rules read the file beyond the item they
+    /// report on only through this (with a word of [`FILE_WORDS`]) and through its `use`
+    /// declarations and inner attributes, so that an edit elsewhere can keep their findings.
+    pub fn mentions(&self, word: &str) -> bool {
+        debug_assert!(FILE_WORDS.contains(&word), "`{word}` is not in FILE_WORDS");
+        self.text.contains(word)
+    }
+
     pub fn text_of(&self, node: Node<'_>) -> &'a str {
         &self.text[node.byte_range()]
     }
@@ -131,11 +168,14 @@ impl<'a> RustFile<'a> {
     fn items(&self) -> &[Item<'a>] {
         self.items.get_or_init(|| {
             let mut items = Vec::new();
-            let mut stack = vec![self.tree.root_node()];
+            let mut stack = vec![top_level(self.tree, self.scope.clone())];
             let mut cursor = self.tree.walk();
-            while let Some(node) = stack.pop() {
+            while let Some(children) = stack.pop() {
                 let mut attributes: Vec<&'a str> = Vec::new();
-                for child in node.children(&mut cursor) {
+                for child in children {
+                    if child.end_byte() < self.scope.start || child.start_byte() > self.scope.end {
+                        continue;
+                    }
                     match child.kind() {
                         "attribute_item" => attributes.push(&self.text[child.byte_range()]),
                         "line_comment" | "block_comment" => {}
@@ -152,7 +192,7 @@ impl<'a> RustFile<'a> {
                         }
                     }
                     if child.child_count() > 0 {
-                        stack.push(child);
+                        stack.push(child.children(&mut cursor).collect());
                     }
                 }
             }
@@ -224,8 +264,8 @@ impl<'a> RustFile<'a> {
     /// Whether a function is an HTTP handler:
     /// - it has a route attribute (actix-web and rocket: `#[get("/path")]`, `#[route(…)]`);
     /// - or it is an `async fn`, not a test and not `main`, that is registered as a route in
-    ///   this file (axum `get(handler)`, `.post(handler)`, `on(filter, handler)`; actix
-    ///   `web::get().to(handler)`) or that takes an extractor (`Json`, `Path`, `Query`,
+    ///   this file or another file of its crate (axum `get(handler)`, `.post(handler)`,
+    ///   `on(filter, handler)`; actix `web::get().to(handler)`) or that takes an extractor (`Json`, `Path`, `Query`,
     ///   `State`, `Form`, `Extension`, `HeaderMap`, actix `web::Data`, `HttpRequest`…), which
     ///   is how handlers defined in one module and routed in another are recognised.
     pub fn is_handler(&self, function: Node<'_>) -> bool {
@@ -252,8 +292,7 @@ impl<'a> RustFile<'a> {
         if !self.is_async(function) {
             return false;
         }
-        let name = self.name_of(function).unwrap_or_default();
-        self.registered().iter().any(|registered| registered == name) || self.takes_extractor(function)
+        self.is_routed(self.name_of(function).unwrap_or_default()) || self.takes_extractor(function)
     }
 
     fn takes_extractor(&self, function: Node<'_>) -> bool {
@@ -261,41 +300,29 @@ impl<'a> RustFile<'a> {
         let mut cursor = parameters.walk();
         parameters.named_children(&mut cursor).filter_map(|parameter| parameter.child_by_field_name("type")).any(|kind| {
             let text = self.text_of(kind);
+            // Extractors are owned framework types: `&Path` and `std::path::Path` are not.
+            if text.starts_with('&') || text.starts_with("std::") {
+                return false;
+            }
             let outer = text.split('<').next().unwrap_or(text).trim();
             EXTRACTORS.contains(&outer.rsplit("::").next().unwrap_or(outer))
         })
     }
 
-    /// The names of the functions this file registers as routes.
-    fn registered(&self) -> &Vec<String> {
-        self.registered.get_or_init(|| {
-            let mut names = Vec::new();
-            let mut stack = vec![self.tree.root_node()];
-            while let Some(node) = stack.pop() {
-                let mut cursor = node.walk();
-                stack.extend(node.children(&mut cursor));
-                if node.kind() != "call_expression" {
-                    continue;
-                }
-                let Some(function) = node.child_by_field_name("function") else { continue };
-                let callee = match function.kind() {
-                    "field_expression" => function.child_by_field_name("field").map(|field| self.text_of(field)),
-                    "identifier" | "scoped_identifier" => Some(self.text_of(function).rsplit("::").next().unwrap_or_default()),
-                    _ => None,
-                };
-                if !callee.is_some_and(|callee| ROUTE_FUNCTIONS.contains(&callee)) {
-                    continue;
-                }
-                let Some(arguments) = node.child_by_field_name("arguments") else { continue };
-                let mut cursor = arguments.walk();
-                if let Some(last) = arguments.named_children(&mut cursor).last()
-                    && matches!(last.kind(), "identifier" | "scoped_identifier")
-                {
-                    names.push(self.text_of(last).rsplit("::").next().unwrap_or_default().to_owned());
-                }
-            }
-            names
-        })
+    /// What this file says to its crate: the functions it routes, its tracing layers.
+    pub fn own_facts(&self) -> &facts::FileFacts {
+        self.own_facts.get_or_init(|| facts::FileFacts::of_tree(self.tree, self.text))
+    }
+
+    /// Whether a function of this name is registered as a route, here or in another file of
+    /// the crate.
+    fn is_routed(&self, name: &str) -> bool {
+        self.own_facts().routed.iter().any(|routed| routed == name) || self.crate_facts.routes(name)
+    }
+
+    /// Whether a tracing layer (`TraceLayer`, `TracingLogger`) wraps a router of the crate.
+    pub fn is_traced(&self) -> bool {
+        self.own_facts().traced || self.crate_facts.traced()
     }
 
     /// Whether `.await` may be written at `node`: its nearest enclosing function, closure or
@@ -313,7 +340,7 @@ impl<'a> RustFile<'a> {
     }
 
     /// The attributes written above a function or module, as text.
-    fn attributes(&self, item: Node<'_>) -> impl Iterator<Item = &'a str> {
+    pub fn attributes(&self, item: Node<'_>) -> impl Iterator<Item = &'a str> {
         let found = self.items().iter().find(|known| known.node.id() == item.id());
         found.into_iter().flat_map(|known| known.attributes.iter().copied())
     }
@@ -372,11 +399,11 @@ fn is_test_attribute(attribute: &str) -> bool {
     inner == "test" || inner.ends_with("::test") || inner.contains("::test(") || inner.starts_with("test_case")
 }
 
+/// The words rules may look for anywhere in a file ([`RustFile::mentions`]).
+pub const FILE_WORDS: [&str; 5] = ["redis", ".timeout(", "crossbeam", "flume", "async_channel"];
+
 /// Route attributes of actix-web and rocket.
 const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
-
-/// Functions and methods that register a handler (its last argument).
-const ROUTE_FUNCTIONS: [&str; 11] = ["get", "post", "put", "delete", "patch", "head", "options", "trace", "any", "on", "to"];
 
 /// Parameter types that only handlers take.
 const EXTRACTORS: [&str; 17] = [
@@ -399,20 +426,119 @@ const EXTRACTORS: [&str; 17] = [
     "Request",
 ];
 
+/// A node and everything under it, in text order.
+pub fn descendants(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut cursor = node.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let current = cursor.node();
+        if cursor.goto_first_child() {
+            return Some(current);
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node().id() == node.id() {
+                done = true;
+                return Some(current);
+            }
+        }
+        Some(current)
+    })
+}
+
+/// The top-level nodes of a tree that overlap `range`, found without a walk over the others.
+pub fn top_level(tree: &Tree, range: std::ops::Range<usize>) -> Vec<Node<'_>> {
+    let mut cursor = tree.walk();
+    let mut found = Vec::new();
+    if cursor.goto_first_child_for_byte(range.start).is_some() {
+        loop {
+            let node = cursor.node();
+            if node.start_byte() > range.end {
+                break;
+            }
+            found.push(node);
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    found
+}
+
 /// The node and its ancestors, innermost first.
 fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(Some(node), |node| node.parent())
 }
 
 /// Checks one Rust file with every enabled Rust rule.
-pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
+pub fn check_file(path: &Path, text: Arc<str>, config: &Config, crate_facts: &facts::CrateFacts) -> Report {
+    check_file_after(path, text, config, crate_facts, None).0
+}
+
+/// Checks one Rust file, starting from the state its last check left (see [`incremental`]),
+/// and returns the state for the next.
+pub fn check_file_after(
+    path: &Path,
+    text: Arc<str>,
+    config: &Config,
+    crate_facts: &facts::CrateFacts,
+    previous: Option<incremental::RustState>,
+) -> (Report, Option<incremental::RustState>) {
     let config = config.for_file(path);
-    let Some(tree) = parse(&text) else {
-        return Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] };
+    let started = std::time::Instant::now();
+    let Some(checked) = incremental::check(path, &text, &config, crate_facts, previous) else {
+        return (Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }, None);
     };
-    let file = RustFile::new(path, &text, &tree);
+    let rules_done = started.elapsed();
     let index = LineIndex::new(&text);
-    let allowed = allow_comments(&file, &index);
+    let allowed = allow_comments(&checked.tree, &text, &index);
+    let mut diagnostics = Vec::new();
+    for (meta, finding) in checked.findings {
+        let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
+        if is_allowed(&allowed, &checked.tree, finding.span.start, line, meta) {
+            continue;
+        }
+        diagnostics.push(Diagnostic {
+            rule: meta,
+            severity: config.severity_of(meta, finding.severity),
+            path: path.to_path_buf(),
+            suppression: Some(suppression_fix(&text, &index, line, meta)),
+            span: finding.span,
+            pointer: finding.pointer,
+            message: finding.message,
+            fixes: finding.fixes,
+            related: finding
+                .related
+                .into_iter()
+                .map(|(_, span, message)| crate::analysis::Related { path: path.to_path_buf(), text: text.clone(), span, message })
+                .collect(),
+        });
+    }
+    diagnostics.sort_by(|left, right| {
+        (left.span.start, left.rule.code, left.span.end, &left.message).cmp(&(
+            right.span.start,
+            right.rule.code,
+            right.span.end,
+            &right.message,
+        ))
+    });
+    tracing::debug!(path = %path.display(), rechecked = ?checked.rechecked, rules = ?rules_done, total = ?started.elapsed(), "Rust file checked (units checked again, of all)");
+    (Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }, Some(checked.state))
+}
+
+/// The findings of every enabled rule (built-in and the user's) in the items within `scope`.
+pub(crate) fn run_rules(
+    path: &Path,
+    text: &str,
+    tree: &Tree,
+    config: &Config,
+    crate_facts: &facts::CrateFacts,
+    scope: std::ops::Range<usize>,
+    own_facts: facts::FileFacts,
+) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
+    let file = RustFile::in_crate(path, text, tree, crate_facts).scoped(scope, own_facts);
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
     for rule in
         crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))
@@ -432,26 +558,7 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
             findings.extend(sink.into_findings().into_iter().map(|finding| (rule.meta, finding)));
         }
     }
-    let mut diagnostics = Vec::new();
-    for (meta, finding) in findings {
-        let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
-        if is_allowed(&allowed, &file, finding.span.start, line, meta) {
-            continue;
-        }
-        diagnostics.push(Diagnostic {
-            rule: meta,
-            severity: config.severity_of(meta, finding.severity),
-            path: path.to_path_buf(),
-            suppression: Some(suppression_fix(&text, &index, line, meta)),
-            span: finding.span,
-            pointer: finding.pointer,
-            message: finding.message,
-            fixes: finding.fixes,
-            related: Vec::new(),
-        });
-    }
-    diagnostics.sort_by(|left, right| (left.span.start, left.rule.code).cmp(&(right.span.start, right.rule.code)));
-    Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }
+    findings
 }
 
 /// Runs one of the user's query rules: a finding on each `@match` capture (or first
@@ -459,9 +566,13 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
 fn run_user_rule(file: &RustFile<'_>, rule: &user_queries::UserRule, sink: &mut Sink) {
     let names = rule.query.capture_names();
     let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(file.scope.clone());
     let mut matches = cursor.matches(&rule.query, file.tree.root_node(), file.text.as_bytes());
     while let Some(matched) = matches.next() {
         let captures = matched.captures();
+        if captures.iter().any(|capture| !file.in_scope(capture.node)) {
+            continue;
+        }
         let Some(node) =
             captures.iter().find(|capture| names[capture.index as usize] == "match").or(captures.first()).map(|capture| capture.node)
         else {
@@ -475,30 +586,32 @@ fn run_user_rule(file: &RustFile<'_>, rule: &user_queries::UserRule, sink: &mut 
 }
 
 /// The `// archlens: allow(…)` comments of a file: their line and codes.
-fn allow_comments(file: &RustFile<'_>, index: &LineIndex) -> Vec<(usize, Vec<String>)> {
+fn allow_comments(tree: &Tree, text: &str, index: &LineIndex) -> Vec<(usize, Vec<String>)> {
     let mut found = Vec::new();
-    let mut stack = vec![file.tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "line_comment" {
-            if let Some(codes) = parse_allow(file.text_of(node)) {
-                found.push((index.position(file.text, node.start_byte(), ColumnUnit::Utf8).line as usize, codes));
-            }
-            continue;
+    let mut from = 0;
+    while let Some(at) = text[from..].find("archlens:").map(|at| at + from) {
+        from = at + 1;
+        let Some(node) = tree.root_node().descendant_for_byte_range(at, at) else { continue };
+        let Some(comment) = ancestors(node).find(|node| node.kind() == "line_comment") else { continue };
+        if let Some(codes) = parse_allow(&text[comment.byte_range()]) {
+            found.push((index.position(text, comment.start_byte(), ColumnUnit::Utf8).line as usize, codes));
         }
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
+        from = from.max(comment.end_byte());
     }
     found
 }
 
 /// Whether an allow comment for `meta` sits on the finding's line, on the line above it, or
 /// above an item that holds it (with its attributes between).
-fn is_allowed(allowed: &[(usize, Vec<String>)], file: &RustFile<'_>, offset: usize, line: usize, meta: &RuleMeta) -> bool {
+fn is_allowed(allowed: &[(usize, Vec<String>)], tree: &Tree, offset: usize, line: usize, meta: &RuleMeta) -> bool {
     let names = |codes: &Vec<String>| codes.iter().any(|code| meta.is_named(code));
+    if !allowed.iter().any(|(_, codes)| names(codes)) {
+        return false;
+    }
     if allowed.iter().any(|(at, codes)| (*at == line || *at + 1 == line) && names(codes)) {
         return true;
     }
-    let Some(node) = file.tree.root_node().descendant_for_byte_range(offset, offset) else { return false };
+    let Some(node) = tree.root_node().descendant_for_byte_range(offset, offset) else { return false };
     ancestors(node).filter(|item| item.kind().ends_with("_item")).any(|item| {
         let first = std::iter::successors(item.prev_sibling(), |node| node.prev_sibling())
             .take_while(|node| matches!(node.kind(), "attribute_item" | "line_comment"))
@@ -569,6 +682,7 @@ mod tests {
         let text = "async fn routed() {}
 async fn extracting(Json(body): Json<Value>) {}
 async fn helper(path: &Path) {}
+async fn loader(path: &std::path::Path, file: std::path::PathBuf) {}
 fn sync_routed() {}
 #[get(\"/x\")]
 fn attributed() {}
@@ -584,6 +698,7 @@ fn router() -> Router { Router::new().route(\"/a\", get(routed).post(handlers::s
         assert!(file.is_handler(function("extracting")));
         assert!(file.is_handler(function("attributed")));
         assert!(!file.is_handler(function("helper")), "`&Path` is std's path, not an extractor");
+        assert!(!file.is_handler(function("loader")));
         assert!(!file.is_handler(function("sync_routed")), "axum handlers are async");
         assert!(!file.is_handler(function("router")));
         assert_eq!(FileKind::of(Path::new("/w/build.rs")), FileKind::BuildScript);

@@ -138,14 +138,18 @@ mod tests {
 
         let text: Arc<str> = Arc::from("fn find(id: u64) -> Row {\n    load(id).unwrap()\n}\n#[test]\nfn t() { x.unwrap(); }\n");
         let config = Config { rust_queries: Some(folder.clone()), ..Config::default() };
-        let report = super::super::check_file(Path::new("/w/src/repository.rs"), text.clone(), &config);
+        let report = super::super::check_file(Path::new("/w/src/repository.rs"), text.clone(), &config, &Default::default());
         let found: Vec<_> = report.files[0].diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == "ACME001").collect();
         assert_eq!(found.len(), 1, "tests stay silent");
         assert_eq!(&text[found[0].span.clone()], "load(id).unwrap()");
         assert_eq!(found[0].severity, Severity::Error);
         assert_eq!(found[0].message, "repositories return errors");
         let ignored = Config { ignore: vec!["ACME001".into()], ..config };
-        assert!(super::super::check_file(Path::new("/w/src/repository.rs"), text, &ignored).files[0].diagnostics.is_empty());
+        assert!(
+            super::super::check_file(Path::new("/w/src/repository.rs"), text, &ignored, &Default::default()).files[0]
+                .diagnostics
+                .is_empty()
+        );
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }

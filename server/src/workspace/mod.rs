@@ -1,6 +1,8 @@
 //! The set of files: which ones are OpenAPI documents, how they are read (disk, or open
 //! editor buffers over the disk), and where a project's workspace root is.
 
+pub mod crates;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,23 @@ const SNIFF_WHOLE_BYTES: u64 = 32 * 1024 * 1024;
 /// Reads files from disk, as UTF-8 (a UTF-8 byte order mark is dropped).
 #[derive(Debug, Default, Clone)]
 pub struct DiskSource;
+
+/// Files on disk, with what the crates of one run of `check` say to each other, gathered
+/// once per crate.
+#[derive(Default)]
+pub struct RunSource {
+    pub crates: crates::CrateIndex,
+}
+
+impl FileSource for RunSource {
+    fn read(&self, path: &Path) -> Result<Arc<str>, String> {
+        DiskSource.read(path)
+    }
+
+    fn crate_index(&self) -> Option<&crates::CrateIndex> {
+        Some(&self.crates)
+    }
+}
 
 impl FileSource for DiskSource {
     fn read(&self, path: &Path) -> Result<Arc<str>, String> {
@@ -64,13 +83,23 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
 pub struct OverlaySource {
     pub open: HashMap<PathBuf, Arc<str>>,
     pub cache: Option<Arc<ParseCache>>,
+    /// The editor's count of changes on disk.
+    pub generation: u64,
 }
 
 /// The last parse of each large file, with the text it was parsed from: an edit re-parses
 /// only the pieces it touched. A check takes a file's entry and gives it back when done.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ParseCache {
     files: std::sync::Mutex<HashMap<PathBuf, (Arc<str>, ParsedFile)>>,
+    rust: std::sync::Mutex<HashMap<PathBuf, crate::rust::incremental::RustState>>,
+    crates: crates::CrateIndex,
+}
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("ParseCache").finish_non_exhaustive()
+    }
 }
 
 impl ParseCache {
@@ -80,6 +109,12 @@ impl ParseCache {
 
     pub fn forget(&self, path: &Path) {
         self.lock().remove(path);
+        self.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(path);
+    }
+
+    /// What the last check of an open Rust file found it says to its crate.
+    pub fn rust_facts(&self, path: &Path) -> Option<crate::rust::facts::FileFacts> {
+        self.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(path).map(|state| state.facts())
     }
 
     /// Takes the last parse of a file out of the cache, with the text it was parsed from.
@@ -110,6 +145,28 @@ impl FileSource for OverlaySource {
             Some((old_text, old)) if old.format == format => crate::openapi::syntax::reparse(&old_text, old, text),
             _ => crate::openapi::syntax::parse(text, format),
         }
+    }
+
+    fn take_rust_state(&self, path: &Path) -> Option<crate::rust::incremental::RustState> {
+        self.cache.as_ref()?.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(path)
+    }
+
+    fn keep_rust_state(&self, path: &Path, state: crate::rust::incremental::RustState) {
+        if let Some(cache) = &self.cache {
+            cache.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_path_buf(), state);
+        }
+    }
+
+    fn crate_index(&self) -> Option<&crates::CrateIndex> {
+        self.cache.as_ref().map(|cache| &cache.crates)
+    }
+
+    fn open_files(&self) -> Vec<(PathBuf, Arc<str>)> {
+        self.open.iter().map(|(path, text)| (path.clone(), text.clone())).collect()
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation
     }
 
     fn recycle(&self, files: Vec<SourceFile>) {
@@ -270,7 +327,15 @@ pub fn check_document(
 ) -> Result<Option<Report>, String> {
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
-        return Ok(Some(crate::rust::check_file(path, text, config)));
+        let facts = match source.crate_index() {
+            Some(index) => index.crate_facts(path, source),
+            None => crates::CrateIndex::default().crate_facts(path, source),
+        };
+        let (report, state) = crate::rust::check_file_after(path, text, config, &facts, source.take_rust_state(path));
+        if let Some(state) = state {
+            source.keep_rust_state(path, state);
+        }
+        return Ok(Some(report));
     }
     let started = std::time::Instant::now();
     let project = Project::load(path, workspace_root, source)?;

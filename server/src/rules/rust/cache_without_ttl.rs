@@ -40,7 +40,7 @@ const EXPIRY_ARGUMENTS: [&str; 5] = ["\"EX\"", "\"PX\"", "\"EXAT\"", "\"PXAT\"",
 
 impl Check for CacheWithoutTtl {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
-        if !file.text.contains("redis") {
+        if !file.mentions("redis") {
             return;
         }
         for found in file.matches(self.meta().code) {

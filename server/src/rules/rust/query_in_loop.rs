@@ -66,13 +66,16 @@ impl Check for QueryInLoop {
                     _ => false,
                 });
             if let Some(loop_node) = per_item {
-                let line = loop_node.start_position().row + 1;
+                let keyword = if loop_node.kind() == "for_expression" { "for" } else { "while let" };
+                let header_end = loop_node.child_by_field_name("body").map_or(loop_node.end_byte(), |body| body.start_byte());
+                let header_end = loop_node.start_byte() + file.text[loop_node.start_byte()..header_end].trim_end().len();
                 file.report_from(
                     sink,
                     method,
                     call,
-                    format!("`{name}` runs a query for each item of the loop on line {line} (N+1): query once for all items"),
-                );
+                    format!("`{name}` runs a query for each item of the `{keyword}` loop around it (N+1): query once for all items"),
+                )
+                .related(0, loop_node.start_byte()..header_end, "the loop");
             }
         }
     }

@@ -42,7 +42,7 @@ impl Check for UnboundedChannel {
             }
             // `unbounded()` alone is a channel only where a channel crate is in use.
             let path = file.text_of(function);
-            if path == "unbounded" && !["crossbeam", "flume", "async_channel"].iter().any(|name| file.text.contains(name)) {
+            if path == "unbounded" && !["crossbeam", "flume", "async_channel"].iter().any(|name| file.mentions(name)) {
                 continue;
             }
             // tokio's `mpsc::channel(capacity)` is bounded; std's `mpsc::channel()` is not.

@@ -169,14 +169,26 @@ pub async fn refund_order(
         return Err(ApiError::Unauthorized);
     }
     // The shared client from state, which carries the timeouts set in main.
-    state
-        .http
-        .post(format!("{}/refunds", state.payments_url))
-        .json(&json!({ "orderId": order_id }))
-        .send()
-        .await?
-        .error_for_status()?;
-    Ok(StatusCode::ACCEPTED)
+    // Payments is briefly unavailable while it deploys, so try a few times.
+    let mut last_error = None;
+    for attempt in 1..=3 {
+        match state
+            .http
+            .post(format!("{}/refunds", state.payments_url))
+            .json(&json!({ "orderId": order_id }))
+            .send()
+            .await
+            .and_then(|response| response.error_for_status())
+        {
+            Ok(_) => return Ok(StatusCode::ACCEPTED),
+            Err(error) => {
+                tracing::warn!(attempt, %error, "refund not accepted by payments");
+                last_error = Some(error);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Err(last_error.map_or(ApiError::BadRequest("refund failed".into()), ApiError::Upstream))
 }
 
 pub async fn get_order_item(

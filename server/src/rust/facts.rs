@@ -1,0 +1,154 @@
+//! What the files of one crate say about each other: which functions a router registers as
+//! handlers (a handler is often defined in one module and routed in another, through
+//! `.nest` and `Router` chains), and whether a tracing layer (`TraceLayer`, `TracingLogger`)
+//! wraps the router. The workspace gathers them per crate (`workspace::crates`).
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tree_sitter::{Node, Tree};
+
+/// What one file contributes to its crate.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+pub struct FileFacts {
+    /// The last path segment of each function registered as a route (`list` for
+    /// `get(handlers::list)`).
+    pub routed: Vec<String>,
+    /// A `TraceLayer` or `TracingLogger` is given to a `.layer(…)` or `.wrap(…)` call.
+    pub traced: bool,
+}
+
+impl FileFacts {
+    /// The facts of a file from those of its parts.
+    pub fn merge<'p>(parts: impl IntoIterator<Item = &'p FileFacts>) -> FileFacts {
+        let mut merged = FileFacts::default();
+        for part in parts {
+            merged.routed.extend(part.routed.iter().cloned());
+            merged.traced |= part.traced;
+        }
+        merged.routed.sort();
+        merged.routed.dedup();
+        merged
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.routed.is_empty() && !self.traced
+    }
+
+    /// The facts of a file's text. Only text that can register routes or layers is parsed:
+    /// it names `.route(`, `web::`, `routing::`, `MethodRouter`, `TraceLayer` or
+    /// `TracingLogger`.
+    pub fn of_text(text: &str) -> FileFacts {
+        const SIGNS: [&str; 6] = [".route(", "web::", "routing::", "MethodRouter", "TraceLayer", "TracingLogger"];
+        if !SIGNS.iter().any(|sign| text.contains(sign)) {
+            return FileFacts::default();
+        }
+        super::parse(text).map(|tree| FileFacts::of_tree(&tree, text)).unwrap_or_default()
+    }
+
+    /// The facts of a parsed file, from one walk of its tree.
+    pub fn of_tree(tree: &Tree, text: &str) -> FileFacts {
+        FileFacts::of_range(tree, text, 0..text.len())
+    }
+
+    /// The facts of the part of a parsed file within `range`.
+    pub fn of_range(tree: &Tree, text: &str, range: std::ops::Range<usize>) -> FileFacts {
+        let mut facts = FileFacts::default();
+        let mut cursor = tree.walk();
+        let mut stack = super::top_level(tree, range.clone());
+        while let Some(node) = stack.pop() {
+            stack.extend(node.children(&mut cursor).filter(|child| child.start_byte() < range.end && range.start < child.end_byte()));
+            if node.kind() == "call_expression" && range.start <= node.start_byte() && node.end_byte() <= range.end {
+                facts.read_call(node, text);
+            }
+        }
+        facts.routed.sort();
+        facts.routed.dedup();
+        facts
+    }
+
+    fn read_call(&mut self, call: Node<'_>, text: &str) {
+        let Some(function) = call.child_by_field_name("function") else { return };
+        let callee = match function.kind() {
+            "field_expression" => function.child_by_field_name("field").map(|field| &text[field.byte_range()]),
+            "identifier" | "scoped_identifier" => text[function.byte_range()].rsplit("::").next(),
+            _ => None,
+        };
+        let Some(callee) = callee else { return };
+        let Some(arguments) = call.child_by_field_name("arguments") else { return };
+        if matches!(callee, "layer" | "wrap") {
+            let inside = &text[arguments.byte_range()];
+            self.traced |= inside.contains("TraceLayer") || inside.contains("TracingLogger");
+            return;
+        }
+        if !ROUTE_FUNCTIONS.contains(&callee) {
+            return;
+        }
+        let mut cursor = arguments.walk();
+        if let Some(last) = arguments.named_children(&mut cursor).last()
+            && matches!(last.kind(), "identifier" | "scoped_identifier")
+        {
+            let name = text[last.byte_range()].rsplit("::").next().unwrap_or_default();
+            self.routed.push(name.to_owned());
+        }
+    }
+}
+
+/// Functions and methods that register a handler (their last argument): axum's `get(h)`,
+/// `.post(h)`, `on(filter, h)`, actix-web's `.to(h)`.
+const ROUTE_FUNCTIONS: [&str; 11] = ["get", "post", "put", "delete", "patch", "head", "options", "trace", "any", "on", "to"];
+
+/// The facts of the other files of a crate.
+#[derive(Debug, Default, Clone)]
+pub struct CrateFacts {
+    files: Vec<(PathBuf, Arc<FileFacts>)>,
+}
+
+impl CrateFacts {
+    /// Whether another file of the crate registers a function of this name as a route.
+    pub fn routes(&self, name: &str) -> bool {
+        self.files.iter().any(|(_, facts)| facts.routed.iter().any(|routed| routed == name))
+    }
+
+    /// Whether another file of the crate wraps a router in a tracing layer.
+    pub fn traced(&self) -> bool {
+        self.files.iter().any(|(_, facts)| facts.traced)
+    }
+
+    pub fn new(mut files: Vec<(PathBuf, Arc<FileFacts>)>) -> CrateFacts {
+        files.retain(|(_, facts)| !facts.is_empty());
+        files.sort_by(|left, right| left.0.cmp(&right.0));
+        CrateFacts { files }
+    }
+
+    /// A fingerprint of the facts, to tell whether they changed.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.files.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_routes_and_layers() {
+        let text = r#"
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/orders", get(orders::list_orders).post(orders::create_order))
+        .route("/health", get(|| async { "ok" }));
+    Router::new().nest("/v1", api).layer(ServiceBuilder::new().layer(TraceLayer::new_for_http())).with_state(state)
+}
+fn actix(cfg: &mut web::ServiceConfig) { cfg.service(web::resource("/x").route(web::get().to(handlers::index))); }
+"#;
+        let facts = FileFacts::of_text(text);
+        assert_eq!(facts.routed, ["create_order", "index", "list_orders"]);
+        assert!(facts.traced);
+        let plain = FileFacts::of_text("fn f(map: &HashMap<u8, u8>) { map.get(&1); }");
+        assert!(plain.is_empty(), "{plain:?}");
+    }
+}
