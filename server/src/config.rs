@@ -34,6 +34,9 @@ pub struct Config {
     /// `[rust] queries`: a folder of the user's own query rules for Rust, resolved against
     /// the config's folder.
     pub rust_queries: Option<PathBuf>,
+    /// `[rust] test-folders`: the folders whose Rust files are tests (by name, anywhere in the
+    /// path); `None` for the default, `tests`, `benches` and `examples`.
+    pub rust_test_folders: Option<Vec<String>>,
 }
 
 /// Compiled path globs with the patterns they came from.
@@ -112,6 +115,8 @@ struct OpenApiSection {
 #[serde(deny_unknown_fields)]
 struct RustSection {
     queries: Option<PathBuf>,
+    #[serde(rename = "test-folders")]
+    test_folders: Option<Vec<String>>,
 }
 
 /// An `[[overrides]]` table as written.
@@ -169,6 +174,14 @@ impl Config {
         exact.or(by_area).map(|(_, severity)| *severity).or(finding_severity).unwrap_or(meta.severity)
     }
 
+    /// The folders whose Rust files are tests (`[rust] test-folders`).
+    pub fn test_folders(&self) -> Vec<&str> {
+        match &self.rust_test_folders {
+            Some(folders) => folders.iter().map(String::as_str).collect(),
+            None => crate::rust::DEFAULT_TEST_FOLDERS.to_vec(),
+        }
+    }
+
     pub fn groups_info(&self) -> bool {
         self.group_info.unwrap_or(true)
     }
@@ -210,6 +223,7 @@ impl Config {
         config.documents = Globs::new(file.openapi.documents.unwrap_or_default())?;
         config.baseline = file.baseline;
         config.rust_queries = file.rust.queries;
+        config.rust_test_folders = file.rust.test_folders;
         for section in file.overrides {
             config.overrides.push(Override {
                 files: Globs::new(section.files)?,
@@ -363,6 +377,7 @@ pub fn json_schema() -> serde_json::Value {
                 "additionalProperties": false,
                 "properties": {
                     "queries": {"type": "string", "description": "A folder of your own query rules for Rust source, relative to this file: one tree-sitter query a file (`*.scm`), whose first comment lines say `; code: ACME001`, `; message: …` and optionally `; severity: warning` and `; name: …`; a finding is reported on the `@match` capture."},
+                    "test-folders": {"type": "array", "items": {"type": "string"}, "default": ["tests", "benches", "examples"], "description": "Folders whose Rust files are test code, by name anywhere in the path (handlers, panics and prints are not looked for there). Replaces the default list."},
                 },
             },
             "overrides": {

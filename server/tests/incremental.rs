@@ -197,7 +197,9 @@ fn rust_files() -> Vec<PathBuf> {
 #[test]
 fn rust_checked_after_an_edit_equals_a_fresh_check() {
     const INSERTS: [&str; 12] = ["x", " ", "\n", "{", "}", "\"", "// ", "(", ";", "async ", ".unwrap()", "/*"];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    // `ARCHLENS_SEED` and `ARCHLENS_EDITS` run other and longer edit sequences.
+    let mut seed: u64 = std::env::var("ARCHLENS_SEED").ok().and_then(|seed| seed.parse().ok()).unwrap_or(0x2545_f491_4f6c_dd1d);
+    let steps: usize = std::env::var("ARCHLENS_EDITS").ok().and_then(|edits| edits.parse().ok()).unwrap_or(40);
     let mut next = |bound: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -210,7 +212,7 @@ fn rust_checked_after_an_edit_equals_a_fresh_check() {
         let config = Config::load_for(&path).expect("a valid archlens.toml");
         let cache = Arc::new(archlens::workspace::ParseCache::default());
         let mut text = original.clone();
-        for step in 0..40 {
+        for step in 0..steps {
             if step % 13 == 12 {
                 text = original.clone();
             } else {

@@ -66,11 +66,16 @@ pub fn check(path: &Path, text: &Arc<str>, config: &Config, crate_facts: &CrateF
             let (tree, changed) = match change {
                 Some(change) => {
                     old_tree.edit(&input_edit(&previous.text, text, &change));
-                    let tree = parse_with(text, Some(&old_tree))?;
+                    let mut tree = parse_with(text, Some(&old_tree))?;
                     // Outside the edit, a top-level item whose text and bounds are unchanged
-                    // parses the same, unless error recovery is at work: then ask tree-sitter
-                    // what else changed.
+                    // parses the same, unless error recovery is at work. How tree-sitter
+                    // recovers from an error depends on the trees it started from, so a file
+                    // with a syntax error is parsed afresh (the editor then says what `check`
+                    // says), and tree-sitter tells what else changed.
                     let changed = if old_tree.root_node().has_error() || tree.root_node().has_error() {
+                        if tree.root_node().has_error() {
+                            tree = parse_with(text, None)?;
+                        }
                         old_tree.changed_ranges(&tree).map(|range| range.start_byte..range.end_byte).collect()
                     } else {
                         Vec::new()
@@ -121,7 +126,7 @@ pub fn check(path: &Path, text: &Arc<str>, config: &Config, crate_facts: &CrateF
     let own =
         FileFacts::merge(facts.iter().zip(&kept).filter_map(|(fresh, kept)| fresh.as_ref().or(kept.as_ref().map(|unit| &unit.facts))));
     let context = context_of(&tree, text, &own, crate_facts);
-    if context_before != Some(context) {
+    if context_before != Some(context) || !self_contained(&tree) {
         for (slot, facts) in kept.iter_mut().zip(facts.iter_mut()) {
             if let Some(unit) = slot.take() {
                 *facts = Some(unit.facts);
@@ -211,6 +216,15 @@ fn unit_bounds(tree: &Tree) -> Vec<(Range<usize>, u16)> {
         bounds.push((begin..root.end_byte(), root.kind_id()));
     }
     bounds
+}
+
+/// Whether each top-level item stands on its own. A syntax error at the top level (a
+/// broken function header, say) leaves statements outside any function, in an error node
+/// that rules read as their block: then the units depend on each other.
+fn self_contained(tree: &Tree) -> bool {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    root.kind() == "source_file" && !root.children(&mut cursor).any(|child| child.is_error() || child.is_missing())
 }
 
 /// What every unit's findings may depend on beyond the unit itself.

@@ -32,13 +32,22 @@ pub enum FileKind {
     BuildScript,
 }
 
+/// The folders whose files are tests unless `[rust] test-folders` says otherwise.
+pub const DEFAULT_TEST_FOLDERS: [&str; 3] = ["tests", "benches", "examples"];
+
 impl FileKind {
     pub fn of(path: &Path) -> FileKind {
+        FileKind::with_test_folders(path, &DEFAULT_TEST_FOLDERS)
+    }
+
+    /// The kind of a file when `test_folders` hold tests.
+    pub fn with_test_folders(path: &Path, test_folders: &[&str]) -> FileKind {
         if path.file_name().is_some_and(|name| name == "build.rs") {
             return FileKind::BuildScript;
         }
-        let in_folder = |folder: &str| path.components().any(|component| component.as_os_str() == folder);
-        if in_folder("tests") || in_folder("benches") || in_folder("examples") { FileKind::Test } else { FileKind::Source }
+        let in_folder =
+            |folder: &&str| path.parent().is_some_and(|parent| parent.components().any(|component| component.as_os_str() == *folder));
+        if test_folders.iter().any(in_folder) { FileKind::Test } else { FileKind::Source }
     }
 }
 
@@ -400,7 +409,8 @@ fn is_test_attribute(attribute: &str) -> bool {
 }
 
 /// The words rules may look for anywhere in a file ([`RustFile::mentions`]).
-pub const FILE_WORDS: [&str; 5] = ["redis", ".timeout(", "crossbeam", "flume", "async_channel"];
+pub const FILE_WORDS: [&str; 10] =
+    ["redis", ".timeout(", "crossbeam", "flume", "async_channel", "PgPool", "PgConnection", "Postgres", "MySql", "Sqlite"];
 
 /// Route attributes of actix-web and rocket.
 const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
@@ -538,7 +548,8 @@ pub(crate) fn run_rules(
     scope: std::ops::Range<usize>,
     own_facts: facts::FileFacts,
 ) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
-    let file = RustFile::in_crate(path, text, tree, crate_facts).scoped(scope, own_facts);
+    let mut file = RustFile::in_crate(path, text, tree, crate_facts).scoped(scope, own_facts);
+    file.kind = FileKind::with_test_folders(path, &config.test_folders());
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
     for rule in
         crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))

@@ -1,4 +1,7 @@
-use crate::analysis::Sink;
+use tree_sitter::Node;
+
+use crate::analysis::{Fix, Sink};
+use crate::openapi::edit::TextEdit;
 use crate::rules::{Check, RuleInfo, declare_rule};
 use crate::rust::RustFile;
 
@@ -30,6 +33,15 @@ declare_rule! {
     ///     ...
     /// }
     /// ```
+    ///
+    /// ## Fix
+    /// Wraps a hashing function whose error is already returned with `?` in
+    /// `tokio::task::spawn_blocking(move || …).await??`, where the closure can own what the
+    /// arguments name: literals, constants, and variables the function does not use after
+    /// the call. The second `?` returns the task's `JoinError`, so the function's error type
+    /// needs a `From<tokio::task::JoinError>` (anyhow's error and most `thiserror` enums with
+    /// `#[from]` have one). argon2's methods borrow the parsed hash, so they have no automatic
+    /// fix: clone what the closure needs first.
     pub struct CpuHeavyInAsync {
         code: "SCL003",
         name: "cpu-heavy-in-async",
@@ -47,7 +59,46 @@ impl Check for CpuHeavyInAsync {
                 continue;
             }
             let name = file.text_of(function);
-            file.report(sink, call, format!("`{name}` hashes a password on the async executor: move it to `spawn_blocking`"));
+            let finding = file.report(sink, call, format!("`{name}` hashes a password on the async executor: move it to `spawn_blocking`"));
+            if found.get("function").is_some()
+                && let Some(tried) = call.parent().filter(|parent| parent.kind() == "try_expression")
+                && file.can_await(call)
+                && movable_arguments(file, call)
+            {
+                let wrapped = format!("tokio::task::spawn_blocking(move || {}).await??", file.text_of(call));
+                finding.fix(Fix::new("Run it with `tokio::task::spawn_blocking`", vec![TextEdit::replace(tried.byte_range(), wrapped)]));
+            }
         }
     }
+}
+
+/// Whether the closure may take what the call's arguments name: each is a literal, a constant
+/// or a (borrowed) variable or field that the function does not use again after the call.
+fn movable_arguments(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    let Some(arguments) = call.child_by_field_name("arguments") else { return false };
+    let Some(function) = file.enclosing_fn(call) else { return false };
+    let after = &file.text[call.end_byte()..function.end_byte()];
+    let mut cursor = arguments.walk();
+    arguments.named_children(&mut cursor).all(|argument| {
+        let text = file.text_of(argument).trim_start_matches('&');
+        let root = text.split(['.', ':']).next().unwrap_or(text);
+        let simple = text.chars().all(|character| character.is_alphanumeric() || matches!(character, '_' | '.' | ':' | '"' | ' '));
+        let constant = root.chars().all(|character| character.is_ascii_uppercase() || character.is_ascii_digit() || character == '_')
+            || text.starts_with('"')
+            || text.contains("::");
+        // A closure takes only the fields it uses (`form.password`), so other fields of the
+        // same variable stay usable.
+        let used_after = mentions(after, text, false) || (root != text && mentions(after, root, true));
+        simple && (constant || !used_after)
+    })
+}
+
+/// Whether `path` appears in `text` as a whole (`whole_only`: not followed by a field).
+fn mentions(text: &str, path: &str, whole_only: bool) -> bool {
+    text.match_indices(path).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_some_and(|character| character.is_alphanumeric() || matches!(character, '_' | '.'));
+        let next = text[at + path.len()..].chars().next();
+        let after = next.is_some_and(|character| character.is_alphanumeric() || character == '_' || (whole_only && character == '.'));
+        !before && !after
+    })
 }

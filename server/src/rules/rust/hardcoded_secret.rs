@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
-use crate::analysis::Sink;
+use crate::analysis::{Fix, Sink};
+use crate::openapi::edit::TextEdit;
 use crate::rules::{Check, RuleInfo, declare_rule};
 use crate::rust::RustFile;
 
@@ -35,6 +36,17 @@ declare_rule! {
     /// let secret = std::env::var("JWT_SECRET").expect("JWT_SECRET is set");
     /// let key = EncodingKey::from_secret(secret.as_bytes());
     /// ```
+    ///
+    /// ## Fix
+    /// Outside handlers, reads the value from an environment variable instead, failing at
+    /// once with a message when it is not set: a key given to a constructor becomes
+    /// `std::env::var("JWT_SECRET").expect("JWT_SECRET must be set").as_bytes()`
+    /// (`HMAC_KEY` for HMACs), and `let api_key = "…"` becomes
+    /// `let api_key = &std::env::var("API_KEY").expect("API_KEY must be set");`. Set the
+    /// variable where the service runs, from your secret store. Constants and statics have
+    /// no automatic fix: they cannot read the environment; make them a field of the
+    /// configuration read at start-up. In handlers there is no fix either: read secrets
+    /// once at start-up and pass them in the state.
     pub struct HardcodedSecret {
         code: "SEC012",
         name: "hardcoded-secret",
@@ -65,6 +77,7 @@ impl Check for HardcodedSecret {
                 continue;
             }
             let Some(value) = found.get("value") else { continue };
+            let mut replacement = None;
             let message = match (found.get("name"), found.get("function")) {
                 (Some(name), _) => {
                     let name = file.text_of(name);
@@ -72,6 +85,10 @@ impl Check for HardcodedSecret {
                     let literal = unquote(file.text_of(value));
                     if !SECRET_WORDS.iter().any(|word| lower.contains(word)) || names_something(literal) {
                         continue;
+                    }
+                    if item.kind() == "let_declaration" {
+                        let variable = name.to_ascii_uppercase();
+                        replacement = Some((variable.clone(), format!("&{}", from_env(&variable))));
                     }
                     format!("`{name}` holds a secret written in the source")
                 }
@@ -82,15 +99,37 @@ impl Check for HardcodedSecret {
                     if !is_literal || unquote(text).len() < 8 {
                         continue;
                     }
-                    format!("`{}` gets a key written in the source", file.text_of(function))
+                    let function = file.text_of(function);
+                    let variable =
+                        if function.contains("Hmac") || function.ends_with("new_from_slice") { "HMAC_KEY" } else { "JWT_SECRET" };
+                    let read = if function.ends_with("from_base64_secret") {
+                        format!("&{}", from_env(variable))
+                    } else {
+                        format!("{}.as_bytes()", from_env(variable))
+                    };
+                    replacement = Some((variable.to_owned(), read));
+                    format!("`{function}` gets a key written in the source")
                 }
                 (None, None) => continue,
             };
             if reported.insert(value.byte_range()) {
-                file.report(sink, value, message);
+                let finding = file.report(sink, value, message);
+                // `expect` belongs in start-up code, not in a handler (PRC001).
+                let in_handler = file.enclosing_fn(value).is_some_and(|function| file.is_handler(function));
+                if let Some((variable, read)) = replacement.filter(|_| !in_handler) {
+                    finding.fix(Fix::new(
+                        format!("Read it from the environment variable `{variable}`"),
+                        vec![TextEdit::replace(value.byte_range(), read)],
+                    ));
+                }
             }
         }
     }
+}
+
+/// Reads an environment variable, failing with a message that names it.
+fn from_env(variable: &str) -> String {
+    format!("std::env::var(\"{variable}\").expect(\"{variable} must be set\")")
 }
 
 fn unquote(text: &str) -> &str {

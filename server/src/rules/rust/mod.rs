@@ -22,3 +22,86 @@ pub mod sql_built_from_strings;
 pub mod swallowed_error;
 pub mod tls_verification_disabled;
 pub mod unbounded_channel;
+
+#[cfg(test)]
+mod fix_tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use crate::config::Config;
+    use crate::openapi::edit::apply_edits;
+
+    /// The text after applying the first fix of the first finding of `code`.
+    fn fixed(code: &str, text: &str) -> String {
+        let report = crate::rust::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
+        let diagnostic = report.files[0].diagnostics.iter().find(|diagnostic| diagnostic.rule.code == code).expect("a finding");
+        apply_edits(text, &diagnostic.fixes.first().expect("a fix").edits)
+    }
+
+    #[test]
+    fn fixes_write_what_the_documentation_says() {
+        assert_eq!(
+            fixed(
+                "SEC013",
+                "use sqlx::PgPool;\nasync fn f(pool: &PgPool, id: i64) { sqlx::query(&format!(\"DELETE FROM t WHERE id = {id}\")).execute(pool).await; }\n"
+            ),
+            "use sqlx::PgPool;\nasync fn f(pool: &PgPool, id: i64) { sqlx::query(\"DELETE FROM t WHERE id = $1\").bind(&id).execute(pool).await; }\n"
+        );
+        assert_eq!(
+            fixed(
+                "SCL003",
+                "async fn register(Json(form): Json<Form>) -> Result<(), E> {\n    let hash = bcrypt::hash(&form.password, 12)?;\n    save(&form.email, &hash).await\n}\n"
+            ),
+            "async fn register(Json(form): Json<Form>) -> Result<(), E> {\n    let hash = tokio::task::spawn_blocking(move || bcrypt::hash(&form.password, 12)).await??;\n    save(&form.email, &hash).await\n}\n"
+        );
+        assert_eq!(
+            fixed("SCL004", "fn q() { let (tx, rx) = flume::unbounded::<Job>(); }\n"),
+            "fn q() { let (tx, rx) = flume::bounded::<Job>(1024); }\n"
+        );
+        assert_eq!(
+            fixed("SEC012", "fn key() -> EncodingKey { EncodingKey::from_secret(b\"0123456789abcdef\") }\n"),
+            "fn key() -> EncodingKey { EncodingKey::from_secret(std::env::var(\"JWT_SECRET\").expect(\"JWT_SECRET must be set\").as_bytes()) }\n"
+        );
+        assert_eq!(
+            fixed("PRC005", "#[get(\"/\")]\n    async fn index() -> &'static str { \"ok\" }\n"),
+            "#[get(\"/\")]\n    #[tracing::instrument(skip_all)]\n    async fn index() -> &'static str { \"ok\" }\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_where_it_would_not_compile() {
+        let fixes = |code: &str, text: &str| {
+            let report = crate::rust::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
+            let found: Vec<_> = report.files[0].diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code).collect();
+            assert!(!found.is_empty(), "{code} reports {text}");
+            found.iter().map(|diagnostic| diagnostic.fixes.len()).sum::<usize>()
+        };
+        // The password is used again after the call: a `move` closure would take it.
+        assert_eq!(
+            fixes(
+                "SCL003",
+                "async fn h(Json(f): Json<F>) -> Result<(), E> { let h = bcrypt::hash(&f.password, 12)?; check(&f.password); Ok(()) }"
+            ),
+            0
+        );
+        // tokio's bounded channel is another type.
+        assert_eq!(fixes("SCL004", "fn q() { let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>(); }"), 0);
+        // A table name cannot be bound; neither can an unknown database's placeholder.
+        assert_eq!(
+            fixes(
+                "SEC013",
+                "use sqlx::PgPool;\nasync fn f(p: &PgPool, t: &str) { sqlx::query(&format!(\"SELECT * FROM {t}\")).execute(p).await; }"
+            ),
+            0
+        );
+        assert_eq!(
+            fixes(
+                "SEC013",
+                "async fn f(p: &Pool, id: i64) { sqlx::query(&format!(\"SELECT * FROM t WHERE id = {id}\")).execute(p).await; }"
+            ),
+            0
+        );
+        // Secrets in handlers are read at start-up, not with `expect` per request.
+        assert_eq!(fixes("SEC012", "async fn h(Json(b): Json<B>) { let api_key = \"Zx8pQ2rT9vW4yB6n\"; call(api_key); }"), 0);
+    }
+}

@@ -1,6 +1,7 @@
 use tree_sitter::Node;
 
-use crate::analysis::Sink;
+use crate::analysis::{Fix, Sink};
+use crate::openapi::edit::TextEdit;
 use crate::rules::{Check, RuleInfo, declare_rule};
 use crate::rust::RustFile;
 
@@ -48,14 +49,30 @@ impl Check for SqlBuiltFromStrings {
             if file.is_test(call) {
                 continue;
             }
-            let Some((built, from)) = built_from_strings(file, sql, call) else { continue };
+            let Some((built, from, builder)) = built_from_strings(file, sql, call) else { continue };
             let callee = found.get("function").map(|function| file.text_of(function)).unwrap_or_default();
             let callee = callee.split("::<").next().unwrap_or(callee);
             let message = match from {
                 Some(variable) => format!("SQL built with {built} (`{variable}`) reaches `{callee}`: pass values as bind parameters"),
                 None => format!("SQL built with {built} reaches `{callee}`: pass values as bind parameters"),
             };
-            file.report(sink, sql, message);
+            let finding = file.report(sink, sql, message);
+            let sqlx_builder = matches!(callee.rsplit("::").next(), Some("query" | "query_as" | "query_scalar")) && !callee.contains('.');
+            if sqlx_builder
+                && let Some(placeholder) = placeholder_style(file)
+                && let Some((template, values)) = bind_parameters(file.text_of(builder), placeholder)
+            {
+                // The literal replaces `format!(…)` (at the call, or in the `let` it came from).
+                let literal = if from.is_some() { builder.byte_range() } else { sql.byte_range() };
+                let binds: String = values
+                    .iter()
+                    .map(|value| format!(".bind({})", if value.starts_with('&') { value.clone() } else { format!("&{value}") }))
+                    .collect();
+                finding.fix(Fix::new(
+                    "Pass the values as bind parameters",
+                    vec![TextEdit::replace(literal, format!("\"{template}\"")), TextEdit::insert(call.end_byte(), binds)],
+                ));
+            }
         }
     }
 }
@@ -63,10 +80,12 @@ impl Check for SqlBuiltFromStrings {
 /// How the SQL argument was built from strings that are not all constants: `format!` or
 /// `+`, and the variable it went through. `None` for a literal, a constant, or SQL built
 /// only from constants and numbers.
-fn built_from_strings<'f>(file: &RustFile<'f>, sql: Node<'_>, call: Node<'_>) -> Option<(&'static str, Option<&'f str>)> {
+/// How the SQL was built, the variable it went through (one step of `let`), and the
+/// expression that built it.
+fn built_from_strings<'f>(file: &RustFile<'f>, sql: Node<'f>, call: Node<'f>) -> Option<(&'static str, Option<&'f str>, Node<'f>)> {
     let expression = strip(sql);
     if let Some(built) = built_by(file, expression) {
-        return Some((built, None));
+        return Some((built, None, expression));
     }
     // One step of `let`: `let sql = format!(…); query(&sql)`.
     if expression.kind() != "identifier" {
@@ -88,7 +107,115 @@ fn built_from_strings<'f>(file: &RustFile<'f>, sql: Node<'_>, call: Node<'_>) ->
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    built_by(file, strip(bound?)).map(|built| (built, Some(name)))
+    let bound = strip(bound?);
+    built_by(file, bound).map(|built| (built, Some(name), bound))
+}
+
+/// The placeholders of the file's database: `$1` for PostgreSQL, `?` for MySQL and SQLite;
+/// `None` when the file does not say which.
+fn placeholder_style(file: &RustFile<'_>) -> Option<bool> {
+    let postgres = ["PgPool", "PgConnection", "Postgres"].iter().any(|word| file.mentions(word));
+    let question = ["MySql", "Sqlite"].iter().any(|word| file.mentions(word));
+    (postgres != question).then_some(postgres)
+}
+
+/// The statement of a `format!(…)` with its values as bind parameters, and the values in
+/// order: when every `{}` or `{name}` stands for a value (after `=`, `<`, `>`, `(`, `,`,
+/// `LIKE`, `LIMIT` or `OFFSET`, quoted or not). `None` for anything else (identifiers such
+/// as table and column names cannot be bound).
+fn bind_parameters(format: &str, numbered: bool) -> Option<(String, Vec<String>)> {
+    let inner = format.strip_prefix("format!")?.trim_start();
+    let inner = inner.get(1..inner.len().checked_sub(1)?)?.trim();
+    let body = inner.strip_prefix('"')?;
+    let mut end = None;
+    let mut escaped = false;
+    for (at, character) in body.char_indices() {
+        match character {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => {
+                end = Some(at);
+                break;
+            }
+            _ => escaped = false,
+        }
+    }
+    let end = end?;
+    let (template, rest) = (&body[..end], body[end + 1..].trim_start());
+    let arguments = split_arguments(rest.strip_prefix(',').unwrap_or(rest));
+    let (mut positional, mut named): (Vec<&str>, Vec<(&str, &str)>) = (Vec::new(), Vec::new());
+    for argument in &arguments {
+        match argument.split_once('=').filter(|(name, value)| is_identifier(name.trim()) && !value.starts_with('=')) {
+            Some((name, value)) => named.push((name.trim(), value.trim())),
+            None => positional.push(argument),
+        }
+    }
+    let mut positional = positional.into_iter();
+    let (mut statement, mut values) = (String::new(), Vec::new());
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        // `}` before any `{`, and `{{`, are forms this does not read.
+        if rest[open..].starts_with('}') || rest[open + 1..].starts_with('{') {
+            return None;
+        }
+        let close = rest[open..].find('}').map(|close| open + close)?;
+        let inside = &rest[open + 1..close];
+        if !(inside.is_empty() || is_identifier(inside)) {
+            return None;
+        }
+        let before = rest[..open].trim_end();
+        let quoted = before.ends_with('\'') && rest[close + 1..].starts_with('\'');
+        let before = if quoted { before[..before.len() - 1].trim_end() } else { before };
+        let word = before.rsplit(|character: char| !character.is_ascii_alphabetic()).next().unwrap_or_default().to_ascii_uppercase();
+        let value_position = before.ends_with(['=', '<', '>', '(', ',']) || matches!(word.as_str(), "LIKE" | "LIMIT" | "OFFSET");
+        if !value_position {
+            return None;
+        }
+        let value = if inside.is_empty() {
+            positional.next()?.to_string()
+        } else {
+            named.iter().find(|(name, _)| *name == inside).map_or(inside, |(_, value)| value).to_owned()
+        };
+        values.push(value);
+        statement.push_str(before);
+        if !before.ends_with('(') {
+            statement.push(' ');
+        }
+        statement.push_str(&if numbered { format!("${}", values.len()) } else { "?".to_owned() });
+        rest = &rest[close + 1 + usize::from(quoted)..];
+    }
+    statement.push_str(rest);
+    // Every argument is used once; leftovers mean a form this does not read.
+    (positional.next().is_none() && !values.is_empty()).then_some((statement, values))
+}
+
+fn is_identifier(text: &str) -> bool {
+    text.chars().next().is_some_and(|first| first.is_alphabetic() || first == '_')
+        && text.chars().all(|character| character.is_alphanumeric() || character == '_')
+}
+
+/// The arguments of a macro, split at the commas outside brackets and strings.
+fn split_arguments(text: &str) -> Vec<String> {
+    let (mut arguments, mut current, mut depth, mut in_string) = (Vec::new(), String::new(), 0i32, false);
+    let mut previous = ' ';
+    for character in text.chars() {
+        match character {
+            '"' if previous != '\\' => in_string = !in_string,
+            '(' | '[' | '{' if !in_string => depth += 1,
+            ')' | ']' | '}' if !in_string => depth -= 1,
+            ',' if !in_string && depth == 0 => {
+                arguments.push(std::mem::take(&mut current).trim().to_owned());
+                previous = character;
+                continue;
+            }
+            _ => {}
+        }
+        current.push(character);
+        previous = character;
+    }
+    if !current.trim().is_empty() {
+        arguments.push(current.trim().to_owned());
+    }
+    arguments
 }
 
 /// `&x`, `(x)`, `x.as_str()`, `x.as_ref()`: the expression itself.
@@ -164,4 +291,26 @@ fn operands_are_constants(file: &RustFile<'_>, node: Node<'_>) -> bool {
             .all(|side| side.is_some_and(|side| operands_are_constants(file, strip(side))));
     }
     is_constant(file.text_of(node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_become_bind_parameters_and_names_do_not() {
+        let (statement, values) = bind_parameters(
+            "format!(\n  \"SELECT * FROM orders WHERE customer_id = {} AND status = '{status}' LIMIT {}\",\n  customer, limit\n)",
+            true,
+        )
+        .unwrap();
+        assert_eq!(statement, "SELECT * FROM orders WHERE customer_id = $1 AND status = $2 LIMIT $3");
+        assert_eq!(values, ["customer", "status", "limit"]);
+        let (statement, values) = bind_parameters("format!(\"DELETE FROM t WHERE a IN ({}, {k})\", f(x, y), k = key.id)", false).unwrap();
+        assert_eq!((statement.as_str(), values), ("DELETE FROM t WHERE a IN (?, ?)", vec!["f(x, y)".to_owned(), "key.id".to_owned()]));
+        assert!(bind_parameters("format!(\"SELECT * FROM {} WHERE id = {}\", table, id)", true).is_none(), "a table name");
+        assert!(bind_parameters("format!(\"SELECT * FROM t ORDER BY {column}\")", true).is_none(), "a column");
+        assert!(bind_parameters("format!(\"SELECT {:?} FROM t\", x)", true).is_none(), "a format spec");
+        assert!(bind_parameters("format!(\"SELECT x WHERE a = 1 LI}\")", true).is_none(), "half-typed");
+    }
 }

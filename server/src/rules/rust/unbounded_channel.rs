@@ -1,4 +1,5 @@
-use crate::analysis::Sink;
+use crate::analysis::{Fix, Sink};
+use crate::openapi::edit::TextEdit;
 use crate::rules::{Check, RuleInfo, declare_rule};
 use crate::rust::RustFile;
 
@@ -24,6 +25,13 @@ declare_rule! {
     /// // Senders wait (`send().await`) or shed load (`try_send`) when 1024 events are queued.
     /// let (events, receiver) = tokio::sync::mpsc::channel(1024);
     /// ```
+    ///
+    /// ## Fix
+    /// For crossbeam, flume and async-channel, replaces `unbounded()` with `bounded(1024)`:
+    /// their senders and receivers have the same types either way, so the code still
+    /// compiles, and a full channel then makes senders wait. Pick the bound from the
+    /// backlog you can afford. tokio's and std's unbounded channels have no automatic fix:
+    /// the bounded kinds are other types (`Sender` and `send().await`, `SyncSender`).
     pub struct UnboundedChannel {
         code: "SCL004",
         name: "unbounded-channel",
@@ -50,7 +58,22 @@ impl Check for UnboundedChannel {
             if path.ends_with("channel") && !path.ends_with("unbounded_channel") && arguments > 0 {
                 continue;
             }
-            file.report(sink, call, format!("`{path}()` makes a channel without a bound: nothing slows a producer down"));
+            let finding = file.report(sink, call, format!("`{path}()` makes a channel without a bound: nothing slows a producer down"));
+            // crossbeam, flume and async-channel give bounded and unbounded channels the same
+            // types, so the bound is a local change; tokio's and std's are other types.
+            let same_types = ["crossbeam", "flume", "async_channel"].iter().any(|name| path.contains(name)) || path == "unbounded";
+            if same_types && path.ends_with("unbounded") {
+                // `unbounded::<T>()` keeps its type: only the name and the arguments change.
+                let segment = function.end_byte() - "unbounded".len();
+                let arguments = call.child_by_field_name("arguments").map_or(call.end_byte(), |arguments| arguments.start_byte());
+                finding.fix(Fix::new(
+                    "Bound the channel: `bounded(1024)`",
+                    vec![
+                        TextEdit::replace(segment..function.end_byte(), "bounded"),
+                        TextEdit::replace(arguments..call.end_byte(), "(1024)"),
+                    ],
+                ));
+            }
         }
     }
 }
