@@ -800,7 +800,7 @@ fn hover_shows_rule_documentation() {
     let hover = server.hover(&uri, PATH_LINE, 4);
     assert_eq!(hover["contents"]["kind"], "markdown", "{hover:#}");
     let value = hover["contents"]["value"].as_str().unwrap_or_default();
-    for expected in ["API004", "trailing-slash-path", "Why it matters", "are different URLs"] {
+    for expected in ["API004", "trailing-slash-path", "Why it matters", "are different URLs", "At `/users/`", "How to fix"] {
         assert!(value.contains(expected), "the hover lacks {expected:?}:\n{value}");
     }
     assert_eq!(hover["range"], diagnostic["range"]);
@@ -1399,4 +1399,83 @@ fn rust_handlers_follow_the_router_of_their_crate_as_it_is_edited() {
     let layer = ".layer(tower_http::trace::TraceLayer::new_for_http())";
     server.change(&main_uri, 2, vec![json!({ "range": range(line, column, column), "text": layer })]);
     server.wait_for_notification(PUBLISH, |params| params["uri"] == handlers_uri.as_str() && !codes(params).contains(&"PRC005"), TIMEOUT);
+}
+
+#[test]
+fn references_lead_to_their_definitions_and_summarise_them() {
+    let workspace = Workspace::new();
+    let root = "openapi: 3.1.0\ninfo: {title: Shop, version: '1'}\npaths:\n  /orders/{orderId}:\n    $ref: './paths/order.yaml'\ncomponents:\n  schemas:\n    Money:\n      type: object\n      description: |\n        An amount in a currency.\n\n        Always in minor units.\n      required: [amount]\n      properties:\n        amount: {type: integer}\n        currency: {type: string}\n";
+    let fragment = "get:\n  parameters:\n    - $ref: '#/components/parameters/OrderId'\n  responses:\n    '200':\n      description: The order.\n      content:\n        application/json:\n          schema:\n            $ref: '../openapi.yaml#/components/schemas/Money'\ncomponents:\n  parameters:\n    OrderId: {name: orderId, in: path, required: true, schema: {type: string}}\n";
+    let root_uri = workspace.write("openapi.yaml", root);
+    let fragment_uri = workspace.write("paths/order.yaml", fragment);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&root_uri, 1, root);
+    server.open(&fragment_uri, 1, fragment);
+
+    // Across files: the fragment's reference to a schema of the root document.
+    let line = 9;
+    let column = fragment.lines().nth(line).unwrap().find("../openapi").unwrap() + 3;
+    let definition = server.call(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": fragment_uri }, "position": { "line": line, "character": column } }),
+    );
+    assert_eq!(definition["uri"], root_uri.as_str(), "{definition:#}");
+    assert_eq!(definition["range"], range(7, 4, 9), "the `Money` key: {definition:#}");
+    assert!(!hover_text(&server.hover(&fragment_uri, line, column)).contains(&*workspace.root.to_string_lossy()), "paths are relative");
+    let hover = server.hover(&fragment_uri, line, column);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    for expected in [
+        "**`Money`** · object",
+        "`components/schemas/Money` in `openapi.yaml`, line 8",
+        "An amount in a currency.",
+        "`amount`*, `currency`",
+    ] {
+        assert!(value.contains(expected), "the hover lacks {expected:?}:\n{value}");
+    }
+    assert!(!value.contains("minor units"), "only the first paragraph: {value}");
+
+    // In the same file.
+    let definition = server
+        .call("textDocument/definition", json!({ "textDocument": { "uri": fragment_uri }, "position": { "line": 2, "character": 16 } }));
+    assert_eq!(definition["uri"], fragment_uri.as_str(), "{definition:#}");
+    assert_eq!(definition["range"], range(12, 4, 11), "{definition:#}");
+    let hover = server.hover(&fragment_uri, 2, 16);
+    assert!(hover["contents"]["value"].as_str().unwrap_or_default().contains("path parameter"), "{hover:#}");
+
+    // A whole file.
+    let definition =
+        server.call("textDocument/definition", json!({ "textDocument": { "uri": root_uri }, "position": { "line": 4, "character": 14 } }));
+    assert_eq!(definition["uri"], fragment_uri.as_str(), "{definition:#}");
+
+    // Not on a reference: nothing.
+    let nothing =
+        server.call("textDocument/definition", json!({ "textDocument": { "uri": root_uri }, "position": { "line": 0, "character": 2 } }));
+    assert!(nothing.is_null(), "{nothing:#}");
+}
+
+#[test]
+fn hover_explains_rules_named_in_allow_comments_and_the_configuration() {
+    let workspace = Workspace::new();
+    let config = "[rules]\nignore = [\"API004\"]\n\n[rules.severity]\nsingular-collection = \"error\"\n";
+    let config_uri = workspace.write("archlens.toml", config);
+    let code = "// archlens: allow(PRC002)\nfn main() {}\n";
+    let code_uri = workspace.write("src/main.rs", code);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    for (uri, line, column, expected) in [
+        (&config_uri, 1, 12, "**API004** `trailing-slash-path`"),
+        (&config_uri, 4, 3, "**API003** `singular-collection`"),
+        (&code_uri, 0, 21, "**PRC002**"),
+    ] {
+        let hover = server.hover(uri, line, column);
+        let value = hover["contents"]["value"].as_str().unwrap_or_default();
+        assert!(value.contains(expected) && value.contains("Why it matters") && value.contains("by default"), "{value}");
+    }
+    let elsewhere = server.hover(&code_uri, 1, 4);
+    assert!(elsewhere.is_null(), "{elsewhere:#}");
+}
+
+fn hover_text(hover: &Value) -> String {
+    hover["contents"]["value"].as_str().unwrap_or_default().to_owned()
 }

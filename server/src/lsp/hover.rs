@@ -2,8 +2,11 @@
 
 use tower_lsp_server::ls_types as lsp;
 
+use std::sync::Arc;
+
 use crate::analysis::Diagnostic;
-use crate::rules::section;
+use crate::openapi::pointer::JsonPointer;
+use crate::rules::{RuleMeta, section};
 
 use super::convert::{Positions, path_of};
 use super::diagnostics::roots_for;
@@ -45,16 +48,89 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
     })
 }
 
-/// The markdown for one finding: what is wrong here, then the rule's documentation.
+/// The markdown for one finding: what is wrong here and where, then the rule's
+/// documentation.
 pub fn render(diagnostic: &Diagnostic) -> String {
     let meta = diagnostic.rule;
-    let docs = meta.documentation();
     let mut out = format!("**{}** `{}` · {}\n\n{}", meta.code, meta.name, diagnostic.severity.label(), diagnostic.message);
-    for (heading, title) in [("What it does", "What it checks"), ("Why is this bad?", "Why it matters"), ("Fix", "How to fix")] {
+    if let Some(place) = describe_pointer(&diagnostic.pointer) {
+        out.push_str(&format!("\n\nAt {place}"));
+    }
+    out.push_str(&rule_sections(meta));
+    out
+}
+
+/// The rule's documentation for a hover: what it checks, why it matters, how to fix it (its
+/// `Fix` section, else its example of what to write instead), and a link.
+fn rule_sections(meta: &RuleMeta) -> String {
+    let docs = meta.documentation();
+    let mut out = String::new();
+    for (heading, title) in [("What it does", "What it checks"), ("Why is this bad?", "Why it matters")] {
         if let Some(body) = section(&docs, heading) {
             out.push_str(&format!("\n\n**{title}**\n\n{body}"));
         }
     }
+    let fix = section(&docs, "Fix").or_else(|| {
+        let example = section(&docs, "Example")?;
+        let (_, instead) = example.split_once("Use instead:")?;
+        Some(format!("Write instead:\n{}", instead.trim_end()))
+    });
+    if let Some(body) = fix {
+        out.push_str(&format!("\n\n**How to fix**\n\n{body}"));
+    }
     out.push_str(&format!("\n\n[{} documentation]({})", meta.code, meta.url()));
     out
+}
+
+/// Where a finding is, for people: `GET /users` › `parameters` › `0` for an operation's
+/// parameter, `mod routes` › `fn create` for Rust.
+fn describe_pointer(pointer: &JsonPointer) -> Option<String> {
+    let tokens: Vec<String> = pointer.tokens().collect();
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = &tokens[..];
+    if rest.len() >= 3 && rest[0] == "paths" && HTTP_METHODS.contains(&rest[2].as_str()) {
+        parts.push(format!("`{} {}`", rest[2].to_ascii_uppercase(), rest[1]));
+        rest = &rest[3..];
+    } else if rest.len() >= 2 && rest[0] == "paths" {
+        parts.push(format!("`{}`", rest[1]));
+        rest = &rest[2..];
+    }
+    parts.extend(rest.iter().map(|token| format!("`{token}`")));
+    Some(parts.join(" › "))
+}
+
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Hover on a rule named in an `archlens: allow(…)` comment, an `x-archlens-allow` list or
+/// `archlens.toml`: that rule's documentation.
+pub fn rule_hover(state: &State, uri: &lsp::Uri, position: lsp::Position) -> Option<lsp::Hover> {
+    let path = path_of(uri)?;
+    let text: Arc<str> = match state.documents.get(&path) {
+        Some(document) => document.text.clone(),
+        None => Arc::from(std::fs::read_to_string(&path).ok()?),
+    };
+    let positions = Positions::new(&text, state.column_unit());
+    let offset = positions.offset(position);
+    let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |at| offset + at);
+    let line = &text[line_start..line_end];
+    let in_config = path.file_name().is_some_and(|name| name == crate::config::CONFIG_FILE);
+    if !in_config && !line.contains("archlens") {
+        return None;
+    }
+    let is_word = |character: char| character.is_ascii_alphanumeric() || character == '-' || character == '_';
+    let column = offset - line_start;
+    let start = line[..column].rfind(|character: char| !is_word(character)).map_or(0, |at| at + 1);
+    let end = line[column..].find(|character: char| !is_word(character)).map_or(line.len(), |at| column + at);
+    let word = &line[start..end];
+    let meta = crate::rules::find_rule(word)?;
+    let value =
+        format!("**{}** `{}` · {} · {} by default{}", meta.code, meta.name, meta.area.title(), meta.severity.label(), rule_sections(meta));
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }),
+        range: Some(positions.range(&((line_start + start)..(line_start + end)))),
+    })
 }

@@ -9,6 +9,7 @@ mod convert;
 mod diagnostics;
 mod hover;
 mod incremental;
+mod navigation;
 mod state;
 mod sync;
 mod transport;
@@ -99,6 +100,17 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
-        Ok(hover::hover(&self.state, params))
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        let position = params.text_document_position_params.position;
+        if let Some(found) = hover::hover(&self.state, params).or_else(|| hover::rule_hover(&self.state, &uri, position)) {
+            return Ok(Some(found));
+        }
+        let state = self.state.clone();
+        Ok(tokio::task::spawn_blocking(move || navigation::hover(&state, &uri, position)).await.ok().flatten())
+    }
+
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> RpcResult<Option<lsp::GotoDefinitionResponse>> {
+        let state = self.state.clone();
+        Ok(tokio::task::spawn_blocking(move || navigation::definition(&state, &params)).await.ok().flatten())
     }
 }

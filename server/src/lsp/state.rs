@@ -142,6 +142,7 @@ impl State {
                     ..Default::default()
                 })),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                definition_provider: Some(lsp::OneOf::Left(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::new(super::actions::FIX_ALL)]),
                     resolve_provider: Some(false),
