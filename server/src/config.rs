@@ -37,6 +37,49 @@ pub struct Config {
     /// `[rust] test-folders`: the folders whose Rust files are tests (by name, anywhere in the
     /// path); `None` for the default, `tests`, `benches` and `examples`.
     pub rust_test_folders: Option<Vec<String>>,
+    /// `[llm]` (editor settings `archlens.llm.*`): explanations written by a language model,
+    /// off unless enabled.
+    pub llm: LlmSettings,
+}
+
+/// The settings of LLM explanations, as `[llm]` in `archlens.toml` (kebab-case keys) or
+/// `llm` in editor settings (camelCase keys). API keys are never settings: `api-key-env`
+/// names the environment variable that holds one.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LlmSettings {
+    pub enabled: bool,
+    /// The base URL of an OpenAI-compatible API (`https://api.openai.com/v1`,
+    /// `http://localhost:11434/v1` for Ollama).
+    pub endpoint: String,
+    pub model: String,
+    #[serde(alias = "apiKeyEnv")]
+    pub api_key_env: Option<String>,
+    #[serde(alias = "timeoutMs")]
+    pub timeout_ms: u64,
+    #[serde(alias = "maxConcurrent")]
+    pub max_concurrent: usize,
+    #[serde(alias = "contextLines")]
+    pub context_lines: usize,
+    /// How long a hover waits for an answer that is not cached before it shows the built-in
+    /// text; the answer keeps coming in the background.
+    #[serde(alias = "hoverBudgetMs")]
+    pub hover_budget_ms: u64,
+}
+
+impl Default for LlmSettings {
+    fn default() -> Self {
+        LlmSettings {
+            enabled: false,
+            endpoint: "http://localhost:11434/v1".to_owned(),
+            model: "llama3.1".to_owned(),
+            api_key_env: None,
+            timeout_ms: 8_000,
+            max_concurrent: 2,
+            context_lines: 20,
+            hover_budget_ms: 1_500,
+        }
+    }
 }
 
 /// Compiled path globs with the patterns they came from.
@@ -119,6 +162,49 @@ struct RustSection {
     test_folders: Option<Vec<String>>,
 }
 
+/// [`LlmSettings`] written back as JSON, to merge editor settings into.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct LlmSettingsJson<'a> {
+    enabled: bool,
+    endpoint: &'a str,
+    model: &'a str,
+    api_key_env: Option<&'a str>,
+    timeout_ms: u64,
+    max_concurrent: usize,
+    context_lines: usize,
+    hover_budget_ms: u64,
+}
+
+impl<'a> From<&'a LlmSettings> for LlmSettingsJson<'a> {
+    fn from(settings: &'a LlmSettings) -> Self {
+        LlmSettingsJson {
+            enabled: settings.enabled,
+            endpoint: &settings.endpoint,
+            model: &settings.model,
+            api_key_env: settings.api_key_env.as_deref(),
+            timeout_ms: settings.timeout_ms,
+            max_concurrent: settings.max_concurrent,
+            context_lines: settings.context_lines,
+            hover_budget_ms: settings.hover_budget_ms,
+        }
+    }
+}
+
+/// `apiKeyEnv` → `api-key-env`.
+fn kebab_case(key: &str) -> String {
+    let mut out = String::new();
+    for character in key.chars() {
+        if character.is_ascii_uppercase() {
+            out.push('-');
+            out.push(character.to_ascii_lowercase());
+        } else {
+            out.push(character);
+        }
+    }
+    out
+}
+
 /// An `[[overrides]]` table as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +244,8 @@ struct ConfigFile {
     openapi: OpenApiSection,
     #[serde(default)]
     overrides: Vec<OverrideSection>,
+    #[serde(default)]
+    llm: LlmSettings,
 }
 
 impl Config {
@@ -224,6 +312,7 @@ impl Config {
         config.baseline = file.baseline;
         config.rust_queries = file.rust.queries;
         config.rust_test_folders = file.rust.test_folders;
+        config.llm = file.llm;
         for section in file.overrides {
             config.overrides.push(Override {
                 files: Globs::new(section.files)?,
@@ -266,6 +355,16 @@ impl Config {
                 patterns.extend(documents);
                 self.documents = Globs::new(patterns)?;
             }
+        }
+        if let Some(llm) = settings.get("llm") {
+            // Editor settings name only what they change: start from the file's settings.
+            let mut merged = serde_json::to_value(LlmSettingsJson::from(&self.llm)).map_err(|error| error.to_string())?;
+            if let (Some(merged), Some(changes)) = (merged.as_object_mut(), llm.as_object()) {
+                for (key, value) in changes {
+                    merged.insert(kebab_case(key), value.clone());
+                }
+            }
+            self.llm = serde_json::from_value(merged).map_err(|error| format!("llm: {error}"))?;
         }
         let Some(rules) = settings.get("rules") else {
             return Ok(self);
@@ -370,6 +469,21 @@ pub fn json_schema() -> serde_json::Value {
                 "properties": {
                     "versioning": versioning,
                     "documents": globs("Files that are OpenAPI documents whatever their content says (globs relative to this file; `*` stays in a folder, `**` crosses folders)."),
+                },
+            },
+            "llm": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Explanations written by a language model on hover (off by default). Nothing is sent anywhere unless `enabled` is true.",
+                "properties": {
+                    "enabled": {"type": "boolean", "default": false, "description": "Ask the model for an explanation of the finding under the cursor."},
+                    "endpoint": {"type": "string", "default": "http://localhost:11434/v1", "description": "The base URL of an OpenAI-compatible API: `https://api.openai.com/v1`, Ollama's `http://localhost:11434/v1`, vLLM, llama.cpp, LM Studio. `http://` only on this machine."},
+                    "model": {"type": "string", "default": "llama3.1", "description": "The model name the endpoint knows."},
+                    "api-key-env": {"type": "string", "description": "The name of the environment variable that holds the API key (the key itself never goes in a settings file)."},
+                    "timeout-ms": {"type": "integer", "minimum": 1, "default": 8000, "description": "How long one request may take."},
+                    "max-concurrent": {"type": "integer", "minimum": 1, "default": 2, "description": "How many requests may run at once."},
+                    "context-lines": {"type": "integer", "minimum": 0, "default": 20, "description": "Lines of code sent on each side of the finding, after secrets are redacted."},
+                    "hover-budget-ms": {"type": "integer", "minimum": 0, "default": 1500, "description": "How long a hover waits for an answer that is not cached; a slower answer appears on the next hover."},
                 },
             },
             "rust": {

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod line_index;
+pub mod llm;
 pub mod lsp;
 pub mod openapi;
 pub mod parallel;

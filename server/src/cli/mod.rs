@@ -41,6 +41,10 @@ enum Command {
     Explain {
         /// A rule code (API001) or name (verb-in-path).
         rule: String,
+        /// Also ask the model configured in `[llm]` of archlens.toml to explain the rule's
+        /// finding on this line of this file (`src/routes.rs:42`).
+        #[arg(long, value_name = "FILE:LINE")]
+        llm: Option<String>,
     },
     /// Serve the Language Server Protocol on stdio.
     Lsp {
@@ -104,10 +108,16 @@ pub fn main() -> ExitCode {
             print_rules();
             ExitCode::SUCCESS
         }
-        Some(Command::Explain { rule }) => match find_rule(&rule) {
+        Some(Command::Explain { rule, llm }) => match find_rule(&rule) {
             Some(meta) => {
                 emit(&crate::rule_docs::rule_page(meta));
-                ExitCode::SUCCESS
+                match llm {
+                    Some(place) => {
+                        init_logging("warn");
+                        explain_with_llm(meta, &place)
+                    }
+                    None => ExitCode::SUCCESS,
+                }
             }
             None => {
                 eprintln!("error: no rule is called `{rule}`; `archlens rules` lists them");
@@ -176,6 +186,73 @@ fn print_rules() {
 }
 
 /// Writes to stdout; a closed pipe (`archlens rules | head`) ends the output quietly.
+/// `explain CODE --llm FILE:LINE`: the model's explanation of that finding, written after
+/// the rule's documentation.
+fn explain_with_llm(meta: &'static crate::rules::RuleMeta, place: &str) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let Some((file, line)) = place.rsplit_once(':').and_then(|(file, line)| Some((file, line.parse::<usize>().ok()?))) else {
+        return fail(format!("`{place}` is not FILE:LINE"));
+    };
+    let path = workspace::absolute(Path::new(file));
+    let config = match Config::load_for(path.parent().unwrap_or(Path::new("."))) {
+        Ok(config) => config,
+        Err(error) => return fail(error),
+    };
+    if !config.llm.enabled {
+        return fail("LLM explanations are off: set `enabled = true` under `[llm]` in archlens.toml".to_owned());
+    }
+    let root = workspace::workspace_root_for(&path);
+    let report = match workspace::check_document(&path, &root, &RunSource::default(), &config, &|| false) {
+        Ok(Some(report)) => report,
+        Ok(None) => return fail(format!("{file} was not checked")),
+        Err(error) => return fail(error),
+    };
+    let found = report.files.iter().filter(|checked| checked.path == path).find_map(|checked| {
+        let index = crate::line_index::LineIndex::new(&checked.text);
+        checked
+            .diagnostics
+            .iter()
+            .find(|diagnostic| {
+                diagnostic.rule.code == meta.code
+                    && index.position(&checked.text, diagnostic.span.start, crate::line_index::ColumnUnit::Utf8).line as usize + 1 == line
+            })
+            .map(|diagnostic| (diagnostic.clone(), checked.text.clone()))
+    });
+    let Some((diagnostic, text)) = found else {
+        return fail(format!("no {} finding on line {line} of {file}", meta.code));
+    };
+    let settings = &config.llm;
+    let (key, prompt) = crate::llm::request_for(&diagnostic, &text, settings);
+    let cache = crate::llm::cache::AnswerCache::default();
+    let answer = match cache.get(&key) {
+        Some(answer) => Ok(answer),
+        None => {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(error) => return fail(error.to_string()),
+            };
+            let answer = runtime.block_on(crate::llm::complete(settings, &prompt));
+            if let Ok(text) = &answer {
+                cache.put(&key, text);
+            }
+            answer
+        }
+    };
+    match answer {
+        Ok(text) => {
+            emit(&format!("\n## AI explanation (model `{}`)\n\n{text}\n", settings.model));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: AI explanation unavailable: {}", error.line(settings));
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn emit(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

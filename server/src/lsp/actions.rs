@@ -51,7 +51,18 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
             })
             .collect()
     };
+    let explains = state.config_for(&path).llm.enabled;
+    let mut explanations = Vec::new();
     for (diagnostic, fixes) in chosen {
+        if explains {
+            explanations.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: "Explain with AI".to_owned(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                command: Some(super::explain::command_for(&uri, &diagnostic)),
+                ..Default::default()
+            }));
+        }
         for fix in fixes {
             let edit = lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), fix.edits)])), ..Default::default() };
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -64,6 +75,8 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
             }));
         }
     }
+    // After the fixes: the first action offered stays a fix.
+    actions.extend(explanations);
     Some(actions)
 }
 

@@ -5,17 +5,17 @@ use tower_lsp_server::ls_types as lsp;
 use std::sync::Arc;
 
 use crate::analysis::Diagnostic;
-use crate::openapi::pointer::JsonPointer;
 use crate::rules::{RuleMeta, section};
 
 use super::convert::{Positions, path_of};
 use super::diagnostics::roots_for;
 use super::state::State;
 
-pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
-    let position = params.text_document_position_params;
-    let path = path_of(&position.text_document.uri)?;
-    let mut found: Vec<(Diagnostic, lsp::Range)> = Vec::new();
+/// The findings under the cursor, most severe first, with their ranges and the text of the
+/// file they are in.
+pub fn findings_at(state: &State, uri: &lsp::Uri, position: lsp::Position) -> Vec<(Diagnostic, lsp::Range, Arc<str>)> {
+    let Some(path) = path_of(uri) else { return Vec::new() };
+    let mut found: Vec<(Diagnostic, lsp::Range, Arc<str>)> = Vec::new();
     for root in roots_for(state, &path) {
         let Some(report) = state.reports.get(&root).map(|report| report.clone()) else {
             continue;
@@ -24,24 +24,27 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
             continue;
         };
         let positions = Positions::new(&file.text, state.column_unit());
-        let offset = positions.offset(position.position);
+        let offset = positions.offset(position);
         for diagnostic in &file.diagnostics {
             if diagnostic.span.start <= offset
                 && offset <= diagnostic.span.end
-                && !found.iter().any(|(seen, _)| {
+                && !found.iter().any(|(seen, _, _)| {
                     seen.span == diagnostic.span && seen.rule.code == diagnostic.rule.code && seen.message == diagnostic.message
                 })
             {
-                found.push((diagnostic.clone(), positions.range(&diagnostic.span)));
+                found.push((diagnostic.clone(), positions.range(&diagnostic.span), file.text.clone()));
             }
         }
     }
-    if found.is_empty() {
-        return None;
-    }
-    found.sort_by_key(|(diagnostic, _)| diagnostic.severity);
-    let range = found[0].1;
-    let value = found.iter().map(|(diagnostic, _)| render(diagnostic)).collect::<Vec<_>>().join("\n\n---\n\n");
+    found.sort_by_key(|(diagnostic, _, _)| diagnostic.severity);
+    found
+}
+
+pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
+    let position = params.text_document_position_params;
+    let found = findings_at(state, &position.text_document.uri, position.position);
+    let range = found.first()?.1;
+    let value = found.iter().map(|(diagnostic, _, _)| render(diagnostic)).collect::<Vec<_>>().join("\n\n---\n\n");
     Some(lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }),
         range: Some(range),
@@ -53,7 +56,7 @@ pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
 pub fn render(diagnostic: &Diagnostic) -> String {
     let meta = diagnostic.rule;
     let mut out = format!("**{}** `{}` · {}\n\n{}", meta.code, meta.name, diagnostic.severity.label(), diagnostic.message);
-    if let Some(place) = describe_pointer(&diagnostic.pointer) {
+    if let Some(place) = diagnostic.pointer.describe() {
         out.push_str(&format!("\n\nAt {place}"));
     }
     out.push_str(&rule_sections(meta));
@@ -81,28 +84,6 @@ fn rule_sections(meta: &RuleMeta) -> String {
     out.push_str(&format!("\n\n[{} documentation]({})", meta.code, meta.url()));
     out
 }
-
-/// Where a finding is, for people: `GET /users` › `parameters` › `0` for an operation's
-/// parameter, `mod routes` › `fn create` for Rust.
-fn describe_pointer(pointer: &JsonPointer) -> Option<String> {
-    let tokens: Vec<String> = pointer.tokens().collect();
-    if tokens.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut rest = &tokens[..];
-    if rest.len() >= 3 && rest[0] == "paths" && HTTP_METHODS.contains(&rest[2].as_str()) {
-        parts.push(format!("`{} {}`", rest[2].to_ascii_uppercase(), rest[1]));
-        rest = &rest[3..];
-    } else if rest.len() >= 2 && rest[0] == "paths" {
-        parts.push(format!("`{}`", rest[1]));
-        rest = &rest[2..];
-    }
-    parts.extend(rest.iter().map(|token| format!("`{token}`")));
-    Some(parts.join(" › "))
-}
-
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Hover on a rule named in an `archlens: allow(…)` comment, an `x-archlens-allow` list or
 /// `archlens.toml`: that rule's documentation.

@@ -7,6 +7,7 @@
 mod actions;
 mod convert;
 mod diagnostics;
+mod explain;
 mod hover;
 mod incremental;
 mod navigation;
@@ -102,11 +103,36 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let uri = params.text_document_position_params.text_document.uri.clone();
         let position = params.text_document_position_params.position;
-        if let Some(found) = hover::hover(&self.state, params).or_else(|| hover::rule_hover(&self.state, &uri, position)) {
+        if let Some(mut found) = hover::hover(&self.state, params) {
+            // An explanation written for this finding, when the user enabled one.
+            if let Some(path) = convert::path_of(&uri) {
+                let settings = self.state.config_for(&path).llm;
+                if settings.enabled
+                    && let Some((diagnostic, _, text)) = hover::findings_at(&self.state, &uri, position).into_iter().next()
+                {
+                    let (key, prompt) = crate::llm::request_for(&diagnostic, &text, &settings);
+                    let budget = std::time::Duration::from_millis(settings.hover_budget_ms);
+                    let outcome = self.state.explainer.explain(&settings, key, prompt, budget).await;
+                    if let lsp::HoverContents::Markup(markup) = &mut found.contents {
+                        markup.value.push_str("\n\n---\n\n");
+                        markup.value.push_str(&explain::render(&outcome, &settings));
+                    }
+                }
+            }
+            return Ok(Some(found));
+        }
+        if let Some(found) = hover::rule_hover(&self.state, &uri, position) {
             return Ok(Some(found));
         }
         let state = self.state.clone();
         Ok(tokio::task::spawn_blocking(move || navigation::hover(&state, &uri, position)).await.ok().flatten())
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> RpcResult<Option<lsp::LSPAny>> {
+        if params.command == explain::EXPLAIN_COMMAND {
+            explain::run_command(&self.client, &self.state, params.arguments).await;
+        }
+        Ok(None)
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> RpcResult<Option<lsp::GotoDefinitionResponse>> {

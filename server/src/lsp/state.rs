@@ -70,6 +70,10 @@ pub struct State {
     pub analysis_done: Notify,
     /// Parses of large files kept between checks.
     pub parse_cache: Arc<crate::workspace::ParseCache>,
+    /// LLM explanations: requests in flight, the cache of answers.
+    pub explainer: Arc<super::explain::Explainer>,
+    /// The client opens documents the server names (`window/showDocument`).
+    show_document: AtomicBool,
     /// What each open Rust file said to its crate at its last check.
     pub rust_facts: DashMap<PathBuf, crate::rust::facts::FileFacts>,
     next_generation: AtomicU64,
@@ -120,6 +124,8 @@ impl State {
         self.watch_files.store(watch, Ordering::SeqCst);
         let progress = capabilities.window.as_ref().and_then(|window| window.work_done_progress).unwrap_or(false);
         self.work_done_progress.store(progress, Ordering::SeqCst);
+        let show_document = capabilities.window.as_ref().and_then(|window| window.show_document.as_ref()).is_some_and(|show| show.support);
+        self.show_document.store(show_document, Ordering::SeqCst);
         let mut folders: Vec<PathBuf> = params.workspace_folders.iter().flatten().filter_map(|folder| path_of(&folder.uri)).collect();
         #[allow(deprecated)]
         if folders.is_empty()
@@ -143,6 +149,10 @@ impl State {
                 })),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 definition_provider: Some(lsp::OneOf::Left(true)),
+                execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                    commands: vec![super::explain::EXPLAIN_COMMAND.to_owned()],
+                    ..Default::default()
+                }),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::new(super::actions::FIX_ALL)]),
                     resolve_provider: Some(false),
@@ -161,6 +171,10 @@ impl State {
             server_info: Some(lsp::ServerInfo { name: "archlens".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
             offset_encoding: None,
         }
+    }
+
+    pub fn shows_documents(&self) -> bool {
+        self.show_document.load(Ordering::SeqCst)
     }
 
     pub fn column_unit(&self) -> ColumnUnit {

@@ -63,6 +63,26 @@ impl JsonPointer {
     }
 
     /// Ancestors from the root down to `self` itself.
+    /// Where a finding is, for people: `GET /users` › `parameters` › `0` for an operation's
+    /// parameter, `mod routes` › `fn create` for Rust.
+    pub fn describe(&self) -> Option<String> {
+        let tokens: Vec<String> = self.tokens().collect();
+        if tokens.is_empty() {
+            return None;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut rest = &tokens[..];
+        if rest.len() >= 3 && rest[0] == "paths" && DESCRIBED_METHODS.contains(&rest[2].as_str()) {
+            parts.push(format!("`{} {}`", rest[2].to_ascii_uppercase(), rest[1]));
+            rest = &rest[3..];
+        } else if rest.len() >= 2 && rest[0] == "paths" {
+            parts.push(format!("`{}`", rest[1]));
+            rest = &rest[2..];
+        }
+        parts.extend(rest.iter().map(|token| format!("`{token}`")));
+        Some(parts.join(" › "))
+    }
+
     pub fn ancestors_and_self(&self) -> Vec<JsonPointer> {
         let mut all = vec![JsonPointer::root()];
         let mut current = JsonPointer::root();
@@ -252,6 +272,9 @@ pub fn locate_with<'a>(index: &KeyIndex, root: &'a Node, pointer: &JsonPointer) 
     }
     Some(Located { node, key_span })
 }
+
+/// The operations of a path item, for [`JsonPointer::describe`].
+const DESCRIBED_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 #[cfg(test)]
 mod tests {
