@@ -1479,3 +1479,307 @@ fn hover_explains_rules_named_in_allow_comments_and_the_configuration() {
 fn hover_text(hover: &Value) -> String {
     hover["contents"]["value"].as_str().unwrap_or_default().to_owned()
 }
+
+/// An OpenAI-compatible model on 127.0.0.1 that answers after `delay` with `status` and
+/// `body`, and records what it was sent, how many requests ran at once, and requests whose
+/// client went away before the answer.
+struct FakeModel {
+    port: u16,
+    seen: Arc<Mutex<FakeLog>>,
+}
+
+#[derive(Default)]
+struct FakeLog {
+    bodies: Vec<String>,
+    headers: Vec<String>,
+    running: usize,
+    most_at_once: usize,
+    gone: usize,
+}
+
+impl FakeModel {
+    fn start(delay: Duration, status: u16, answer: &str) -> FakeModel {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("an address").port();
+        let seen = Arc::new(Mutex::new(FakeLog::default()));
+        let log = seen.clone();
+        let body = if status == 200 {
+            json!({"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]}).to_string()
+        } else {
+            json!({"error": {"message": answer}}).to_string()
+        };
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (log, body) = (log.clone(), body.clone());
+                thread::spawn(move || FakeModel::serve(stream, &log, delay, status, &body));
+            }
+        });
+        FakeModel { port, seen }
+    }
+
+    fn serve(mut stream: std::net::TcpStream, log: &Mutex<FakeLog>, delay: Duration, status: u16, body: &str) {
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 8192];
+        let (head, length) = loop {
+            let Ok(read @ 1..) = stream.read(&mut buffer) else { return };
+            request.extend_from_slice(&buffer[..read]);
+            if let Some(end) = request.windows(4).position(|window| window == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                request.drain(..end + 4);
+                break (head, length);
+            }
+        };
+        while request.len() < length {
+            let Ok(read @ 1..) = stream.read(&mut buffer) else { return };
+            request.extend_from_slice(&buffer[..read]);
+        }
+        {
+            let mut log = log.lock().unwrap();
+            log.bodies.push(String::from_utf8_lossy(&request).into_owned());
+            log.headers.push(head);
+            log.running += 1;
+            log.most_at_once = log.most_at_once.max(log.running);
+        }
+        // Wait, watching for the client going away.
+        let deadline = Instant::now() + delay;
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+        let mut gone = false;
+        while Instant::now() < deadline {
+            match stream.peek(&mut buffer) {
+                Ok(0) => {
+                    gone = true;
+                    break;
+                }
+                Ok(_) => thread::sleep(Duration::from_millis(50)),
+                Err(_) => {}
+            }
+        }
+        let mut log_entry = log.lock().unwrap();
+        log_entry.running -= 1;
+        if gone {
+            log_entry.gone += 1;
+            return;
+        }
+        drop(log_entry);
+        let reason = match status {
+            200 => "OK",
+            401 => "Unauthorized",
+            429 => "Too Many Requests",
+            _ => "Error",
+        };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    fn requests(&self) -> usize {
+        self.seen.lock().unwrap().bodies.len()
+    }
+}
+
+const LLM_CODE: &str = "const API_KEY: &str = \"sk_live_51HxJq2KZvbnT8wq9Yb3pLmN4\";\n\npub async fn create(body: String) -> String {\n    println!(\"created {body}\");\n    body\n}\n";
+
+/// A session on a Rust file with a PRC002 finding on line 3, with the given LLM settings and
+/// cache folder; returns the file's URI.
+fn llm_session(workspace: &Workspace, cache: &Path, llm: Value, capabilities: Value) -> (Client, String, Value) {
+    let uri = workspace.write("src/main.rs", LLM_CODE);
+    let mut server = Client::start_with_env(&[("ARCHLENS_CACHE_DIR", cache.to_str().unwrap()), ("ARCHLENS_TEST_KEY", "sk-test-123")]);
+    server.initialize_with(&workspace.root, capabilities, json!({ "llm": llm }));
+    server.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "rust", "version": 1, "text": LLM_CODE } }));
+    let published = server.wait_for_publish(&uri, 1);
+    let diagnostic = the_diagnostic(&published, "PRC002");
+    (server, uri, diagnostic)
+}
+
+#[test]
+fn llm_answers_reach_the_hover_are_cached_and_never_see_secrets() {
+    let model = FakeModel::start(Duration::ZERO, 200, "Log with `tracing::info!` here.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "test-model", "apiKeyEnv": "ARCHLENS_TEST_KEY" });
+    let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings.clone(), utf16_client());
+    let first = hover_text(&server.hover(&uri, 3, 6));
+    assert!(
+        first.contains("**PRC002**")
+            && first.contains("**AI explanation** (model `test-model`)")
+            && first.contains("Log with `tracing::info!` here."),
+        "{first}"
+    );
+    assert_eq!(model.requests(), 1);
+    let log = model.seen.lock().unwrap();
+    assert!(
+        log.bodies[0].contains("println!") && log.bodies[0].contains("PRC002"),
+        "the prompt has the code and the rule: {}",
+        log.bodies[0]
+    );
+    assert!(!log.bodies[0].contains("sk_live_51HxJq2KZvbnT8wq9Yb3pLmN4") && log.bodies[0].contains("[REDACTED]"), "{}", log.bodies[0]);
+    assert!(log.headers[0].contains("authorization: bearer sk-test-123"), "{}", log.headers[0]);
+    drop(log);
+    // From memory, then from disk in a new process.
+    assert_eq!(hover_text(&server.hover(&uri, 3, 6)), first);
+    assert_eq!(model.requests(), 1, "the second hover is answered from the cache");
+    let stderr = server.stderr_tail();
+    assert!(!stderr.contains("sk-test-123"), "the key is never logged: {stderr}");
+    drop(server);
+    let (mut again, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+    assert!(hover_text(&again.hover(&uri, 3, 6)).contains("Log with `tracing::info!` here."));
+    assert_eq!(model.requests(), 1, "a new server reads the disk cache");
+}
+
+#[test]
+fn slow_llm_answers_arrive_on_the_next_hover_and_never_delay_diagnostics() {
+    let model = FakeModel::start(Duration::from_millis(2_500), 200, "Slow but sure.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m", "hoverBudgetMs": 300 });
+    let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+    let first = hover_text(&server.hover(&uri, 3, 6));
+    assert!(first.contains("being prepared") && first.contains("**PRC002**"), "{first}");
+    // Diagnostics go on while the model thinks.
+    let started = Instant::now();
+    server.change(&uri, 2, vec![json!({ "range": range(3, 4, 11), "text": "tracing::info" })]);
+    let published = server.wait_for_publish(&uri, 2);
+    assert!(with_code(&published, "PRC002").is_empty());
+    assert!(started.elapsed() < Duration::from_millis(1_500), "a publish waited for the model: {:?}", started.elapsed());
+    server.change(&uri, 3, vec![json!({ "range": range(3, 4, 17), "text": "println" })]);
+    server.wait_for_publish(&uri, 3);
+    thread::sleep(Duration::from_millis(2_800));
+    let later = hover_text(&server.hover(&uri, 3, 6));
+    assert!(later.contains("Slow but sure."), "{later}");
+    assert_eq!(model.requests(), 1, "the answer came from the request the first hover started");
+}
+
+#[test]
+fn cancelling_an_llm_hover_closes_the_connection() {
+    let model = FakeModel::start(Duration::from_secs(5), 200, "Too late.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m", "hoverBudgetMs": 10_000 });
+    let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+    let id = 9_001;
+    server.send(&message(
+        Some(id),
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 6 } }),
+    ));
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while model.requests() == 0 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    server.notify("$/cancelRequest", json!({ "id": id }));
+    let answer = server.wait_for("the cancelled hover's answer", TIMEOUT, |message| message["id"] == id);
+    assert_eq!(answer["error"]["code"], -32800, "{answer:#}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while model.seen.lock().unwrap().gone == 0 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(model.seen.lock().unwrap().gone, 1, "the request to the model was dropped");
+}
+
+#[test]
+fn llm_failures_give_a_short_line_and_disabled_means_no_request() {
+    for (status, delay, settings_extra, expected) in [
+        (401, Duration::ZERO, json!({ "apiKeyEnv": "ARCHLENS_TEST_KEY" }), "refused the API key"),
+        (429, Duration::ZERO, json!({}), "rate-limiting"),
+        (500, Duration::ZERO, json!({}), "HTTP 500"),
+        (200, Duration::from_secs(3), json!({ "timeoutMs": 300 }), "no answer within 300 ms"),
+    ] {
+        let model = FakeModel::start(delay, status, "nope");
+        let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+        let mut settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m" });
+        settings.as_object_mut().unwrap().extend(settings_extra.as_object().unwrap().clone());
+        let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+        let text = hover_text(&server.hover(&uri, 3, 6));
+        assert!(
+            text.contains("_AI explanation unavailable:") && text.contains(expected) && text.contains("**PRC002**"),
+            "{status}: {text}"
+        );
+        assert!(!text.contains("sk-test-123"));
+        assert!(server.is_running());
+    }
+    let model = FakeModel::start(Duration::ZERO, 200, "unused");
+    for settings in
+        [json!({ "enabled": false, "endpoint": model.endpoint() }), json!({ "enabled": true, "endpoint": "http://example.com/v1" })]
+    {
+        let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+        let refused = settings["enabled"] == true;
+        let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+        let text = hover_text(&server.hover(&uri, 3, 6));
+        assert_eq!(text.contains("must be on this machine"), refused, "{text}");
+        assert!(text.contains("**PRC002**"));
+    }
+    assert_eq!(model.requests(), 0, "disabled means no request");
+}
+
+#[test]
+fn explain_with_ai_opens_the_explanation() {
+    let model = FakeModel::start(Duration::ZERO, 200, "An explanation for the editor.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m" });
+    let capabilities = json!({ "general": { "positionEncodings": ["utf-16"] }, "window": { "showDocument": { "support": true } } });
+    let (mut server, uri, diagnostic) = llm_session(&workspace, cache.path(), settings, capabilities);
+    let actions = server.code_actions(&uri, &diagnostic);
+    let explain = action(&actions, "Explain with AI");
+    let command = explain["command"].clone();
+    server.call("workspace/executeCommand", json!({ "command": command["command"], "arguments": command["arguments"] }));
+    let shown = server.wait_for("window/showDocument", TIMEOUT, |message| message["method"] == "window/showDocument");
+    server.send(&json!({ "jsonrpc": "2.0", "id": shown["id"], "result": { "success": true } }));
+    let document = shown["params"]["uri"].as_str().unwrap();
+    let path = document.strip_prefix("file://").unwrap();
+    assert!(path.starts_with(cache.path().to_str().unwrap()) && path.ends_with(".md"), "{document}");
+    let written = std::fs::read_to_string(path).unwrap();
+    assert!(written.contains("PRC002") && written.contains("An explanation for the editor."), "{written}");
+}
+
+#[test]
+fn llm_requests_respect_the_concurrency_limit() {
+    let model = FakeModel::start(Duration::from_millis(600), 200, "One at a time.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m", "maxConcurrent": 1, "hoverBudgetMs": 5_000 });
+    let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+    // The secret on line 0 (SEC012) and the print on line 3 (PRC002), asked for at once.
+    for (id, line, character) in [(7_001, 0, 30), (7_002, 3, 6)] {
+        server.send(&message(
+            Some(id),
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } }),
+        ));
+    }
+    for id in [7_001, 7_002] {
+        let answer = server.wait_for("a hover answer", TIMEOUT, |message| message["id"] == id);
+        assert!(hover_text(&answer["result"]).contains("One at a time."), "{answer:#}");
+    }
+    let log = model.seen.lock().unwrap();
+    assert_eq!((log.bodies.len(), log.most_at_once), (2, 1), "two requests, never together");
+}
+
+#[test]
+fn the_command_line_explains_with_the_model() {
+    let model = FakeModel::start(Duration::ZERO, 200, "Explained on the command line.");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    workspace.write("archlens.toml", &format!("[llm]\nenabled = true\nendpoint = \"{}\"\nmodel = \"test-model\"\n", model.endpoint()));
+    workspace.write("src/main.rs", LLM_CODE);
+    let output = Command::new(env!("CARGO_BIN_EXE_archlens"))
+        .args(["explain", "PRC002", "--llm", "src/main.rs:4"])
+        .current_dir(&workspace.root)
+        .env("ARCHLENS_CACHE_DIR", cache.path())
+        .output()
+        .expect("run archlens");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        stdout.contains("# PRC002")
+            && stdout.contains("## AI explanation (model `test-model`)")
+            && stdout.contains("Explained on the command line."),
+        "{stdout}"
+    );
+    assert!(!model.seen.lock().unwrap().bodies[0].contains("sk_live_"), "redacted on the command line too");
+}
