@@ -1691,11 +1691,18 @@ fn llm_failures_give_a_short_line_and_disabled_means_no_request() {
         (429, Duration::ZERO, json!({}), "rate-limiting"),
         (500, Duration::ZERO, json!({}), "HTTP 500"),
         (200, Duration::from_secs(3), json!({ "timeoutMs": 300 }), "no answer within 300 ms"),
+        // An empty completion is no explanation.
+        (200, Duration::ZERO, json!({ "answer": "" }), "not a chat completion"),
+        // Nothing listens there.
+        (0, Duration::ZERO, json!({ "endpoint": "http://127.0.0.1:9/v1" }), "cannot reach"),
     ] {
-        let model = FakeModel::start(delay, status, "nope");
+        let answer = settings_extra["answer"].as_str().unwrap_or("nope");
+        let model = FakeModel::start(delay, status, answer);
         let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
         let mut settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m" });
-        settings.as_object_mut().unwrap().extend(settings_extra.as_object().unwrap().clone());
+        let mut extra = settings_extra.as_object().unwrap().clone();
+        extra.remove("answer");
+        settings.as_object_mut().unwrap().extend(extra);
         let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
         let text = hover_text(&server.hover(&uri, 3, 6));
         assert!(
@@ -1782,4 +1789,18 @@ fn the_command_line_explains_with_the_model() {
         "{stdout}"
     );
     assert!(!model.seen.lock().unwrap().bodies[0].contains("sk_live_"), "redacted on the command line too");
+}
+
+#[test]
+fn repeated_llm_failures_pause_requests() {
+    let model = FakeModel::start(Duration::ZERO, 500, "down");
+    let (workspace, cache) = (Workspace::new(), tempfile::tempdir().unwrap());
+    let settings = json!({ "enabled": true, "endpoint": model.endpoint(), "model": "m" });
+    let (mut server, uri, _) = llm_session(&workspace, cache.path(), settings, utf16_client());
+    for _ in 0..3 {
+        assert!(hover_text(&server.hover(&uri, 3, 6)).contains("HTTP 500"));
+    }
+    let paused = hover_text(&server.hover(&uri, 3, 6));
+    assert!(paused.contains("paused after repeated failures; retrying in 30 s"), "{paused}");
+    assert_eq!(model.requests(), 3, "no request while paused");
 }

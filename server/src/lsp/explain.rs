@@ -181,7 +181,7 @@ pub fn render(outcome: &Outcome, settings: &LlmSettings) -> String {
         Outcome::Pending => "_The AI explanation is being prepared; hover again in a moment._".to_owned(),
         Outcome::Failed(error) => format!("_AI explanation unavailable: {}._", error.line(settings)),
         Outcome::Paused(left) => {
-            format!("_AI explanation unavailable: paused after repeated failures; retrying in {} s._", left.as_secs().max(1))
+            format!("_AI explanation unavailable: paused after repeated failures; retrying in {} s._", left.as_millis().div_ceil(1000))
         }
     }
 }
