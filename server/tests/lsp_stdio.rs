@@ -1804,3 +1804,123 @@ fn repeated_llm_failures_pause_requests() {
     assert!(paused.contains("paused after repeated failures; retrying in 30 s"), "{paused}");
     assert_eq!(model.requests(), 3, "no request while paused");
 }
+
+/// The client capabilities Helix sends in `initialize` (helix-lsp's `Client::initialize`).
+fn helix_capabilities() -> Value {
+    json!({
+        "workspace": {
+            "configuration": true,
+            "didChangeConfiguration": { "dynamicRegistration": false },
+            "workspaceFolders": true,
+            "applyEdit": true,
+            "symbol": { "dynamicRegistration": false },
+            "executeCommand": { "dynamicRegistration": false },
+            "inlayHint": { "refreshSupport": false },
+            "workspaceEdit": {
+                "documentChanges": true,
+                "resourceOperations": ["create", "rename", "delete"],
+                "failureHandling": "abort",
+                "normalizesLineEndings": false
+            },
+            "didChangeWatchedFiles": { "dynamicRegistration": true, "relativePatternSupport": false },
+            "fileOperations": { "willRename": true, "didRename": true }
+        },
+        "textDocument": {
+            "completion": {
+                "completionItem": {
+                    "snippetSupport": true,
+                    "resolveSupport": { "properties": ["documentation", "detail", "additionalTextEdits"] },
+                    "insertReplaceSupport": true,
+                    "deprecatedSupport": true,
+                    "tagSupport": { "valueSet": [1] }
+                },
+                "completionItemKind": {}
+            },
+            "hover": { "contentFormat": ["markdown"] },
+            "signatureHelp": {
+                "signatureInformation": {
+                    "documentationFormat": ["markdown"],
+                    "parameterInformation": { "labelOffsetSupport": true },
+                    "activeParameterSupport": true
+                }
+            },
+            "rename": { "dynamicRegistration": false, "prepareSupport": true, "honorsChangeAnnotations": false },
+            "formatting": { "dynamicRegistration": false },
+            "codeAction": {
+                "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["", "quickfix", "refactor", "refactor.extract", "refactor.inline", "refactor.rewrite", "source", "source.organizeImports"] } },
+                "isPreferredSupport": true,
+                "disabledSupport": true,
+                "dataSupport": true,
+                "resolveSupport": { "properties": ["edit", "command"] }
+            },
+            "publishDiagnostics": { "versionSupport": true, "tagSupport": { "valueSet": [1, 2] } },
+            "inlayHint": { "dynamicRegistration": false }
+        },
+        "window": { "workDoneProgress": true },
+        "general": { "positionEncodings": ["utf-8", "utf-32", "utf-16"] }
+    })
+}
+
+#[test]
+fn helix_session_gets_diagnostics_hover_and_fixes() {
+    // The shipped languages.toml: archlens next to each language's usual server, and its settings.
+    let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/helix/languages.toml")).unwrap();
+    let languages: toml::Value = toml::from_str(&shipped).expect("languages.toml parses");
+    let server_table = &languages["language-server"]["archlens"];
+    assert_eq!((server_table["command"].as_str(), server_table["args"].as_array().map(Vec::len)), (Some("archlens"), Some(1)));
+    assert_eq!(server_table["args"][0].as_str(), Some("lsp"));
+    let names: Vec<&str> = languages["language"].as_array().unwrap().iter().map(|language| language["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["yaml", "json", "rust", "toml"]);
+    for language in languages["language"].as_array().unwrap() {
+        let servers = language["language-servers"].as_array().unwrap();
+        assert!(servers.len() > 1 && servers.iter().any(|server| server.as_str() == Some("archlens")), "{language:?}");
+    }
+    let settings: Value = serde_json::to_value(&server_table["config"]).unwrap();
+
+    let workspace = Workspace::new();
+    let text = "pub async fn create(body: String) -> String {\n    println!(\"créé {body}\");\n    body\n}\n";
+    let uri = workspace.write("src/routes.rs", text);
+    let mut server = Client::start();
+    let root = file_uri(&workspace.root);
+    let result = server.call(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "workspaceFolders": [{ "uri": root, "name": "shop" }],
+            "rootPath": workspace.root.to_str(),
+            "rootUri": root,
+            "initializationOptions": settings,
+            "capabilities": helix_capabilities(),
+            "clientInfo": { "name": "helix", "version": "25.07.1" },
+        }),
+    );
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8", "Helix offers UTF-8 first: {result:#}");
+    assert!(result["capabilities"]["diagnosticProvider"].is_null(), "Helix gets pushed diagnostics, as it does not pull");
+    server.notify("initialized", json!({}));
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": settings }));
+    server.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "rust", "version": 0, "text": text } }));
+    let published = server.wait_for_publish(&uri, 0);
+    let diagnostic = the_diagnostic(&published, "PRC002");
+    // UTF-8 columns: each `é` is two bytes (27 characters in UTF-16).
+    assert_eq!(diagnostic["range"], range(1, 4, 29), "{diagnostic:#}");
+
+    let hover = server.hover(&uri, 1, 6);
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert!(hover_text(&hover).contains("**PRC002**") && hover_text(&hover).contains("Why it matters"));
+
+    // Helix sends the diagnostics under the cursor and no `only`.
+    let actions = server.call(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range(1, 6, 6), "context": { "diagnostics": [diagnostic], "triggerKind": 1 } }),
+    );
+    let fix = action(actions.as_array().unwrap(), "Use `tracing::info!`");
+    let edits = fix["edit"]["changes"][uri.as_str()].as_array().expect("edits for the file").clone();
+    assert_eq!(edits.len(), 1);
+    // Helix applies the edit and sends it as an incremental change.
+    server.change(&uri, 1, vec![json!({ "range": edits[0]["range"], "text": edits[0]["newText"] })]);
+    let published = server.wait_for_publish(&uri, 1);
+    assert!(with_code(&published, "PRC002").is_empty(), "{published:#}");
+    let shutdown = server.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none());
+    server.notify("exit", Value::Null);
+}
