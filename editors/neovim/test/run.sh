@@ -113,5 +113,21 @@ for mode in config setup; do
   failed=$((failed + mode_failed))
 done
 
+# A text capture of the screen (docs/neovim-screen.txt): the sample service's orders.rs with
+# its findings inline and the hover of the first one, drawn by Neovim in a pseudo-terminal.
+if [[ $failed -eq 0 ]]; then
+  repo="$(cd "$here/../../.." && pwd)"
+  "$venv/bin/python" -c "import pyte" 2>/dev/null ||
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pyte==0.8.2" >&2
+  cp -r "$repo/testdata/sample-service" "$tmp/screen-project"
+  if "$venv/bin/python" "$here/screen.py" "$nvim_bin" "$ARCHLENS_BIN" \
+    "$tmp/screen-project/src/routes/orders.rs" "$repo/docs/neovim-screen.txt"; then
+    passed=$((passed + 1))
+  else
+    echo '{"mode":"screen","case":"screen capture shows findings","ok":false}'
+    failed=$((failed + 1))
+  fi
+fi
+
 echo "neovim: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
