@@ -40,6 +40,23 @@ pub struct Config {
     /// `[llm]` (editor settings `archlens.llm.*`): explanations written by a language model,
     /// off unless enabled.
     pub llm: LlmSettings,
+    /// `[[layers]]`: the layers of the code and what each may use; empty for the default
+    /// (`domain`, `core` and `model` modules use no web, database or HTTP client crate).
+    pub layers: Vec<Layer>,
+}
+
+/// One `[[layers]]` table: the modules (`crate::domain::*`) and crates (`axum`) of a layer,
+/// and the layers it may use.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Layer {
+    pub name: String,
+    #[serde(default)]
+    pub modules: Vec<String>,
+    #[serde(default)]
+    pub crates: Vec<String>,
+    #[serde(default)]
+    pub may_use: Vec<String>,
 }
 
 /// The settings of LLM explanations, as `[llm]` in `archlens.toml` (kebab-case keys) or
@@ -246,6 +263,8 @@ struct ConfigFile {
     overrides: Vec<OverrideSection>,
     #[serde(default)]
     llm: LlmSettings,
+    #[serde(default)]
+    layers: Vec<Layer>,
 }
 
 impl Config {
@@ -313,6 +332,12 @@ impl Config {
         config.rust_queries = file.rust.queries;
         config.rust_test_folders = file.rust.test_folders;
         config.llm = file.llm;
+        for layer in &file.layers {
+            if let Some(unknown) = layer.may_use.iter().find(|name| !file.layers.iter().any(|known| &known.name == *name)) {
+                return Err(format!("layer `{}` may use `{unknown}`, which no [[layers]] table names", layer.name));
+            }
+        }
+        config.layers = file.layers;
         for section in file.overrides {
             config.overrides.push(Override {
                 files: Globs::new(section.files)?,
@@ -484,6 +509,21 @@ pub fn json_schema() -> serde_json::Value {
                     "max-concurrent": {"type": "integer", "minimum": 1, "default": 2, "description": "How many requests may run at once."},
                     "context-lines": {"type": "integer", "minimum": 0, "default": 20, "description": "Lines of code sent on each side of the finding, after secrets are redacted."},
                     "hover-budget-ms": {"type": "integer", "minimum": 0, "default": 1500, "description": "How long a hover waits for an answer that is not cached; a slower answer appears on the next hover."},
+                },
+            },
+            "layers": {
+                "type": "array",
+                "description": "The layers of the Rust code (ARC001): which modules and crates belong to each, and which layers each may use. Without any, modules named `domain`, `core` or `model` may not use web frameworks, database crates or HTTP clients.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "description": "The layer's name, for `may-use` and messages."},
+                        "modules": {"type": "array", "items": {"type": "string"}, "description": "Module paths of the layer: `crate::domain` or `crate::domain::*` (the module and everything under it)."},
+                        "crates": {"type": "array", "items": {"type": "string"}, "description": "Crates that belong to the layer (`axum`, `sqlx`), as written in paths (`actix_web`)."},
+                        "may-use": {"type": "array", "items": {"type": "string"}, "description": "The layers this layer may depend on. A layer always may use itself; code outside any layer is not checked."},
+                    },
                 },
             },
             "rust": {

@@ -213,6 +213,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::invalid_document::InvalidDocument,
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
+        &rust::layer_violation::LayerViolation,
         &rust::missing_transaction::MissingTransaction,
         &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,

@@ -72,6 +72,8 @@ pub struct RustFile<'a> {
     crate_facts: &'a facts::CrateFacts,
     /// What this file says to its crate.
     own_facts: std::cell::OnceCell<facts::FileFacts>,
+    /// `[[layers]]` of the configuration (empty: the default layering).
+    pub layers: Vec<crate::config::Layer>,
     /// The bytes whose matches the rules see: the whole file, or the items re-checked after
     /// an edit.
     scope: std::ops::Range<usize>,
@@ -120,6 +122,7 @@ impl<'a> RustFile<'a> {
             kind: FileKind::of(path),
             crate_facts,
             own_facts: std::cell::OnceCell::new(),
+            layers: Vec::new(),
             scope: 0..text.len(),
             matched: std::cell::OnceCell::new(),
             items: std::cell::OnceCell::new(),
@@ -354,6 +357,25 @@ impl<'a> RustFile<'a> {
         found.into_iter().flat_map(|known| known.attributes.iter().copied())
     }
 
+    /// The module that holds `node`: the file's module (`src/domain/order.rs` is
+    /// `crate::domain::order`) and the inline `mod` items around it. `None` outside a `src/`
+    /// folder.
+    pub fn module_of(&self, node: Node<'_>) -> Option<Vec<String>> {
+        let components: Vec<String> =
+            self.path.components().map(|component| component.as_os_str().to_string_lossy().into_owned()).collect();
+        let source = components.iter().rposition(|component| component == "src")?;
+        let mut module = vec!["crate".to_owned()];
+        for (index, component) in components[source + 1..].iter().enumerate() {
+            let last = source + 1 + index == components.len() - 1;
+            let name = if last { component.strip_suffix(".rs").unwrap_or(component) } else { component.as_str() };
+            if !(last && matches!(name, "mod" | "lib" | "main")) {
+                module.push(name.to_owned());
+            }
+        }
+        module.extend(self.holders(node).filter(|item| !item.function).filter_map(|item| item.name.map(str::to_owned)));
+        Some(module)
+    }
+
     fn name_of(&self, item: Node<'_>) -> Option<&'a str> {
         item.child_by_field_name("name").map(|name| self.text_of(name))
     }
@@ -550,6 +572,7 @@ pub(crate) fn run_rules(
 ) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
     let mut file = RustFile::in_crate(path, text, tree, crate_facts).scoped(scope, own_facts);
     file.kind = FileKind::with_test_folders(path, &config.test_folders());
+    file.layers = config.layers.clone();
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
     for rule in
         crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))

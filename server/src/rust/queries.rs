@@ -7,6 +7,7 @@ use tree_sitter::Query;
 
 /// Every query file, by name. A test checks that this lists the folder exactly.
 pub const SOURCES: &[(&str, &str)] = &[
+    ("ARC001_layer-violation.scm", include_str!("../../../queries/rust/ARC001_layer-violation.scm")),
     ("DB010_missing-transaction.scm", include_str!("../../../queries/rust/DB010_missing-transaction.scm")),
     ("PRC001_panic-in-handler.scm", include_str!("../../../queries/rust/PRC001_panic-in-handler.scm")),
     ("PRC002_print-instead-of-tracing.scm", include_str!("../../../queries/rust/PRC002_print-instead-of-tracing.scm")),

@@ -11,6 +11,7 @@ pub mod hardcoded_secret;
 pub mod http_client_without_timeout;
 pub mod internal_error_leaked;
 pub mod jwt_validation_disabled;
+pub mod layer_violation;
 pub mod missing_transaction;
 pub mod panic_in_handler;
 pub mod permissive_cors_with_credentials;
