@@ -7,12 +7,10 @@
 //! Every server gets a fresh cache folder (`ARCHLENS_CACHE_DIR`), every wait has a timeout, and
 //! a server is killed when its client is dropped.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,9 +18,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+mod common;
+use common::{Client, file_uri};
+
 /// How long any single wait lasts.
 const TIMEOUT: Duration = Duration::from_secs(20);
-const PUBLISH: &str = "textDocument/publishDiagnostics";
 const KEY_VARIABLE: &str = "ARCHLENS_TEST_KEY";
 const KEY: &str = "sk-test-123";
 const MODEL: &str = "test-model";
@@ -82,217 +82,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The LSP client.
-
-/// What the reader thread hands over: a message, or why the server's output is unusable.
-type Frame = Result<Value, String>;
-
-/// A minimal LSP client over the stdio of a spawned `archlens lsp`.
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Frame>,
-    /// Messages received but not yet consumed by a wait, in arrival order.
-    queue: VecDeque<Value>,
-    next_id: i64,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Client {
-    fn start(variables: &[(&str, &str)]) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_archlens"))
-            .arg("lsp")
-            .env_remove("ARCHLENS_LOG")
-            .envs(variables.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn `archlens lsp`");
-        let stdin = child.stdin.take().expect("piped stdin");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut stderr_pipe = child.stderr.take().expect("piped stderr");
-        let (sender, incoming) = mpsc::channel();
-        thread::spawn(move || read_frames(stdout, &sender));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let collected = stderr.clone();
-        thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(read @ 1..) = stderr_pipe.read(&mut buffer) {
-                lock(&collected).push_str(&String::from_utf8_lossy(&buffer[..read]));
-            }
-        });
-        Client { child, stdin, incoming, queue: VecDeque::new(), next_id: 1, stderr }
-    }
-
-    /// `initialize` (the folder as root and only workspace folder, `initializationOptions`
-    /// left out when null), then `initialized`.
-    fn initialize(&mut self, folder: &Path, capabilities: Value, options: Value) {
-        let root = file_uri(folder);
-        let mut params = json!({
-            "processId": std::process::id(),
-            "clientInfo": { "name": "archlens-llm-e2e" },
-            "rootUri": root,
-            "workspaceFolders": [{ "uri": root, "name": "fixtures" }],
-            "capabilities": capabilities,
-        });
-        if !options.is_null() {
-            params["initializationOptions"] = options;
-        }
-        self.call("initialize", params);
-        self.notify("initialized", json!({}));
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = message.to_string();
-        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        if let Err(error) = self.stdin.write_all(framed.as_bytes()).and_then(|()| self.stdin.flush()) {
-            panic!("writing to the server failed: {error}{}", self.stderr_tail());
-        }
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request without waiting for its response; returns its id.
-    fn send_request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        id
-    }
-
-    /// The whole response (`result` or `error`) to the request `id`.
-    fn response(&mut self, id: i64, timeout: Duration) -> Value {
-        self.wait_for(&format!("the response to request {id}"), timeout, |message| message.get("method").is_none() && message["id"] == id)
-    }
-
-    /// A request that must succeed; returns its result.
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.send_request(method, params);
-        let response = self.response(id, TIMEOUT);
-        assert!(response.get("error").is_none(), "{method} failed: {response:#}{}", self.stderr_tail());
-        response.get("result").cloned().unwrap_or_else(|| panic!("{method}: a response without a result: {response:#}"))
-    }
-
-    /// The publish for `uri` computed for `version`.
-    fn wait_for_publish(&mut self, uri: &str, version: i64) -> Value {
-        let message = self.wait_for(&format!("the publish of {uri} version {version}"), TIMEOUT, |message| {
-            message["method"] == PUBLISH && message["params"]["uri"] == uri && message["params"]["version"] == version
-        });
-        message["params"].clone()
-    }
-
-    /// The first message (queued or new) that matches; panics after `timeout`.
-    fn wait_for(&mut self, what: &str, timeout: Duration, mut predicate: impl FnMut(&Value) -> bool) -> Value {
-        if let Some(index) = self.queue.iter().position(&mut predicate) {
-            return self.queue.remove(index).expect("the index was just found");
-        }
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.incoming.recv_timeout(left) {
-                Ok(Ok(message)) => {
-                    if message.get("method").is_some() && message.get("id").is_some() {
-                        self.answer_server_request(&message);
-                    }
-                    if predicate(&message) {
-                        return message;
-                    }
-                    self.queue.push_back(message);
-                }
-                Ok(Err(problem)) => panic!("the server wrote something that is not an LSP frame: {problem}{}", self.stderr_tail()),
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!("timed out after {timeout:?} waiting for {what}; queued:\n{}{}", self.describe_queue(), self.stderr_tail())
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    panic!("the server closed its output while the test waited for {what}{}", self.stderr_tail())
-                }
-            }
-        }
-    }
-
-    /// Answers a request of the server so that it never waits on us; the request stays
-    /// available to waits.
-    fn answer_server_request(&mut self, request: &Value) {
-        let result = match request["method"].as_str().unwrap_or_default() {
-            "window/showDocument" => json!({ "success": true }),
-            "workspace/configuration" => Value::Array(vec![Value::Null; request["params"]["items"].as_array().map_or(1, Vec::len)]),
-            _ => Value::Null,
-        };
-        self.send(&json!({ "jsonrpc": "2.0", "id": request["id"], "result": result }));
-    }
-
-    fn is_running(&mut self) -> bool {
-        self.child.try_wait().expect("query the server process").is_none()
-    }
-
-    fn stderr(&self) -> String {
-        lock(&self.stderr).clone()
-    }
-
-    fn stderr_tail(&self) -> String {
-        let stderr = self.stderr();
-        let start = stderr.char_indices().rev().nth(4000).map_or(0, |(index, _)| index);
-        format!("\n--- server stderr (tail) ---\n{}", &stderr[start..])
-    }
-
-    fn describe_queue(&self) -> String {
-        self.queue.iter().map(|message| format!("  {}\n", shorten(&message.to_string(), 300))).collect()
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Parses `Content-Length` frames from the server's stdout until it closes.
-fn read_frames(stdout: impl Read, sender: &Sender<Frame>) {
-    let mut reader = BufReader::new(stdout);
-    loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if !matches!(reader.read_line(&mut line), Ok(1..)) {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse::<usize>().ok();
-            }
-        }
-        let Some(length) = length else {
-            let _ = sender.send(Err("a frame without a valid Content-Length".into()));
-            return;
-        };
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let frame = serde_json::from_slice(&body).map_err(|error| format!("a body that is not JSON ({error})"));
-        if sender.send(frame).is_err() {
-            return;
-        }
-    }
-}
-
-fn shorten(text: &str, most: usize) -> String {
-    match text.char_indices().nth(most) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Folders and sessions.
 
 /// A temporary folder with a canonical path (not hidden: the server's scan skips hidden
@@ -301,15 +90,6 @@ fn temporary_folder(prefix: &str) -> (TempDir, PathBuf) {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().expect("create a temporary folder");
     let path = dir.path().canonicalize().expect("canonicalize the temporary folder");
     (dir, path)
-}
-
-fn file_uri(path: &Path) -> String {
-    let text = path.to_str().expect("a UTF-8 temporary path");
-    assert!(
-        text.chars().all(|character| character.is_ascii_alphanumeric() || "/._-".contains(character)),
-        "{text} would need percent-encoding in a URI"
-    );
-    format!("file://{text}")
 }
 
 /// A workspace holding `src/main.rs`, and a cache folder, both outliving server processes.
@@ -369,8 +149,8 @@ impl Session {
         let cache = folders.cache.to_str().expect("a UTF-8 cache path").to_owned();
         let mut environment = vec![("ARCHLENS_CACHE_DIR", cache.as_str()), (KEY_VARIABLE, KEY)];
         environment.extend_from_slice(variables);
-        let mut client = Client::start(&environment);
-        client.initialize(&folders.root, capabilities, llm.map_or(Value::Null, |llm| json!({ "llm": llm })));
+        let mut client = Client::start_with_env(&environment);
+        client.initialize_with(&folders.root, capabilities, llm.map_or(Value::Null, |llm| json!({ "llm": llm })));
         let uri = file_uri(&folders.root.join("src/main.rs"));
         client.notify(
             "textDocument/didOpen",
