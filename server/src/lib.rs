@@ -4,6 +4,7 @@
 //! documents, roots) → `analysis` (pure rule engine) → `openapi` and `rust` (parsers and
 //! models), with `rules` holding the catalogue. `cli` is the command line.
 
+pub mod adr;
 pub mod analysis;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;

@@ -60,7 +60,7 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
             if path.is_dir() {
                 stack.push(path);
             } else if (name.starts_with("fire_") || name.starts_with("silent_"))
-                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json" | "rs"))
+                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json" | "rs" | "md"))
             {
                 found.push(path);
             }
@@ -94,10 +94,10 @@ fn recheck_with(root: &Path, workspace: &Path, diagnostic: &Diagnostic, fixes: &
 fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
     let bless = std::env::var_os("ARCHLENS_BLESS").is_some();
     let mut failures = Vec::new();
-    let rust_fixtures = testdata().join("../rust");
-    let mut folders: Vec<PathBuf> = [testdata(), rust_fixtures]
+    let (rust_fixtures, adr_fixtures) = (testdata().join("../rust"), testdata().join("../adr"));
+    let mut folders: Vec<PathBuf> = [testdata(), rust_fixtures, adr_fixtures]
         .iter()
-        .flat_map(|folder| std::fs::read_dir(folder).expect("testdata/openapi and testdata/rust").flatten())
+        .flat_map(|folder| std::fs::read_dir(folder).expect("testdata/openapi, testdata/rust and testdata/adr").flatten())
         .map(|entry| entry.path())
         .filter(|path| path.is_dir())
         .collect();

@@ -34,7 +34,8 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
         }),
         None => workspace::sniff_file(path),
     };
-    if is_document || crate::rust::is_rust_file(path) || state.config_for(path).is_declared_document(path) {
+    if is_document || crate::rust::is_rust_file(path) || crate::adr::is_adr_file(path) || state.config_for(path).is_declared_document(path)
+    {
         roots.insert(path.to_path_buf());
     } else {
         // A file that stopped being an OpenAPI document (or whose buffer was one and whose

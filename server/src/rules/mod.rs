@@ -1,6 +1,7 @@
 //! The rule catalogue. A rule is one file: a `declare_rule!` with its documentation, and a
 //! `Check` implementation. One line in [`registry`] adds it everywhere (CLI, editor, docs).
 
+pub mod adr;
 pub mod api;
 pub mod rust;
 pub mod sec;
@@ -61,6 +62,8 @@ pub struct RuleMeta {
 pub enum Input {
     OpenApi,
     Rust,
+    /// Architecture decision records (markdown).
+    Adr,
 }
 
 impl RuleMeta {
@@ -134,6 +137,9 @@ pub trait Check {
 
     /// Checks one Rust file.
     fn check_rust(&self, _file: &crate::rust::RustFile<'_>, _sink: &mut Sink) {}
+
+    /// Checks one architecture decision record.
+    fn check_adr(&self, _file: &crate::adr::AdrFile<'_>, _sink: &mut Sink) {}
 
     /// Whether this prose edit may change what the rule finds. A rule that reads prose says
     /// yes when it matters; after an edit no rule reads, the last findings are kept and moved
@@ -220,6 +226,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &rust::swallowed_error::SwallowedError,
         &rust::internal_error_leaked::InternalErrorLeaked,
         &rust::handler_without_span::HandlerWithoutSpan,
+        &adr::incomplete_adr::IncompleteAdr,
         &rust::http_client_without_timeout::HttpClientWithoutTimeout,
         &rust::blocking_call_in_async::BlockingCallInAsync,
         &rust::cpu_heavy_in_async::CpuHeavyInAsync,

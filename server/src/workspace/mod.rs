@@ -287,7 +287,10 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
         for entry in walker.flatten() {
             let candidate = entry.path();
             if entry.file_type().is_some_and(|kind| kind.is_file())
-                && (crate::rust::is_rust_file(candidate) || sniff_file(candidate) || declared.contains(candidate))
+                && (crate::rust::is_rust_file(candidate)
+                    || crate::adr::is_adr_file(candidate)
+                    || sniff_file(candidate)
+                    || declared.contains(candidate))
             {
                 found.push(candidate.to_path_buf());
             }
@@ -301,12 +304,23 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// What a check covered, for people: "1 OpenAPI document and 9 Rust files".
 pub fn describe_checked(paths: &[PathBuf]) -> String {
     let rust = paths.iter().filter(|path| crate::rust::is_rust_file(path)).count();
-    let openapi = paths.len() - rust;
+    let adrs = paths.iter().filter(|path| crate::adr::is_adr_file(path)).count();
+    let openapi = paths.len() - rust - adrs;
     let plural = |count: usize| if count == 1 { "" } else { "s" };
-    match (openapi, rust) {
-        (_, 0) => format!("{openapi} OpenAPI document{}", plural(openapi)),
-        (0, _) => format!("{rust} Rust file{}", plural(rust)),
-        _ => format!("{openapi} OpenAPI document{} and {rust} Rust file{}", plural(openapi), plural(rust)),
+    let mut parts = Vec::new();
+    if openapi > 0 || (rust == 0 && adrs == 0) {
+        parts.push(format!("{openapi} OpenAPI document{}", plural(openapi)));
+    }
+    if rust > 0 {
+        parts.push(format!("{rust} Rust file{}", plural(rust)));
+    }
+    if adrs > 0 {
+        parts.push(format!("{adrs} decision record{}", plural(adrs)));
+    }
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -325,6 +339,10 @@ pub fn check_document(
     config: &Config,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Report>, String> {
+    if crate::adr::is_adr_file(path) {
+        let text = source.read(path)?;
+        return Ok(Some(crate::adr::check_file(path, text, config)));
+    }
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
         let facts = match source.crate_index() {

@@ -1,0 +1,137 @@
+//! Architecture decision records: markdown files in `docs/adr/`, `doc/adr/` or
+//! `docs/decisions/` (MADR's folder), read as their headings and `Status:` lines.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analysis::{Diagnostic, FileReport, Report, Sink};
+use crate::config::Config;
+use crate::line_index::{ColumnUnit, LineIndex};
+use crate::openapi::syntax::Span;
+
+/// Folders whose markdown files are decision records, as the last two path components.
+const ADR_FOLDERS: [[&str; 2]; 3] = [["docs", "adr"], ["doc", "adr"], ["docs", "decisions"]];
+
+/// Whether `path` is a decision record: a markdown file directly in an ADR folder, other than
+/// its index, readme or template.
+pub fn is_adr_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else { return false };
+    let lower = name.to_ascii_lowercase();
+    if !lower.ends_with(".md") || lower == "readme.md" || lower == "index.md" || lower.contains("template") {
+        return false;
+    }
+    let folders: Vec<&str> =
+        path.parent().into_iter().flat_map(|parent| parent.iter().rev().take(2)).filter_map(|part| part.to_str()).collect();
+    ADR_FOLDERS.iter().any(|[outer, inner]| folders.first() == Some(inner) && folders.get(1) == Some(outer))
+}
+
+/// One decision record, as the rules see it.
+pub struct AdrFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    /// Each heading: its level, its text and its range.
+    pub headings: Vec<(usize, &'a str, Span)>,
+}
+
+impl<'a> AdrFile<'a> {
+    pub fn new(path: &'a Path, text: &'a str) -> Self {
+        let mut headings = Vec::new();
+        let mut offset = 0;
+        let mut fenced = false;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_end();
+            if trimmed.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            let level = trimmed.chars().take_while(|character| *character == '#').count();
+            if !fenced && (1..=6).contains(&level) && trimmed[level..].starts_with(' ') {
+                headings.push((level, trimmed[level..].trim(), offset..offset + trimmed.len()));
+            }
+            offset += line.len();
+        }
+        AdrFile { path, text, headings }
+    }
+
+    /// Whether the record has a section (a heading starting with `name`, any level) or, for
+    /// a status, a `Status: accepted` line (as a list item too) or front matter `status:`.
+    pub fn has_section(&self, name: &str) -> bool {
+        let starts = |text: &str| text.trim_start_matches(['*', '-', ' ']).to_ascii_lowercase().starts_with(&name.to_ascii_lowercase());
+        self.headings.iter().any(|(_, title, _)| starts(title))
+            || self.text.lines().any(|line| {
+                let line = line.trim_start_matches(['*', '-', ' ']);
+                starts(line) && line[name.len().min(line.len())..].trim_start().starts_with(':')
+            })
+    }
+
+    /// The range of the title (the first level-one heading), else of the first line.
+    pub fn title_span(&self) -> Span {
+        self.headings
+            .iter()
+            .find(|(level, _, _)| *level == 1)
+            .map(|(_, _, span)| span.clone())
+            .unwrap_or_else(|| 0..self.text.find('\n').unwrap_or(self.text.len()))
+    }
+}
+
+/// Checks one decision record with every enabled ADR rule; `<!-- archlens: allow(CODE) -->`
+/// anywhere in the record silences a rule for it.
+pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
+    let config = config.for_file(path);
+    let file = AdrFile::new(path, &text);
+    let index = LineIndex::new(&text);
+    let allowed: Vec<String> = text
+        .match_indices("<!--")
+        .filter_map(|(at, _)| {
+            let comment = &text[at + 4..];
+            let comment = &comment[..comment.find("-->")?];
+            crate::analysis::suppression::parse_allow(comment.trim())
+        })
+        .flatten()
+        .collect();
+    let mut diagnostics = Vec::new();
+    for rule in
+        crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Adr && config.is_enabled(rule.meta()))
+    {
+        let meta = rule.meta();
+        if allowed.iter().any(|code| meta.is_named(code)) {
+            continue;
+        }
+        let mut sink = Sink::default();
+        rule.check_adr(&file, &mut sink);
+        for finding in sink.into_findings() {
+            let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
+            let start = index.line_range(&text, line).start;
+            diagnostics.push(Diagnostic {
+                rule: meta,
+                severity: config.severity_of(meta, finding.severity),
+                path: path.to_path_buf(),
+                suppression: Some(crate::analysis::Fix::new(
+                    format!("Allow {} ({}) in this record", meta.code, meta.name),
+                    vec![crate::openapi::edit::TextEdit::insert(start, format!("<!-- archlens: allow({}) -->\n", meta.code))],
+                )),
+                span: finding.span,
+                pointer: finding.pointer,
+                message: finding.message,
+                fixes: finding.fixes,
+                related: Vec::new(),
+            });
+        }
+    }
+    Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_live_in_adr_folders() {
+        assert!(is_adr_file(Path::new("/w/docs/adr/0001-use-postgres.md")));
+        assert!(is_adr_file(Path::new("/w/doc/adr/0002-x.md")));
+        assert!(is_adr_file(Path::new("/w/docs/decisions/0003-x.md")));
+        assert!(!is_adr_file(Path::new("/w/docs/adr/README.md")));
+        assert!(!is_adr_file(Path::new("/w/docs/adr/adr-template.md")));
+        assert!(!is_adr_file(Path::new("/w/docs/guide/0001-x.md")));
+        assert!(!is_adr_file(Path::new("/w/docs/adr/0001-x.txt")));
+    }
+}
