@@ -120,9 +120,100 @@ pub fn check_file(path: &Path, text: Arc<str>, config: &Config) -> Report {
     Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }
 }
 
+/// Findings that record a design choice: the "Record an ADR" action is offered on them.
+pub const DESIGN_CHOICES: [&str; 4] = ["SEC003", "API005", "ARC001", "SCL004"];
+
+/// The folder new records go in: the workspace's existing ADR folder, else `docs/adr`.
+pub fn record_folder(workspace_root: &Path) -> std::path::PathBuf {
+    ADR_FOLDERS
+        .iter()
+        .map(|[outer, inner]| workspace_root.join(outer).join(inner))
+        .find(|folder| folder.is_dir())
+        .unwrap_or_else(|| workspace_root.join("docs").join("adr"))
+}
+
+/// The path of the next record in `folder`: one more than the highest `NNNN-` number there,
+/// and a slug of the title.
+pub fn next_record_path(folder: &Path, title: &str) -> std::path::PathBuf {
+    let highest = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.split('-').next()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    let slug: String = title
+        .to_ascii_lowercase()
+        .split(|character: char| !character.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("-");
+    folder.join(format!("{:04}-{slug}.md", highest + 1))
+}
+
+/// A decision record for a finding, MADR-style, with the finding as its context: the status
+/// is `proposed`, and the options are following the rule or keeping the code as it is.
+pub fn record_for(diagnostic: &Diagnostic, relative_path: &str, date: &str) -> (String, String) {
+    let meta = diagnostic.rule;
+    let place = diagnostic.pointer.describe().map(|place| format!(" at {place}")).unwrap_or_default();
+    let title = format!("{} ({}) in {relative_path}", meta.name.replace('-', " "), meta.code);
+    let docs = meta.documentation();
+    let why = crate::rules::section(&docs, "Why is this bad?").unwrap_or_default();
+    let text = format!(
+        "---\nstatus: proposed\ndate: {date}\n---\n# {title}\n\n\
+         ## Context and Problem Statement\n\n\
+         archlens reports {code} ({name}) in `{relative_path}`{place}: {message}\n\n{why}\n\n\
+         ## Considered Options\n\n\
+         * Follow {code}: change the code as the rule suggests.\n\
+         * Keep the current design, and allow {code} here with a link to this record.\n\n\
+         ## Decision Outcome\n\n\
+         Chosen option: (to be decided), because (the reason).\n\n\
+         ### Consequences\n\n\
+         * Good, because (what gets better).\n\
+         * Bad, because (what it costs).\n\n\
+         See [{code}]({url}).\n",
+        code = meta.code,
+        name = meta.name,
+        message = diagnostic.message,
+        url = meta.url(),
+    );
+    (title, text)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() / 86_400) as i64;
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_records_are_numbered_after_the_last_one() {
+        let folder = std::env::temp_dir().join(format!("archlens-adr-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("0007-use-postgres.md"), "").unwrap();
+        std::fs::write(folder.join("README.md"), "").unwrap();
+        assert_eq!(
+            next_record_path(&folder, "Layer violation (ARC001) in src/domain/order.rs"),
+            folder.join("0008-layer-violation-arc001-in-src-domain-order-rs.md")
+        );
+        let _ = std::fs::remove_dir_all(&folder);
+        assert_eq!(today().len(), 10);
+    }
 
     #[test]
     fn records_live_in_adr_folders() {

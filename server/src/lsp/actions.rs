@@ -54,6 +54,7 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
     let explains = state.config_for(&path).llm.enabled;
     let mut explanations = Vec::new();
     for (diagnostic, fixes) in chosen {
+        explanations.extend(super::record::action_for(&uri, &diagnostic));
         if explains {
             explanations.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: "Explain with AI".to_owned(),

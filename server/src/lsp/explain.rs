@@ -191,19 +191,10 @@ pub fn command_for(
     uri: &tower_lsp_server::ls_types::Uri,
     diagnostic: &tower_lsp_server::ls_types::Diagnostic,
 ) -> tower_lsp_server::ls_types::Command {
-    let code = match &diagnostic.code {
-        Some(tower_lsp_server::ls_types::NumberOrString::String(code)) => code.clone(),
-        _ => String::new(),
-    };
     tower_lsp_server::ls_types::Command {
         title: "Explain with AI".to_owned(),
         command: EXPLAIN_COMMAND.to_owned(),
-        arguments: Some(vec![
-            serde_json::json!(uri.as_str()),
-            serde_json::json!(diagnostic.range.start.line),
-            serde_json::json!(diagnostic.range.start.character),
-            serde_json::json!(code),
-        ]),
+        arguments: Some(super::hover::finding_arguments(uri, diagnostic)),
     }
 }
 
@@ -212,18 +203,7 @@ pub fn command_for(
 /// (`window/showDocument`), or shows it as a message.
 pub async fn run_command(client: &tower_lsp_server::Client, state: &Arc<super::state::State>, arguments: Vec<serde_json::Value>) {
     use tower_lsp_server::ls_types as lsp;
-    let (Some(uri), Some(line), Some(character), Some(code)) = (
-        arguments.first().and_then(serde_json::Value::as_str).and_then(|uri| uri.parse::<lsp::Uri>().ok()),
-        arguments.get(1).and_then(serde_json::Value::as_u64),
-        arguments.get(2).and_then(serde_json::Value::as_u64),
-        arguments.get(3).and_then(serde_json::Value::as_str),
-    ) else {
-        return;
-    };
-    let position = lsp::Position { line: line as u32, character: character as u32 };
-    let Some((diagnostic, _, text)) =
-        super::hover::findings_at(state, &uri, position).into_iter().find(|(diagnostic, _, _)| diagnostic.rule.code == code)
-    else {
+    let Some((diagnostic, _, text)) = super::hover::finding_from_arguments(state, &arguments) else {
         spawn_message(client, lsp::MessageType::WARNING, "archlens: that finding is gone; check the file again and retry.".to_owned());
         return;
     };

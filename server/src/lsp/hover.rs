@@ -40,6 +40,29 @@ pub fn findings_at(state: &State, uri: &lsp::Uri, position: lsp::Position) -> Ve
     found
 }
 
+/// The arguments of a command about one finding: where it is and its rule.
+pub fn finding_arguments(uri: &lsp::Uri, diagnostic: &lsp::Diagnostic) -> Vec<serde_json::Value> {
+    let code = match &diagnostic.code {
+        Some(lsp::NumberOrString::String(code)) => code.clone(),
+        _ => String::new(),
+    };
+    vec![
+        serde_json::json!(uri.as_str()),
+        serde_json::json!(diagnostic.range.start.line),
+        serde_json::json!(diagnostic.range.start.character),
+        serde_json::json!(code),
+    ]
+}
+
+/// The finding a command's [`finding_arguments`] name, if it is still there.
+pub fn finding_from_arguments(state: &State, arguments: &[serde_json::Value]) -> Option<(Diagnostic, lsp::Range, Arc<str>)> {
+    let uri = arguments.first()?.as_str()?.parse::<lsp::Uri>().ok()?;
+    let line = u32::try_from(arguments.get(1)?.as_u64()?).ok()?;
+    let character = u32::try_from(arguments.get(2)?.as_u64()?).ok()?;
+    let code = arguments.get(3)?.as_str()?;
+    findings_at(state, &uri, lsp::Position { line, character }).into_iter().find(|(diagnostic, _, _)| diagnostic.rule.code == code)
+}
+
 pub fn hover(state: &State, params: lsp::HoverParams) -> Option<lsp::Hover> {
     let position = params.text_document_position_params;
     let found = findings_at(state, &position.text_document.uri, position.position);

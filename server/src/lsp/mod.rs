@@ -11,6 +11,7 @@ mod explain;
 mod hover;
 mod incremental;
 mod navigation;
+mod record;
 mod state;
 mod sync;
 mod transport;
@@ -131,6 +132,8 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> RpcResult<Option<lsp::LSPAny>> {
         if params.command == explain::EXPLAIN_COMMAND {
             explain::run_command(&self.client, &self.state, params.arguments).await;
+        } else if params.command == record::RECORD_COMMAND {
+            record::run_command(&self.client, &self.state, &params.arguments);
         }
         Ok(None)
     }

@@ -150,7 +150,7 @@ impl State {
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 definition_provider: Some(lsp::OneOf::Left(true)),
                 execute_command_provider: Some(lsp::ExecuteCommandOptions {
-                    commands: vec![super::explain::EXPLAIN_COMMAND.to_owned()],
+                    commands: vec![super::explain::EXPLAIN_COMMAND.to_owned(), super::record::RECORD_COMMAND.to_owned()],
                     ..Default::default()
                 }),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
