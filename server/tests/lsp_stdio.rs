@@ -1181,3 +1181,45 @@ fn helix_session_gets_diagnostics_hover_and_fixes() {
     assert!(shutdown.get("error").is_none());
     server.notify("exit", Value::Null);
 }
+
+#[test]
+fn a_design_choice_can_be_recorded_as_an_adr() {
+    let workspace = Workspace::new();
+    workspace.write("docs/adr/0001-record-architecture-decisions.md", "# 1. Record decisions\n");
+    let text = "use sqlx::PgPool;\n\npub struct Orders {\n    pool: PgPool,\n}\n";
+    let uri = workspace.write("src/domain/orders.rs", text);
+    let mut server = Client::start();
+    let capabilities = json!({ "general": { "positionEncodings": ["utf-16"] }, "window": { "showDocument": { "support": true } } });
+    server.initialize(&workspace.root, capabilities);
+    server.open(&uri, 1, text);
+    let published = server.wait_for_publish(&uri, 1);
+    let diagnostic = the_diagnostic(&published, "ARC001");
+    let actions = server.code_actions(&uri, &diagnostic);
+    let record = action(&actions, "Record an ADR for this decision");
+    let command = &record["command"];
+    server.call("workspace/executeCommand", json!({ "command": command["command"], "arguments": command["arguments"] }));
+    let shown = server.wait_for("window/showDocument", TIMEOUT, |message| message["method"] == "window/showDocument");
+    let expected = workspace.uri("docs/adr/0002-layer-violation-arc001-in-src-domain-orders-rs.md");
+    assert_eq!(shown["params"]["uri"], expected.as_str(), "{shown:#}");
+    let written = std::fs::read_to_string(workspace.root.join("docs/adr/0002-layer-violation-arc001-in-src-domain-orders-rs.md")).unwrap();
+    for expected in [
+        "status: proposed",
+        "# layer violation (ARC001) in src/domain/orders.rs",
+        "uses `sqlx::PgPool`",
+        "## Decision Outcome",
+        "### Consequences",
+    ] {
+        assert!(written.contains(expected), "{expected:?} is missing:\n{written}");
+    }
+    // The record it writes is a complete record.
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_archlens"))
+        .args(["check", "--select", "PRC010"])
+        .arg(workspace.root.join("docs/adr/0002-layer-violation-arc001-in-src-domain-orders-rs.md"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success() && String::from_utf8_lossy(&check.stdout).contains("no findings"),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
