@@ -3,6 +3,7 @@
 
 pub mod adr;
 pub mod api;
+pub mod arc;
 pub mod rust;
 pub mod sec;
 
@@ -64,6 +65,9 @@ pub enum Input {
     Rust,
     /// Architecture decision records (markdown).
     Adr,
+    /// A service: the routes its Rust code serves and the OpenAPI documents that describe
+    /// them; the rule runs on both ([`Check::check`] and [`Check::check_rust`]).
+    Service,
 }
 
 impl RuleMeta {
@@ -220,6 +224,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
         &rust::layer_violation::LayerViolation,
+        &arc::route_missing_from_spec::RouteMissingFromSpec,
+        &arc::operation_not_implemented::OperationNotImplemented,
+        &arc::missing_health_endpoint::MissingHealthEndpoint,
         &rust::missing_transaction::MissingTransaction,
         &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,
