@@ -782,3 +782,60 @@ fn exit_without_shutdown_ends_with_1_and_so_does_the_end_of_input() {
     let status = server.wait_exit(EXIT_TIMEOUT).unwrap_or_else(|| panic!("no exit within {EXIT_TIMEOUT:?} of the end of input"));
     assert!(matches!(status.code(), Some(0 | 1)), "the end of input after shutdown: {status}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A rule that panics (PRC999, built with `--features test-rules`).
+
+/// The error lines the server logged about PRC999 panicking.
+#[cfg(feature = "test-rules")]
+fn panics_logged(server: &Client) -> Vec<String> {
+    server.stderr().lines().filter(|line| line.contains("ERROR") && line.contains("PRC999")).map(str::to_owned).collect()
+}
+
+/// Waits until the server has logged `count` panics of PRC999, then checks it logged no more.
+#[cfg(feature = "test-rules")]
+fn assert_panics_logged(server: &mut Client, uri: &str, count: usize) {
+    let deadline = Instant::now() + TIMEOUT;
+    while panics_logged(server).len() < count && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A round trip, so that anything logged before it is in.
+    server.call("textDocument/hover", at(uri, 0, 0));
+    let logged = panics_logged(server);
+    assert_eq!(logged.len(), count, "PRC999 panics logged:\n{}{}", logged.join("\n"), server.stderr_tail());
+}
+
+#[cfg(feature = "test-rules")]
+#[test]
+fn a_panicking_rule_is_logged_once_and_the_other_rules_still_report() {
+    let workspace = Workspace::new();
+    let document = format!("# archlens-test-panic\n{DOCUMENT}");
+    let code = "// archlens-test-panic\npub async fn create(body: String) -> String {\n    println!(\"created {body}\");\n    body\n}\n";
+    let uri = workspace.write("openapi.yaml", &document);
+    let rust_uri = workspace.write("src/routes.rs", code);
+    let mut server = Client::start();
+    // No workspace scan: each file is checked once, when it is opened.
+    server.initialize_with(&workspace.root, utf16_client(), json!({ "archlens": { "diagnostics": { "workspace": false } } }));
+
+    server.open(&uri, 1, &document);
+    let published = server.wait_for_publish(&uri, 1);
+    assert_eq!(codes(&published), ["API004"], "the other rules' findings on the document: {published:#}");
+    assert_panics_logged(&mut server, &uri, 1);
+    let logged = panics_logged(&server);
+    assert!(logged[0].contains("archlens-test-panic found in an OpenAPI document"), "the log says why: {}", logged[0]);
+
+    server.notify("textDocument/didOpen", json!({ "textDocument": { "uri": rust_uri, "languageId": "rust", "version": 1, "text": code } }));
+    let published = server.wait_for_publish(&rust_uri, 1);
+    assert_eq!(codes(&published), ["PRC002"], "the other rules' findings on the Rust file: {published:#}");
+    assert_panics_logged(&mut server, &uri, 2);
+    let logged = panics_logged(&server);
+    assert!(logged[1].contains("archlens-test-panic found in a Rust file") && logged[1].contains("routes.rs"), "{}", logged[1]);
+
+    // The server goes on serving, and checking: without the marker, the rule is quiet.
+    let hover = server.call("textDocument/hover", at(&uri, FINDING_LINE + 1, FINDING_CHARACTER));
+    assert!(hover["contents"]["value"].as_str().unwrap_or_default().contains("API004"), "{hover:#}");
+    server.change(&uri, 2, vec![json!({ "range": range((0, 0), (1, 0)), "text": "" })]);
+    assert_eq!(codes(&server.wait_for_publish(&uri, 2)), ["API004"]);
+    assert_panics_logged(&mut server, &uri, 2);
+    finish(&mut server);
+}

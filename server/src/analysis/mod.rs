@@ -432,15 +432,19 @@ fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
     match catch_unwind(AssertUnwindSafe(|| rule.check(context, &mut sink))) {
         Ok(()) => sink.findings,
         Err(panic) => {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|text| (*text).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            tracing::error!(rule = rule.meta().code, %reason, "rule panicked; its findings are dropped");
+            tracing::error!(rule = rule.meta().code, reason = %panic_reason(panic.as_ref()), "rule panicked; its findings are dropped");
             Vec::new()
         }
     }
+}
+
+/// The message a panic was raised with.
+pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 /// Findings about a node that holds a syntax error wait until it parses: a half-typed

@@ -6,6 +6,8 @@ pub mod api;
 pub mod arc;
 pub mod rust;
 pub mod sec;
+#[cfg(feature = "test-rules")]
+pub mod test_rules;
 
 use crate::analysis::{RuleContext, Severity, Sink};
 
@@ -98,11 +100,21 @@ impl RuleMeta {
         format!("{first}.")
     }
 
+    /// Whether the rule exists only for tests (the `test-rules` feature): it has no page in
+    /// `docs/rules/`, no fixture, and no place in the configuration schema.
+    pub fn is_for_tests(&self) -> bool {
+        FOR_TESTS.contains(&self.code)
+    }
+
     /// Where the rule's page lives.
     pub fn url(&self) -> String {
         format!("{DOCS_URL}{}.md", self.code)
     }
 }
+
+/// The codes of the rules in `rules/test_rules/`. Codes are never reused, so these stay
+/// reserved whether the feature is on or not.
+const FOR_TESTS: &[&str] = &["PRC999"];
 
 /// Where the generated rule pages (`docs/rules/`) are published.
 pub const DOCS_URL: &str = "https://github.com/archlens/archlens/blob/main/docs/rules/";
@@ -234,6 +246,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &rust::internal_error_leaked::InternalErrorLeaked,
         &rust::handler_without_span::HandlerWithoutSpan,
         &adr::incomplete_adr::IncompleteAdr,
+        #[cfg(feature = "test-rules")]
+        &test_rules::panics_for_tests::PanicsForTests,
         &rust::http_client_without_timeout::HttpClientWithoutTimeout,
         &rust::blocking_call_in_async::BlockingCallInAsync,
         &rust::cpu_heavy_in_async::CpuHeavyInAsync,

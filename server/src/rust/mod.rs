@@ -616,7 +616,8 @@ pub(crate) fn run_rules(
         let meta = rule.meta();
         let mut sink = Sink::default();
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_rust(&file, &mut sink))) {
-            tracing::error!(rule = meta.code, path = %path.display(), "rule panicked; its findings are dropped: {panic:?}");
+            let reason = crate::analysis::panic_reason(panic.as_ref());
+            tracing::error!(rule = meta.code, path = %path.display(), %reason, "rule panicked; its findings are dropped");
             continue;
         }
         findings.extend(sink.into_findings().into_iter().map(|finding| (meta, finding)));
