@@ -96,6 +96,10 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     let worker_root = root.clone();
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
+        // A newer edit while this check waited for a thread: it would only be thrown away.
+        if !worker_state.is_current(&worker_root, generation) {
+            return Ok(None);
+        }
         let config = worker_state.config_for(&worker_root);
         if let Some(text) = overlay.open.get(&worker_root)
             && let Some(report) =
