@@ -9,6 +9,7 @@ pub mod analysis;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;
+pub mod fuzzing;
 pub mod line_index;
 pub mod llm;
 pub mod lsp;

@@ -15,7 +15,7 @@ mod navigation;
 mod record;
 mod state;
 mod sync;
-mod transport;
+pub mod transport;
 
 use std::sync::Arc;
 
