@@ -230,8 +230,17 @@ pub fn reparse(old_text: &str, old: ParsedFile, new_text: &str) -> ParsedFile {
 /// [`parse`] for YAML without cutting large texts into pieces: the reference the pieces
 /// must equal.
 pub fn parse_yaml_whole(text: &str) -> ParsedFile {
-    if let Ok(parsed) = events::build(text) {
-        return parsed;
+    let first_error = match events::build(text) {
+        Ok(parsed) => return parsed,
+        Err(error) => error,
+    };
+    // Nesting past the YAML parser's recursion limit is not a typo that blanking a line
+    // repairs: one error says so, and the document is not analysed.
+    if first_error.message.contains("recursion limit") {
+        let message =
+            format!("the document nests deeper than the YAML parser follows ({MAX_DEPTH} levels are analysed); it is not analysed");
+        let error = SyntaxError { span: first_error.span, message };
+        return ParsedFile { format: Format::Yaml, root: None, errors: vec![error], comments: Vec::new(), layout: None };
     }
     let index = crate::line_index::LineIndex::new(text);
     // Each repair: the line blanked and the error that asked for it.
@@ -283,8 +292,45 @@ fn finish_repairs(
     parsed
 }
 
+/// How many block indentation levels tree-sitter's YAML scanner is given: it keeps a stack of
+/// them and aborts the process when the stack no longer fits its state buffer (about 500
+/// levels), so deeper text never reaches it.
+const MAX_TREE_SITTER_INDENT_LEVELS: usize = 200;
+
+/// The deepest stack of block indentation levels in a text (blank and comment lines aside).
+fn indent_levels(text: &str) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut deepest = 0;
+    for line in text.split(['\n', '\r']) {
+        let content = line.trim_start_matches([' ', '-']);
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        while stack.last().is_some_and(|top| *top > indent) {
+            stack.pop();
+        }
+        if stack.last().is_none_or(|top| *top < indent) {
+            stack.push(indent);
+        }
+        deepest = deepest.max(stack.len());
+    }
+    deepest
+}
+
 /// Parses with tree-sitter; `known_errors`, when given, replace its less precise ones.
 fn parse_with_tree_sitter(text: &str, format: Format, known_errors: Vec<SyntaxError>) -> ParsedFile {
+    if format == Format::Yaml && indent_levels(text) > MAX_TREE_SITTER_INDENT_LEVELS {
+        let mut errors = known_errors;
+        errors.push(SyntaxError {
+            span: 0..0,
+            message: format!(
+                "the document nests more than {MAX_TREE_SITTER_INDENT_LEVELS} indentation levels and has syntax errors; it is not analysed"
+            ),
+        });
+        errors.truncate(MAX_SYNTAX_ERRORS);
+        return ParsedFile { format, root: None, errors, comments: Vec::new(), layout: None };
+    }
     let mut parser = Parser::new();
     let language: tree_sitter::Language = match format {
         Format::Yaml => tree_sitter_yaml::LANGUAGE.into(),
@@ -890,6 +936,22 @@ mod tests {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let parsed = parse(&text, Format::Json);
         assert!(parsed.errors.iter().any(|error| error.message.contains("nesting deeper")));
+    }
+
+    /// tree-sitter's YAML scanner aborts the process past about 500 indentation levels;
+    /// such text, when the YAML parser cannot read it either, is refused before it gets there.
+    #[test]
+    fn deep_block_indentation_never_reaches_tree_sitter() {
+        let mut text = String::from("openapi: 3.1.0\ncomponents:\n");
+        for depth in 0..2_000 {
+            text.push_str(&format!("{}a{depth}:\n", " ".repeat(2 + depth)));
+        }
+        text.push_str("  bad: [unclosed\n");
+        assert_eq!(indent_levels("a:\n  b:\n    - c:\n        d: 1\n  e: 2\n"), 4);
+        let parsed = parse(&text, Format::Yaml);
+        assert!(!parsed.errors.is_empty());
+        let parsed = parse_with_tree_sitter(&text, Format::Yaml, Vec::new());
+        assert!(parsed.root.is_none() && parsed.errors[0].message.contains("indentation levels"), "{:?}", parsed.errors);
     }
 
     #[test]

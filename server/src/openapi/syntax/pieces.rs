@@ -177,12 +177,17 @@ fn split(text: &str, target: usize) -> Option<(Vec<Piece>, Vec<Section>)> {
     let size = text.len() / target.max(1) + 1;
     let mut pieces: Vec<Piece> = Vec::new();
     let mut sections = Vec::new();
-    cut_mapping(text, 0..text.len(), 0, None, size, &mut pieces, &mut sections)?;
+    cut_mapping(text, 0..text.len(), 0, None, size, &mut pieces, &mut sections, 0)?;
     (!pieces.is_empty()).then_some((pieces, sections))
 }
 
+/// How many sections deep the pieces are cut (`components` → `schemas` → a schema is three):
+/// each level scans the text below it again, so deeply nested text stays whole.
+const MAX_CUT_DEPTH: usize = 8;
+
 /// Cuts the block mapping in `body` (keys at `indent`; `section` is the mapping, `None` the
 /// root) into pieces of about `size` bytes, descending into keys too large for one piece.
+#[allow(clippy::too_many_arguments)]
 fn cut_mapping(
     text: &str,
     body: std::ops::Range<usize>,
@@ -191,13 +196,14 @@ fn cut_mapping(
     size: usize,
     pieces: &mut Vec<Piece>,
     sections: &mut Vec<Section>,
+    depth: usize,
 ) -> Option<()> {
     let keys = key_lines(text, body.clone(), indent)?;
     for (index, key_line) in keys.iter().copied().enumerate() {
         // Anything before the first key (comments, blank lines) goes with the first piece.
         let start = if index == 0 { body.start } else { key_line };
         let range = start..keys.get(index + 1).copied().unwrap_or(body.end);
-        let header = if range.len() > size { section_header(text, key_line) } else { None };
+        let header = if range.len() > size && depth < MAX_CUT_DEPTH { section_header(text, key_line) } else { None };
         let inner = header.and_then(|(key, key_span)| {
             let inner_body = key_line + text[key_line..range.end].find('\n')? + 1..range.end;
             let inner_indent = first_content_indent(text, inner_body.clone())?;
@@ -216,7 +222,7 @@ fn cut_mapping(
                 }
                 let inner_section = sections.len();
                 sections.push(Section { key, key_span, parent: section, indent: inner_indent });
-                cut_mapping(text, inner_body, inner_indent, Some(inner_section), size, pieces, sections)?;
+                cut_mapping(text, inner_body, inner_indent, Some(inner_section), size, pieces, sections, depth + 1)?;
             }
             _ => match pieces.last_mut() {
                 Some(last) if last.section == section && last.range.end == range.start && last.range.len() + range.len() < size => {

@@ -74,7 +74,10 @@ impl Check for InvalidDocument {
         }
         let root_file = project.file(project.root);
         let Some(root) = root_file.root() else {
-            sink.span(project.root, 0..0, JsonPointer::root(), "the document is empty");
+            // A document that could not be read at all already says why.
+            if root_file.parsed.errors.is_empty() {
+                sink.span(project.root, 0..0, JsonPointer::root(), "the document is empty");
+            }
             return;
         };
         if root.as_map().is_none() {
