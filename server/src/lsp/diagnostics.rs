@@ -260,6 +260,7 @@ pub fn collect_with(state: &State, path: &Path, with_fixes: bool) -> Option<(Wit
     }
     let mut diagnostics = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut hidden = 0;
     for root in roots_for(state, path) {
         let report = state.reports.get(&root)?.clone();
         let checked_version = report.versions.get(path).copied();
@@ -275,7 +276,11 @@ pub fn collect_with(state: &State, path: &Path, with_fixes: bool) -> Option<(Wit
         let positions = Positions { text: &file.text, index: report.line_index(path, &file.text), unit: state.column_unit() };
         let line_index = |path: &Path, text: &str| report.line_index(path, text);
         let mut related_positions = convert::RelatedPositions::new(state.column_unit(), &line_index);
-        for diagnostic in &file.diagnostics {
+        let shown = shown_diagnostics(&file.diagnostics);
+        if shown.len() < file.diagnostics.len() {
+            hidden += file.diagnostics.len() - shown.len();
+        }
+        for diagnostic in shown {
             let converted = convert::diagnostic(diagnostic, &positions, &mut related_positions, open_version);
             // Several documents may report the same finding in a file they share.
             let key = (converted.range, converted.code.clone(), converted.message.clone());
@@ -285,7 +290,36 @@ pub fn collect_with(state: &State, path: &Path, with_fixes: bool) -> Option<(Wit
             }
         }
     }
+    if hidden > 0 {
+        let note = lsp::Diagnostic {
+            range: lsp::Range::default(),
+            severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+            source: Some("archlens".into()),
+            message: format!(
+                "{hidden} more findings in this file are not shown in the editor (at most {MAX_SHOWN_DIAGNOSTICS} are, the most severe first); `archlens check` lists them all"
+            ),
+            ..lsp::Diagnostic::default()
+        };
+        diagnostics.push((note, Vec::new()));
+    }
     Some((diagnostics, open_version))
+}
+
+/// At most this many findings of one file go to the editor: beyond a few thousand, problem
+/// panels stop being readable and publishing takes longer than the check.
+pub const MAX_SHOWN_DIAGNOSTICS: usize = 5_000;
+
+/// The findings of a file the editor is shown: all of them, or the most severe
+/// [`MAX_SHOWN_DIAGNOSTICS`] in text order.
+fn shown_diagnostics(all: &[crate::analysis::Diagnostic]) -> Vec<&crate::analysis::Diagnostic> {
+    if all.len() <= MAX_SHOWN_DIAGNOSTICS {
+        return all.iter().collect();
+    }
+    let mut by_severity: Vec<&crate::analysis::Diagnostic> = all.iter().collect();
+    by_severity.sort_by_key(|diagnostic| diagnostic.severity);
+    by_severity.truncate(MAX_SHOWN_DIAGNOSTICS);
+    by_severity.sort_by_key(|diagnostic| diagnostic.span.start);
+    by_severity
 }
 
 /// The problem of an `archlens.toml`, as a diagnostic at the key or value it is about.
