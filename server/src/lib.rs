@@ -17,4 +17,5 @@ pub mod parallel;
 pub mod rule_docs;
 pub mod rules;
 pub mod rust;
+pub mod sql;
 pub mod workspace;

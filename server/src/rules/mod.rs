@@ -56,14 +56,17 @@ pub struct RuleMeta {
     pub input: Input,
 }
 
-/// What a rule reads: OpenAPI projects ([`Check::check`]) or Rust files
-/// ([`Check::check_rust`]).
+/// What a rule reads: OpenAPI projects ([`Check::check`]), Rust files
+/// ([`Check::check_rust`]), decision records ([`Check::check_adr`]) or SQL migrations
+/// ([`Check::check_sql`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     OpenApi,
     Rust,
     /// Architecture decision records (markdown).
     Adr,
+    /// SQL migrations.
+    Sql,
 }
 
 impl RuleMeta {
@@ -140,6 +143,9 @@ pub trait Check {
 
     /// Checks one architecture decision record.
     fn check_adr(&self, _file: &crate::adr::AdrFile<'_>, _sink: &mut Sink) {}
+
+    /// Checks one SQL migration.
+    fn check_sql(&self, _file: &crate::sql::SqlFile<'_>, _sink: &mut Sink) {}
 
     /// Whether this prose edit may change what the rule finds. A rule that reads prose says
     /// yes when it matters; after an edit no rule reads, the last findings are kept and moved
