@@ -3,6 +3,7 @@
 
 pub mod adr;
 pub mod api;
+pub mod db;
 pub mod rust;
 pub mod sec;
 
@@ -226,6 +227,14 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
         &rust::layer_violation::LayerViolation,
+        &db::destructive_migration::DestructiveMigration,
+        &db::blocking_index_build::BlockingIndexBuild,
+        &db::not_null_without_default::NotNullWithoutDefault,
+        &db::table_without_primary_key::TableWithoutPrimaryKey,
+        &db::unindexed_foreign_key::UnindexedForeignKey,
+        &db::money_as_float::MoneyAsFloat,
+        &db::timestamp_without_time_zone::TimestampWithoutTimeZone,
+        &db::invalid_migration::InvalidMigration,
         &rust::missing_transaction::MissingTransaction,
         &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,

@@ -343,6 +343,10 @@ pub fn check_document(
         let text = source.read(path)?;
         return Ok(Some(crate::adr::check_file(path, text, config)));
     }
+    if crate::sql::is_sql_file(path) {
+        let text = source.read(path)?;
+        return Ok(Some(crate::sql::check_file(path, text, config, source)));
+    }
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
         let facts = match source.crate_index() {
