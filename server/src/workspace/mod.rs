@@ -246,8 +246,8 @@ pub fn sniff_file(path: &Path) -> bool {
     is_openapi_document(&String::from_utf8_lossy(&rest), format)
 }
 
-/// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents`.
-/// Configurations are read once per file.
+/// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents` or
+/// `[sql] migrations`. Configurations are read once per file.
 #[derive(Default)]
 pub struct DeclaredDocuments {
     configs: HashMap<PathBuf, Option<Config>>,
@@ -260,14 +260,17 @@ impl DeclaredDocuments {
             .configs
             .entry(config_path)
             .or_insert_with_key(|config_path| Config::load_for(config_path.parent().unwrap_or(Path::new("/"))).ok());
-        config.as_ref().is_some_and(|config| config.is_declared_document(path))
+        config.as_ref().is_some_and(|config| {
+            config.is_declared_document(path) || (crate::sql::is_sql_file(path) && config.is_declared_migration(path))
+        })
     }
 }
 
 /// Every file to check under the given paths, respecting `.gitignore` and skipping Cargo's
 /// `target` folders, in a stable order: OpenAPI documents (files that start like one, and
-/// those `[openapi] documents` names) and Rust source files. A file named explicitly is
-/// always taken.
+/// those `[openapi] documents` names), Rust source files, decision records and SQL
+/// migrations (under a `migrations` folder, or named in `[sql] migrations`). A file named
+/// explicitly is always taken.
 pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut declared = DeclaredDocuments::default();
     let mut found = Vec::new();
@@ -289,6 +292,7 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
             if entry.file_type().is_some_and(|kind| kind.is_file())
                 && (crate::rust::is_rust_file(candidate)
                     || crate::adr::is_adr_file(candidate)
+                    || crate::sql::is_migration_file(candidate)
                     || sniff_file(candidate)
                     || declared.contains(candidate))
             {
@@ -305,10 +309,12 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub fn describe_checked(paths: &[PathBuf]) -> String {
     let rust = paths.iter().filter(|path| crate::rust::is_rust_file(path)).count();
     let adrs = paths.iter().filter(|path| crate::adr::is_adr_file(path)).count();
-    let openapi = paths.len() - rust - adrs;
+    // Discovery takes `.sql` files only as migrations.
+    let migrations = paths.iter().filter(|path| crate::sql::is_sql_file(path)).count();
+    let openapi = paths.len() - rust - adrs - migrations;
     let plural = |count: usize| if count == 1 { "" } else { "s" };
     let mut parts = Vec::new();
-    if openapi > 0 || (rust == 0 && adrs == 0) {
+    if openapi > 0 || (rust == 0 && adrs == 0 && migrations == 0) {
         parts.push(format!("{openapi} OpenAPI document{}", plural(openapi)));
     }
     if rust > 0 {
@@ -316,6 +322,9 @@ pub fn describe_checked(paths: &[PathBuf]) -> String {
     }
     if adrs > 0 {
         parts.push(format!("{adrs} decision record{}", plural(adrs)));
+    }
+    if migrations > 0 {
+        parts.push(format!("{migrations} migration{}", plural(migrations)));
     }
     match parts.split_last() {
         Some((last, [])) => last.clone(),
