@@ -5,16 +5,17 @@
 //! A migration is split into statements by [`split`] and each statement the rules read is
 //! parsed on its own ([`file`]), so one statement the parser cannot read is one finding and
 //! the rest of the file is still checked. [`schema`] follows tables, columns, primary keys
-//! and indexes from one migration to the next.
+//! and indexes from one migration to the next. Every earlier migration is parsed again for
+//! each check (0.9 s for a `check` of 300 migrations); files are listed and read by
+//! `workspace`, through the `FileSource`.
 
 pub mod file;
 pub mod schema;
 pub mod split;
 
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::Arc;
 
 pub use file::{ParsedMigration, SqlFile, Statement, StatementKind};
 use schema::Schema;
@@ -60,7 +61,7 @@ pub fn reads_earlier(later: &Path, earlier: &Path) -> bool {
 
 /// The folder whose migrations run in one sequence: the file's own folder, or the folder
 /// above for migrations that are folders (`2024-01-01-000000_orders/up.sql`).
-fn migration_root(path: &Path) -> &Path {
+pub fn migration_root(path: &Path) -> &Path {
     let parent = path.parent().unwrap_or(Path::new(""));
     if is_folder_migration(path) { parent.parent().unwrap_or(parent) } else { parent }
 }
@@ -107,25 +108,17 @@ fn order_key(path: &Path) -> Option<OrderKey> {
     Some((numbers, name.to_owned()))
 }
 
-/// The up migrations that run before `path` in its folder, in order. Open editor buffers
-/// count, also when they are not saved yet.
-pub fn earlier_migrations(path: &Path, config: &Config, source: &dyn FileSource) -> Vec<PathBuf> {
+/// The up migrations that run before `path`, in order, among `candidates`: the files of its
+/// folder and the `up.sql` of its sub-folders (`workspace::migration_candidates` lists them,
+/// with the editor's unsaved buffers).
+pub fn earlier_migrations(path: &Path, config: &Config, candidates: Vec<PathBuf>) -> Vec<PathBuf> {
     let Some(key) = order_key(path) else { return Vec::new() };
     let root = migration_root(path);
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
-        let candidate = entry.path();
-        if candidate.is_dir() {
-            candidates.push(candidate.join("up.sql"));
-        } else {
-            candidates.push(candidate);
-        }
-    }
-    candidates.extend(source.open_files().into_iter().map(|(open, _)| open).filter(|open| migration_root(open) == root));
     let mut earlier: Vec<(OrderKey, PathBuf)> = candidates
         .into_iter()
         .filter(|candidate| {
             candidate != path
+                && migration_root(candidate) == root
                 && !is_down_migration(candidate)
                 && (is_migration_file(candidate) || (is_sql_file(candidate) && config.is_declared_migration(candidate)))
         })
@@ -137,53 +130,36 @@ pub fn earlier_migrations(path: &Path, config: &Config, source: &dyn FileSource)
     earlier.into_iter().map(|(_, candidate)| candidate).collect()
 }
 
-/// The schema the earlier migrations of `path`'s folder build.
-pub fn schema_before(path: &Path, config: &Config, source: &dyn FileSource) -> Schema {
+/// The schema the earlier migrations build, read from `source`.
+pub fn schema_before(earlier: &[PathBuf], config: &Config, source: &dyn FileSource) -> Schema {
     let mut schema = Schema::default();
-    for earlier in earlier_migrations(path, config, source) {
-        let text = match source.read(&earlier) {
+    for earlier in earlier {
+        let text = match source.read(earlier) {
             Ok(text) => text,
             // A folder `up.sql` names that does not exist, a file that is not UTF-8.
             Err(_) => continue,
         };
-        for statement in schema_statements(&earlier, &text, config.sql_dialect).iter() {
+        for statement in &schema_statements(&text, config.sql_dialect) {
             schema.apply(statement);
         }
     }
     schema
 }
 
-/// The parsed up statements of earlier migrations, by path: each migration of a folder is
-/// parsed once, not once for every migration after it. An entry is used only for the same
-/// text and dialect.
-type StatementCache = HashMap<PathBuf, (Arc<str>, SqlDialect, Arc<Vec<sqlparser::ast::Statement>>)>;
-
-static SCHEMA_STATEMENTS: LazyLock<Mutex<StatementCache>> = LazyLock::new(Mutex::default);
-
-fn schema_statements(path: &Path, text: &Arc<str>, dialect: SqlDialect) -> Arc<Vec<sqlparser::ast::Statement>> {
-    if let Some((cached_text, cached_dialect, statements)) = SCHEMA_STATEMENTS.lock().unwrap_or_else(PoisonError::into_inner).get(path)
-        && cached_text == text
-        && *cached_dialect == dialect
-    {
-        return statements.clone();
-    }
+/// The parsed up statements of a migration, for the schema of the ones after it.
+fn schema_statements(text: &str, dialect: SqlDialect) -> Vec<sqlparser::ast::Statement> {
     let migration = ParsedMigration::parse(text, dialect, false);
-    let statements: Arc<Vec<_>> = Arc::new(migration.up_statements().map(|(_, _, parsed)| parsed.clone()).collect());
-    SCHEMA_STATEMENTS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(path.to_path_buf(), (text.clone(), dialect, statements.clone()));
-    statements
+    migration.statements.into_iter().filter(|statement| !statement.down).flat_map(|statement| statement.parsed).collect()
 }
 
-/// Checks one migration with every enabled SQL rule, against the schema of the migrations
-/// before it. Down migrations are not checked: what they bring back was reported where it
-/// was first made.
-pub fn check_file(path: &Path, text: Arc<str>, config: &Config, source: &dyn FileSource) -> Report {
+/// Checks one migration with every enabled SQL rule, against the schema of the `earlier`
+/// migrations ([`earlier_migrations`]). Down migrations are not checked: what they bring back
+/// was reported where it was first made.
+pub fn check_file(path: &Path, text: Arc<str>, config: &Config, source: &dyn FileSource, earlier: &[PathBuf]) -> Report {
     let mut diagnostics = Vec::new();
     if !is_down_migration(path) {
         let started = std::time::Instant::now();
-        let before = schema_before(path, config, source);
+        let before = schema_before(earlier, config, source);
         let dialect = config.sql_dialect;
         let file = SqlFile::new(path, &text, dialect, ParsedMigration::parse(&text, dialect, false), before);
         diagnostics = run_rules(&file, config);
@@ -380,9 +356,10 @@ mod tests {
         source
             .open
             .insert(unsaved.clone(), Arc::from("CREATE TABLE teams (id int PRIMARY KEY); ALTER TABLE users ADD COLUMN team_id int;"));
-        let earlier = earlier_migrations(&current, &Config::default(), &source);
+        let candidates = crate::workspace::migration_candidates(&current, &source);
+        let earlier = earlier_migrations(&current, &Config::default(), candidates);
         assert_eq!(earlier, [migrations.join("2024-01-01-000000_users/up.sql"), unsaved]);
-        let schema = schema_before(&current, &Config::default(), &source);
+        let schema = schema_before(&earlier, &Config::default(), &source);
         assert_eq!(schema.tables.keys().collect::<Vec<_>>(), ["teams", "users"]);
         assert_eq!(schema.tables["users"].columns, ["id", "team_id"]);
     }

@@ -354,7 +354,8 @@ pub fn check_document(
     }
     if crate::sql::is_sql_file(path) {
         let text = source.read(path)?;
-        return Ok(Some(crate::sql::check_file(path, text, config, source)));
+        let earlier = crate::sql::earlier_migrations(path, config, migration_candidates(path, source));
+        return Ok(Some(crate::sql::check_file(path, text, config, source, &earlier)));
     }
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
@@ -374,6 +375,21 @@ pub fn check_document(
     let report = analysis::check_project(&project, config, cancelled);
     source.recycle(project.files);
     Ok(report)
+}
+
+/// The files that may be migrations of the folder of `path`: the files in it, the `up.sql` of
+/// its sub-folders (diesel's layout), and the editor's buffers there, saved or not.
+pub fn migration_candidates(path: &Path, source: &dyn FileSource) -> Vec<PathBuf> {
+    let root = crate::sql::migration_root(path);
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .map(|candidate| if candidate.is_dir() { candidate.join("up.sql") } else { candidate })
+        .collect();
+    candidates.extend(source.open_files().into_iter().map(|(open, _)| open).filter(|open| crate::sql::migration_root(open) == root));
+    candidates
 }
 
 /// Reads a baseline file; its paths are relative to its folder.
