@@ -33,7 +33,7 @@ declare_rule! {
     /// CREATE INDEX CONCURRENTLY orders_created_at ON orders (created_at);
     /// ```
     ///
-    /// ## Fix safety
+    /// ## Fix
     /// The fix adds `CONCURRENTLY`, and PostgreSQL refuses it inside a transaction, where
     /// migration tools run each migration by default. Run the migration outside one: sqlx
     /// does when the file starts with `-- no-transaction`, diesel when the migration's

@@ -44,6 +44,10 @@ declare_rule! {
     ///
     /// When the drop is the contract step of such a change, say so:
     /// `-- archlens: allow(DB001)` above the statement.
+    ///
+    /// ## Fix
+    /// None: how to split the change into expand and contract steps depends on the code that
+    /// uses the table or column.
     pub struct DestructiveMigration {
         code: "DB001",
         name: "destructive-migration",

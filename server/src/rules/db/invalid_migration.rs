@@ -37,6 +37,9 @@ declare_rule! {
     ///
     /// For a statement that is valid for your database, set `[sql] dialect`, or say so with
     /// `-- archlens: allow(DB008)` above it.
+    ///
+    /// ## Fix
+    /// None: the statement needs its author.
     pub struct InvalidMigration {
         code: "DB008",
         name: "invalid-migration",

@@ -31,7 +31,7 @@ declare_rule! {
     /// ALTER TABLE orders ADD COLUMN discount numeric(19, 4);
     /// ```
     ///
-    /// ## Fix safety
+    /// ## Fix
     /// The fix writes `numeric(19, 4)` (`bigint` for a `…_cents` column), which suits a
     /// migration that has not run yet; editing one that has changes its checksum, and sqlx and
     /// refinery then refuse to run. For a column that exists, add a migration with

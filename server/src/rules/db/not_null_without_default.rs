@@ -34,6 +34,9 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE orders ADD COLUMN channel text NOT NULL DEFAULT 'web';
     /// ```
+    ///
+    /// ## Fix
+    /// None: the value existing rows get is a decision about the data, not about syntax.
     pub struct NotNullWithoutDefault {
         code: "DB003",
         name: "not-null-without-default",

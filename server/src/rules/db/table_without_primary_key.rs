@@ -41,6 +41,10 @@ declare_rule! {
     ///     at timestamptz NOT NULL
     /// );
     /// ```
+    ///
+    /// ## Fix
+    /// None: which column identifies a row (a new identity column, or columns the table
+    /// already has) is a design decision.
     pub struct TableWithoutPrimaryKey {
         code: "DB004",
         name: "table-without-primary-key",

@@ -32,7 +32,7 @@ declare_rule! {
     /// ALTER TABLE orders ADD COLUMN shipped_at timestamptz;
     /// ```
     ///
-    /// ## Fix safety
+    /// ## Fix
     /// The fix writes `timestamptz` (keeping a precision such as `(3)`), which suits a
     /// migration that has not run yet; editing one that has changes its checksum, and sqlx and
     /// refinery then refuse to run. For an existing column, add a migration with

@@ -43,7 +43,7 @@ declare_rule! {
     /// CREATE INDEX order_items_order_id_idx ON order_items (order_id);
     /// ```
     ///
-    /// ## Fix safety
+    /// ## Fix
     /// The fix adds a plain `CREATE INDEX` after the statement. On a table that already has
     /// rows, building it blocks writes (see DB002): build it concurrently there.
     pub struct UnindexedForeignKey {
