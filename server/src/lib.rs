@@ -1,8 +1,8 @@
 //! archlens: an architecture-review language server and CI checker for backend projects.
 //!
 //! Layers, each knowing only the ones below it: `lsp` (protocol, async) → `workspace` (files,
-//! documents, roots) → `analysis` (pure rule engine) → `openapi` and `rust` (parsers and
-//! models), with `rules` holding the catalogue. `cli` is the command line.
+//! documents, roots) → `analysis` (pure rule engine) → `openapi`, `rust`, `sql` and `adr`
+//! (parsers and models), with `rules` holding the catalogue. `cli` is the command line.
 
 pub mod adr;
 pub mod analysis;
