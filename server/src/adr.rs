@@ -25,6 +25,31 @@ pub fn is_adr_file(path: &Path) -> bool {
     ADR_FOLDERS.iter().any(|[outer, inner]| folders.first() == Some(inner) && folders.get(1) == Some(outer))
 }
 
+/// Whether `path` is a decision record under the settings that apply to it: a markdown file
+/// directly in one of `[adr] folders`, or, without that setting, in a default ADR folder.
+pub fn is_record(path: &Path, config: &Config) -> bool {
+    if config.adr_folders.is_empty() {
+        return is_adr_file(path);
+    }
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_ascii_lowercase();
+    name.ends_with(".md")
+        && name != "readme.md"
+        && name != "index.md"
+        && !name.contains("template")
+        && path.parent().is_some_and(|parent| config.adr_folders.iter().any(|folder| folder == parent))
+}
+
+/// [`is_record`] with the settings of the nearest `archlens.toml`, for markdown files.
+pub fn is_record_here(path: &Path) -> bool {
+    if !path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("md")) {
+        return false;
+    }
+    match Config::load_for(path.parent().unwrap_or(Path::new("/"))) {
+        Ok(config) => is_record(path, &config),
+        Err(_) => is_adr_file(path),
+    }
+}
+
 /// One decision record, as the rules see it.
 pub struct AdrFile<'a> {
     pub path: &'a Path,
@@ -125,6 +150,9 @@ pub const DESIGN_CHOICES: [&str; 4] = ["SEC003", "API005", "ARC001", "SCL004"];
 
 /// The folder new records go in: the workspace's existing ADR folder, else `docs/adr`.
 pub fn record_folder(workspace_root: &Path) -> std::path::PathBuf {
+    if let Some(folder) = Config::load_for(workspace_root).ok().and_then(|config| config.adr_folders.first().cloned()) {
+        return folder;
+    }
     ADR_FOLDERS
         .iter()
         .map(|[outer, inner]| workspace_root.join(outer).join(inner))

@@ -48,6 +48,12 @@ pub struct Config {
     /// `[sql] migrations`: files that are SQL migrations besides `.sql` files under a
     /// `migrations` folder.
     pub sql_migrations: Globs,
+    /// `[[services]]`: which OpenAPI documents describe which crate (ARC002, ARC003), with
+    /// paths resolved against the config's folder; empty to pair by folder.
+    pub services: Vec<Service>,
+    /// `[adr] folders`: the folders of decision records, relative to the config's folder;
+    /// empty for the defaults (`docs/adr`, `doc/adr`, `docs/decisions`).
+    pub adr_folders: Vec<PathBuf>,
 }
 
 /// The database SQL migrations are written for (`[sql] dialect`), which decides how they are
@@ -61,6 +67,23 @@ pub enum SqlDialect {
     Sqlite,
     /// ANSI SQL, with no database's own behaviour assumed.
     Generic,
+}
+
+/// One `[[services]]` table: a crate (its folder) and the OpenAPI documents that describe the
+/// routes it serves.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Service {
+    #[serde(rename = "crate")]
+    pub crate_folder: PathBuf,
+    pub openapi: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdrSection {
+    #[serde(default)]
+    folders: Vec<PathBuf>,
 }
 
 /// One `[[layers]]` table: the modules (`crate::domain::*`) and crates (`axum`) of a layer,
@@ -293,6 +316,10 @@ struct ConfigFile {
     layers: Vec<Layer>,
     #[serde(default)]
     sql: SqlSection,
+    #[serde(default)]
+    services: Vec<Service>,
+    #[serde(default)]
+    adr: AdrSection,
 }
 
 impl Config {
@@ -373,6 +400,8 @@ impl Config {
             }
         }
         config.layers = file.layers;
+        config.services = file.services;
+        config.adr_folders = file.adr.folders;
         for section in file.overrides {
             config.overrides.push(Override {
                 files: Globs::new(section.files)?,
@@ -465,6 +494,13 @@ impl Config {
                 let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
                 config.baseline = config.baseline.map(|baseline| folder.join(baseline));
                 config.rust_queries = config.rust_queries.map(|queries| folder.join(queries));
+                for service in &mut config.services {
+                    service.crate_folder = crate::openapi::project::normalize(&folder.join(&service.crate_folder));
+                    for document in &mut service.openapi {
+                        *document = crate::openapi::project::normalize(&folder.join(&*document));
+                    }
+                }
+                config.adr_folders = config.adr_folders.iter().map(|adr| crate::openapi::project::normalize(&folder.join(adr))).collect();
                 config.root = Some(folder);
                 Ok(config)
             }
@@ -489,8 +525,7 @@ fn parse_severities(written: BTreeMap<String, String>) -> Result<BTreeMap<String
 pub fn json_schema() -> serde_json::Value {
     use serde_json::json;
     let mut selectors: Vec<String> = vec!["ALL".into()];
-    for rule in crate::rules::registry() {
-        let meta = rule.meta();
+    for meta in crate::rules::registry().iter().map(|rule| rule.meta()).filter(|meta| !meta.is_for_tests()) {
         selectors.push(meta.code.into());
         selectors.push(meta.name.into());
         if !selectors.iter().any(|known| known == meta.area.prefix()) {
@@ -568,6 +603,26 @@ pub fn json_schema() -> serde_json::Value {
                         "crates": {"type": "array", "items": {"type": "string"}, "description": "Crates that belong to the layer (`axum`, `sqlx`), as written in paths (`actix_web`)."},
                         "may-use": {"type": "array", "items": {"type": "string"}, "description": "The layers this layer may depend on. A layer always may use itself; code outside any layer is not checked."},
                     },
+                },
+            },
+            "services": {
+                "type": "array",
+                "description": "Which OpenAPI documents describe which Rust crate, for spec/code drift (ARC002, ARC003). Without any, a crate is paired with the documents inside its folder (or, in a workspace of one crate, with the documents outside any crate).",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["crate", "openapi"],
+                    "properties": {
+                        "crate": {"type": "string", "description": "The crate's folder (the one with its Cargo.toml), relative to this file."},
+                        "openapi": {"type": "array", "items": {"type": "string"}, "description": "The OpenAPI documents that describe the crate's routes, relative to this file."},
+                    },
+                },
+            },
+            "adr": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "folders": {"type": "array", "items": {"type": "string"}, "default": ["docs/adr", "doc/adr", "docs/decisions"], "description": "The folders of architecture decision records (PRC010, \"Record an ADR\"), relative to this file. Replaces the default list."},
                 },
             },
             "rust": {

@@ -24,8 +24,7 @@ pub fn index_page() -> String {
     let mut page = String::from(
         "# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand.\n\n| code | name | area | severity | summary |\n|---|---|---|---|---|\n",
     );
-    for rule in registry() {
-        let meta = rule.meta();
+    for meta in documented() {
         page.push_str(&format!(
             "| [{code}]({code}.md) | {name} | {area} | {severity} | {summary} |\n",
             code = meta.code,
@@ -41,8 +40,13 @@ pub fn index_page() -> String {
 /// Every generated file: (file name, content).
 pub fn all_pages() -> Vec<(String, String)> {
     let mut pages = vec![("README.md".to_owned(), index_page())];
-    pages.extend(registry().iter().map(|rule| (format!("{}.md", rule.meta().code), rule_page(rule.meta()))));
+    pages.extend(documented().map(|meta| (format!("{}.md", meta.code), rule_page(meta))));
     pages
+}
+
+/// Every rule a user can run: the rules built for tests alone have no page.
+fn documented() -> impl Iterator<Item = &'static RuleMeta> {
+    registry().iter().map(|rule| rule.meta()).filter(|meta| !meta.is_for_tests())
 }
 
 /// The text of `docs/archlens.schema.json`.

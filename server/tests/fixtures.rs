@@ -184,7 +184,10 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
             check_fixes(&document, &folder, &report, meta.code, &format!("{folder_name}/{name}"), &mut failures);
         }
     }
-    assert_eq!(checked_rules, archlens::rules::registry().len(), "every rule has a fixture folder");
+    // Rules that compare a service's code with its documents have whole projects as
+    // fixtures: `testdata/drift`, checked by `tests/drift.rs`.
+    let per_file = archlens::rules::registry().iter().filter(|rule| rule.meta().input != archlens::rules::Input::Service).count();
+    assert_eq!(checked_rules, per_file, "every rule has a fixture folder");
     assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 

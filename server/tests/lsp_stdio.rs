@@ -1250,3 +1250,47 @@ fn a_migration_is_checked_again_when_an_earlier_one_changes() {
     server.change(&first, 2, vec![json!({ "text": create.replace("orders", "purchases") })]);
     server.wait_for_notification(PUBLISH, |params| params["uri"] == second && with_code(params, "DB003").is_empty(), TIMEOUT);
 }
+
+#[test]
+fn spec_drift_follows_both_files_and_the_fix_adds_the_operation() {
+    let workspace = Workspace::new();
+    workspace.write("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
+    let spec = "openapi: 3.1.0\ninfo: {title: Shop, version: '1'}\nservers:\n  - url: https://shop.example.com/v1\npaths:\n  /orders:\n    get:\n      operationId: listOrders\n      responses:\n        '200': {description: OK}\n";
+    let spec_uri = workspace.write("openapi.yaml", spec);
+    let router = "fn app() -> axum::Router {\n    let api = axum::Router::new()\n        .route(\"/orders\", get(list_orders))\n        .route(\"/orders/:order_id/refund\", post(refund_order));\n    axum::Router::new().route(\"/healthz\", get(health)).nest(\"/v1\", api)\n}\n";
+    let main_uri = workspace.write("src/main.rs", router);
+    let mut server = Client::start();
+    server.initialize(&workspace.root, utf16_client());
+    server.open(&main_uri, 1, router);
+    server.open(&spec_uri, 1, spec);
+    let published =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == main_uri.as_str() && codes(params).contains(&"ARC002"), TIMEOUT);
+    let diagnostic = the_diagnostic(&published, "ARC002");
+    assert_eq!(diagnostic["range"], range(3, 15, 41), "{diagnostic:#}");
+    assert!(diagnostic["message"].as_str().unwrap().contains("`POST /v1/orders/{order_id}/refund`"), "{diagnostic:#}");
+    assert_eq!(diagnostic["relatedInformation"][0]["location"]["uri"], spec_uri.as_str());
+
+    // The fix edits the document, not the Rust file.
+    let actions = server.code_actions(&main_uri, &diagnostic);
+    let fix = action(&actions, "Add POST /orders/{order_id}/refund to `openapi.yaml`");
+    let (fixed, changes) = apply_edits(spec, edits_for(fix, &spec_uri), Encoding::Utf16);
+    assert!(
+        fixed.ends_with("  /orders/{order_id}/refund:\n    post:\n      summary: Refund order\n      operationId: refundOrder\n      parameters:\n        - name: order_id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        \"201\":\n          description: Created\n        \"400\":\n          description: The request is not valid\n        \"404\":\n          description: Not found\n"),
+        "{fixed}"
+    );
+    // Typed into the open document, unsaved: the route is described now.
+    server.change(&spec_uri, 2, changes);
+    server.wait_for_notification(PUBLISH, |params| params["uri"] == main_uri.as_str() && !codes(params).contains(&"ARC002"), TIMEOUT);
+
+    // A route typed away in the code: the document's operation is no longer served.
+    let at = router.find(".route(\"/orders\", get(list_orders))").unwrap();
+    let line = router[..at].matches('\n').count();
+    let column = at - router[..at].rfind('\n').unwrap() - 1;
+    let removed = ".route(\"/orders\", get(list_orders))".len();
+    server.change(&main_uri, 2, vec![json!({ "range": range(line, column, column + removed), "text": "" })]);
+    let published =
+        server.wait_for_notification(PUBLISH, |params| params["uri"] == spec_uri.as_str() && codes(params).contains(&"ARC003"), TIMEOUT);
+    let diagnostic = the_diagnostic(&published, "ARC003");
+    assert!(diagnostic["message"].as_str().unwrap().starts_with("`GET /orders` is described here"), "{diagnostic:#}");
+    assert_eq!(diagnostic["relatedInformation"][0]["location"]["uri"], main_uri.as_str());
+}

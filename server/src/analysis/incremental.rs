@@ -181,7 +181,7 @@ pub fn shift_file(report: &FileReport, edited: &Path, new_text: &Arc<str>, chang
 fn shift_diagnostic(diagnostic: &Diagnostic, in_edited: bool, edited: &Path, new_text: &Arc<str>, change: &Change) -> Option<Diagnostic> {
     let span = if in_edited { change.span(&diagnostic.span)? } else { diagnostic.span.clone() };
     let shift_fix = |fix: &Fix| -> Option<Fix> {
-        if !in_edited {
+        if !in_edited || fix.target.is_some() {
             return Some(fix.clone());
         }
         let edits = fix
@@ -193,7 +193,7 @@ fn shift_diagnostic(diagnostic: &Diagnostic, in_edited: bool, edited: &Path, new
                 (!rewrites).then(|| Some(TextEdit { span: change.span(&edit.span)?, new_text: edit.new_text.clone() }))?
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Fix { title: fix.title.clone(), edits, preferred: fix.preferred })
+        Some(Fix { title: fix.title.clone(), edits, preferred: fix.preferred, target: None })
     };
     let fixes = diagnostic.fixes.iter().map(shift_fix).collect::<Option<Vec<_>>>()?;
     let suppression = match &diagnostic.suppression {

@@ -50,18 +50,27 @@ impl Severity {
     }
 }
 
-/// A code action: one or more edits to the file that holds the diagnostic.
+/// A code action: one or more edits to the file that holds the diagnostic, or to `target`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
     pub title: String,
     pub edits: Vec<TextEdit>,
     /// The one fix that is clearly right (`isPreferred`).
     pub preferred: bool,
+    /// Another file the edits apply to, with the text they were made for (the editor offers
+    /// the fix only while that file still has this text).
+    #[serde(skip)]
+    pub target: Option<(PathBuf, Arc<str>)>,
 }
 
 impl Fix {
     pub fn new(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        Self { title: title.into(), edits, preferred: false }
+        Self { title: title.into(), edits, preferred: false, target: None }
+    }
+
+    /// A fix whose edits apply to another file, whose text they were made for.
+    pub fn in_file(title: impl Into<String>, path: PathBuf, text: Arc<str>, edits: Vec<TextEdit>) -> Self {
+        Self { title: title.into(), edits, preferred: false, target: Some((path, text)) }
     }
 
     pub fn preferred(mut self) -> Self {
@@ -138,6 +147,9 @@ pub struct Finding {
     pub message: String,
     pub fixes: Vec<Fix>,
     pub related: Vec<(FileId, Span, String)>,
+    /// Related places in files outside the project or file checked (the other side of a
+    /// service: its OpenAPI document, its router).
+    pub elsewhere: Vec<Related>,
     /// Overrides the rule's severity for one variant of a finding.
     pub severity: Option<Severity>,
 }
@@ -155,6 +167,11 @@ impl Finding {
 
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
         self.severity = Some(severity);
+        self
+    }
+
+    pub fn elsewhere(&mut self, path: PathBuf, text: Arc<str>, span: Span, message: impl Into<String>) -> &mut Self {
+        self.elsewhere.push(Related { path, text, span, message: message.into() });
         self
     }
 }
@@ -190,6 +207,7 @@ impl Sink {
             message: message.into(),
             fixes: Vec::new(),
             related: Vec::new(),
+            elsewhere: Vec::new(),
             severity: None,
         });
         self.findings.last_mut().expect("just pushed")
@@ -202,6 +220,8 @@ pub struct RuleContext<'a> {
     /// `None` when the root is not an OpenAPI 3.x document (API024 says why).
     pub model: Option<&'a ApiModel<'a>>,
     pub config: &'a Config,
+    /// The routes of the crate the document describes, when it describes one.
+    pub service: Option<&'a crate::workspace::services::ServiceRoutes>,
 }
 
 impl RuleContext<'_> {
@@ -240,13 +260,24 @@ impl RuleContext<'_> {
 /// Checks a project with every enabled rule. Returns `None` when `cancelled` says a newer
 /// request has made the work pointless.
 pub fn check_project(project: &Project, config: &Config, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Report> {
-    check_project_with(project, config, rules::registry(), cancelled)
+    check_project_with(project, config, None, rules::registry(), cancelled)
+}
+
+/// [`check_project`] for a document that describes the routes of a crate.
+pub fn check_project_for(
+    project: &Project,
+    config: &Config,
+    service: Option<&crate::workspace::services::ServiceRoutes>,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Report> {
+    check_project_with(project, config, service, rules::registry(), cancelled)
 }
 
 /// [`check_project`] with a given set of rules.
 pub fn check_project_with(
     project: &Project,
     config: &Config,
+    service: Option<&crate::workspace::services::ServiceRoutes>,
     rules: &[&dyn Rule],
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Report> {
@@ -257,12 +288,13 @@ pub fn check_project_with(
     // rules, and each finding is kept and graded by the settings of the file it is in.
     let file_configs: Vec<std::borrow::Cow<'_, Config>> = project.files.iter().map(|file| config.for_file(&file.path)).collect();
     let config: &Config = &file_configs[project.root];
-    let context = RuleContext { project, model: model.as_ref(), config };
+    let context = RuleContext { project, model: model.as_ref(), config, service };
     let enabled: Vec<&dyn Rule> = rules
         .iter()
         .copied()
         .filter(|rule| {
-            rule.meta().input == rules::Input::OpenApi && file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta()))
+            matches!(rule.meta().input, rules::Input::OpenApi | rules::Input::Service)
+                && file_configs.iter().any(|file_config| file_config.is_enabled(rule.meta()))
         })
         .collect();
     let findings_by_rule = run_rules(&enabled, &context, cancelled)?;
@@ -325,6 +357,7 @@ fn group_info_findings(
     let root = project.root_node();
     let span = root.and_then(|root| root.as_map()).and_then(|entries| entries.first()).map_or(0..0, |entry| entry.key_span.clone());
     let mut grouped = Finding {
+        elsewhere: Vec::new(),
         file: project.root,
         span,
         pointer: JsonPointer::root(),
@@ -399,15 +432,19 @@ fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
     match catch_unwind(AssertUnwindSafe(|| rule.check(context, &mut sink))) {
         Ok(()) => sink.findings,
         Err(panic) => {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|text| (*text).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            tracing::error!(rule = rule.meta().code, %reason, "rule panicked; its findings are dropped");
+            tracing::error!(rule = rule.meta().code, reason = %panic_reason(panic.as_ref()), "rule panicked; its findings are dropped");
             Vec::new()
         }
     }
+}
+
+/// The message a panic was raised with.
+pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 /// Findings about a node that holds a syntax error wait until it parses: a half-typed
@@ -462,6 +499,7 @@ fn to_diagnostic(project: &Project, config: &Config, meta: &'static RuleMeta, fi
             message: format!("`{}` is referenced here", file.path.file_name().unwrap_or_default().to_string_lossy()),
         });
     }
+    related.extend(finding.elsewhere);
     let severity = config.severity_of(meta, finding.severity);
     Diagnostic {
         rule: meta,
@@ -521,7 +559,7 @@ mod tests {
     #[test]
     fn a_panicking_rule_is_contained_and_the_others_still_report() {
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &OneFile).unwrap();
-        let report = check_project_with(&project, &Config::default(), &[&Panics, &TrailingSlashPath], &|| false).unwrap();
+        let report = check_project_with(&project, &Config::default(), None, &[&Panics, &TrailingSlashPath], &|| false).unwrap();
         let codes: Vec<&str> = report.files[0].diagnostics.iter().map(|diagnostic| diagnostic.rule.code).collect();
         assert_eq!(codes, ["API004"]);
     }
@@ -543,14 +581,14 @@ mod tests {
     fn info_findings_on_most_operations_are_grouped_unless_configured_otherwise() {
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &ManyReads).unwrap();
         let rules: [&dyn Rule; 1] = [&crate::rules::sec::unsecured_operation::UnsecuredOperation];
-        let grouped = check_project_with(&project, &Config::default(), &rules, &|| false).unwrap();
+        let grouped = check_project_with(&project, &Config::default(), None, &rules, &|| false).unwrap();
         let diagnostics = &grouped.files[0].diagnostics;
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
         assert_eq!(diagnostics[0].severity, Severity::Info);
         assert_eq!(diagnostics[0].related.len(), 12);
         assert!(diagnostics[0].message.starts_with("12 findings of unsecured-operation"), "{}", diagnostics[0].message);
         let config = Config::from_toml("[rules]\ngroup-info = false\n").unwrap();
-        let listed = check_project_with(&project, &config, &rules, &|| false).unwrap();
+        let listed = check_project_with(&project, &config, None, &rules, &|| false).unwrap();
         assert_eq!(listed.files[0].diagnostics.len(), 12);
     }
 

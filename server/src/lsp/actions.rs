@@ -7,6 +7,7 @@ use tower_lsp_server::ls_types as lsp;
 use super::convert::{DataFix, path_of};
 use super::diagnostics;
 use super::state::State;
+use crate::openapi::project::FileSource;
 
 /// The source action that applies every preferred fix of a file at once.
 pub const FIX_ALL: &str = "source.fixAll.archlens";
@@ -65,7 +66,15 @@ pub fn code_actions(state: &State, params: lsp::CodeActionParams) -> Option<lsp:
             }));
         }
         for fix in fixes {
-            let edit = lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), fix.edits)])), ..Default::default() };
+            let target = match &fix.target {
+                // A fix for another file, offered while that file has the text it was made for.
+                Some((target, hash)) => match path_of(target).map(|path| current_text(state, &path)) {
+                    Some(Some(text)) if super::convert::text_hash(&text) == *hash => target.clone(),
+                    _ => continue,
+                },
+                None => uri.clone(),
+            };
+            let edit = lsp::WorkspaceEdit { changes: Some(HashMap::from([(target, fix.edits)])), ..Default::default() };
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
@@ -87,7 +96,7 @@ fn fix_all(state: &State, path: &std::path::Path, uri: &lsp::Uri) -> Option<lsp:
     let (diagnostics, _) = diagnostics::collect_with(state, path, true)?;
     let mut edits: Vec<lsp::TextEdit> = Vec::new();
     for (_, fixes) in diagnostics {
-        let Some(fix) = fixes.into_iter().find(|fix| fix.preferred) else { continue };
+        let Some(fix) = fixes.into_iter().find(|fix| fix.preferred && fix.target.is_none()) else { continue };
         let clashes = fix.edits.iter().any(|edit| edits.iter().any(|taken| overlaps_strictly(&taken.range, &edit.range)));
         if !clashes {
             edits.extend(fix.edits);
@@ -103,6 +112,14 @@ fn fix_all(state: &State, path: &std::path::Path, uri: &lsp::Uri) -> Option<lsp:
         edit: Some(lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }),
         ..Default::default()
     }))
+}
+
+/// The text of a file: the editor's buffer when it is open, else the disk.
+fn current_text(state: &State, path: &std::path::Path) -> Option<std::sync::Arc<str>> {
+    match state.documents.get(path) {
+        Some(document) => Some(document.text.clone()),
+        None => crate::workspace::DiskSource.read(path).ok(),
+    }
 }
 
 /// Ranges that share more than a boundary; two insertions at one place do not clash.

@@ -54,6 +54,8 @@ pub struct DataFix {
     pub title: String,
     pub preferred: bool,
     pub edits: Vec<lsp::TextEdit>,
+    /// Another file the edits apply to, and a hash of the text they were made for.
+    pub target: Option<(lsp::Uri, u64)>,
 }
 
 /// The file a `file://` URI names; other schemes (`untitled:`) have none.
@@ -75,11 +77,26 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 }
 
 fn data_fix(fix: &Fix, positions: &Positions<'_>) -> DataFix {
-    DataFix {
-        title: fix.title.clone(),
-        preferred: fix.preferred,
-        edits: fix.edits.iter().map(|edit| lsp::TextEdit { range: positions.range(&edit.span), new_text: edit.new_text.clone() }).collect(),
+    let edits = |positions: &Positions<'_>| {
+        fix.edits.iter().map(|edit| lsp::TextEdit { range: positions.range(&edit.span), new_text: edit.new_text.clone() }).collect()
+    };
+    match &fix.target {
+        Some((path, text)) => DataFix {
+            title: fix.title.clone(),
+            preferred: false,
+            edits: edits(&Positions::new(text, positions.unit)),
+            target: uri_of(path).map(|uri| (uri, text_hash(text))),
+        },
+        None => DataFix { title: fix.title.clone(), preferred: fix.preferred, edits: edits(positions), target: None },
     }
+}
+
+/// A hash of a text, to tell whether a file still has the text a fix was made for.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Line indexes of the files that related information points into, each looked up once.

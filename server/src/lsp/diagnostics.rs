@@ -44,7 +44,7 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     if is_document
         || is_migration
         || crate::rust::is_rust_file(path)
-        || crate::adr::is_adr_file(path)
+        || crate::adr::is_record(path, &state.config_for(path))
         || state.config_for(path).is_declared_document(path)
     {
         roots.insert(path.to_path_buf());
@@ -154,12 +154,37 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
     deliver(&client, &state, affected).await;
     if crate::rust::is_rust_file(&root) {
         recheck_crate_if_facts_changed(&client, &state, &root);
+    } else {
+        recheck_described_crate(&client, &state, &root);
     }
 }
 
-/// When an open Rust file starts or stops routing a handler, or adds or drops a tracing
-/// layer, the other open files of its crate are checked again: their handlers may have
-/// changed.
+/// After a document's check, the open Rust files of the crate it describes are checked again:
+/// their routes compare with what the document says now.
+fn recheck_described_crate(client: &Client, state: &Arc<State>, document: &Path) {
+    let Some(crate_root) = described_crate(state, document) else { return };
+    for other in open_files_where(state, |other| {
+        crate::rust::is_rust_file(other) && workspace::crates::crate_root(other).as_ref() == Some(&crate_root)
+    }) {
+        tokio::spawn(check_root(client.clone(), state.clone(), other));
+    }
+}
+
+/// The crate an OpenAPI document describes (see `workspace::services`).
+fn described_crate(state: &State, document: &Path) -> Option<PathBuf> {
+    let source = OverlaySource { generation: state.disk_generation(), ..OverlaySource::default() };
+    let config = state.config_for(document);
+    state.parse_cache.crate_index().scan(document, &source).crate_for(document, &config)
+}
+
+/// The open files that `keep` keeps.
+fn open_files_where(state: &State, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    state.documents.iter().map(|document| document.key().clone()).filter(|path| keep(path)).collect()
+}
+
+/// When an open Rust file starts or stops routing a handler, adds or drops a tracing layer or
+/// changes a route, the other open files of its crate are checked again (their handlers may
+/// have changed), and so are the open documents that describe the crate.
 fn recheck_crate_if_facts_changed(client: &Client, state: &Arc<State>, path: &Path) {
     let Some(facts) = state.parse_cache.rust_facts(path) else { return };
     let before = state.rust_facts.insert(path.to_path_buf(), facts.clone());
@@ -167,15 +192,16 @@ fn recheck_crate_if_facts_changed(client: &Client, state: &Arc<State>, path: &Pa
         return;
     }
     let Some(crate_root) = workspace::crates::crate_root(path) else { return };
-    let others: Vec<PathBuf> = state
-        .documents
-        .iter()
-        .map(|document| document.key().clone())
-        .filter(|other| {
-            other != path && crate::rust::is_rust_file(other) && workspace::crates::crate_root(other).as_ref() == Some(&crate_root)
-        })
-        .collect();
-    for other in others {
+    let others = open_files_where(state, |other| {
+        other != path && crate::rust::is_rust_file(other) && workspace::crates::crate_root(other).as_ref() == Some(&crate_root)
+    });
+    // The documents that describe the crate compare with its routes.
+    let documents = open_files_where(state, |other| {
+        !crate::rust::is_rust_file(other)
+            && crate::openapi::syntax::Format::from_path(other).is_some()
+            && described_crate(state, other).as_ref() == Some(&crate_root)
+    });
+    for other in others.into_iter().chain(documents) {
         tokio::spawn(check_root(client.clone(), state.clone(), other));
     }
 }

@@ -10,6 +10,7 @@ mod diagnostics;
 mod explain;
 mod hover;
 mod incremental;
+mod lifecycle;
 mod navigation;
 mod record;
 mod state;
@@ -42,7 +43,7 @@ pub fn serve_stdio() -> anyhow::Result<bool> {
         let (input, output, direct) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
         let _ = served_state.notifications.set(direct);
         let (service, socket) = LspService::new(move |client| Backend { client, state: served_state });
-        Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(service).await;
+        Server::new(input, output, socket).concurrency_level(CONCURRENCY).serve(lifecycle::Lifecycle::new(service)).await;
     });
     // Background analysis may still run; do not wait for it.
     runtime.shutdown_background();

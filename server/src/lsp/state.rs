@@ -240,7 +240,9 @@ impl State {
     /// The configuration for a document: its `archlens.toml`, then the editor settings.
     pub fn config_for(&self, path: &Path) -> Config {
         let base = Config::load_for(path).unwrap_or_else(|error| {
-            tracing::warn!("{error}; using the defaults");
+            // The first line says where the mistake is; a TOML error goes on to quote the
+            // file, which stays out of the log (the whole message is shown on the file).
+            tracing::warn!("{}; using the defaults", error.lines().next().unwrap_or_default());
             Config::default()
         });
         let settings = self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();

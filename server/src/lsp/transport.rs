@@ -1,16 +1,23 @@
 //! The stdio transport in front of tower-lsp-server. Its framed reader stops serving after
-//! the first frame it cannot decode, so this layer reads frames itself: a body that is not a
-//! JSON object is answered with a JSON-RPC parse error (`-32700`, id `null`) and dropped, and
-//! lines that are not headers are skipped until the next `Content-Length`. Only well-formed
-//! messages reach the server, and after a wrong `Content-Length` reading picks up again at
-//! the next header. Outgoing frames are written whole, so the parse errors written
-//! here never interleave with the server's own messages.
+//! the first frame it cannot decode, so this layer reads frames itself and passes on only
+//! JSON-RPC messages: a body that is not JSON is answered with a parse error (`-32700`, id
+//! `null`), JSON that is not a request, a notification or a response with an invalid request
+//! error (`-32600`, id `null`), and both are dropped. Lines that are not headers are skipped
+//! until the next `Content-Length`, so after a wrong `Content-Length` reading picks up again
+//! at the next header. Outgoing frames are written whole, so the errors written here never
+//! interleave with the server's own messages.
 
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// Frames larger than this are refused (and skipped) rather than buffered.
 const MAX_FRAME_BYTES: usize = 256 * 1024 * 1024;
+/// A line without a line break is kept to this length while it is read: only its end can
+/// hold a header (after a body whose `Content-Length` was too small).
+const MAX_LINE_BYTES: usize = 64 * 1024;
+const KEPT_LINE_END: usize = 256;
 const PIPE_BYTES: usize = 1024 * 1024;
 
 /// Connects `input`/`output` (the process's stdio) to the pipes the server reads and writes.
@@ -48,19 +55,69 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 fn parse_error(detail: &str) -> Vec<u8> {
-    let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700, "message": format!("Parse error: {detail}")}});
+    error_frame(-32700, &format!("Parse error: {detail}"))
+}
+
+fn invalid_request(detail: &str) -> Vec<u8> {
+    error_frame(-32600, &format!("Invalid request: {detail}"))
+}
+
+fn error_frame(code: i64, message: &str) -> Vec<u8> {
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
     frame(body.to_string().as_bytes())
+}
+
+/// Whether tower-lsp-server can read `body` as a message, and if not, the error frame that
+/// answers it. A request or notification has a `method`; anything else must be a response.
+fn refusal(body: &[u8]) -> Option<Vec<u8>> {
+    let value = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => value,
+        Err(error) => return Some(parse_error(&error.to_string())),
+    };
+    if !value.is_object() {
+        return Some(invalid_request("a message must be a JSON object"));
+    }
+    let read = if value.get("method").is_some() { Request::deserialize(&value).map(drop) } else { Response::deserialize(&value).map(drop) };
+    read.err().map(|error| invalid_request(&format!("not a JSON-RPC 2.0 request, notification or response: {error}")))
+}
+
+/// Reads one line, with its line break, into `line` (UTF-8 or not); returns the bytes read,
+/// 0 at end of input. Of a line longer than [`MAX_LINE_BYTES`] only the end is kept.
+async fn read_line<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, line: &mut Vec<u8>) -> std::io::Result<usize> {
+    line.clear();
+    let mut read = 0;
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(read);
+        }
+        let (taken, complete) = match available.iter().position(|&byte| byte == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        line.extend_from_slice(&available[..taken]);
+        reader.consume(taken);
+        read += taken;
+        if line.len() > MAX_LINE_BYTES {
+            line.drain(..line.len() - KEPT_LINE_END);
+        }
+        if complete {
+            return Ok(read);
+        }
+    }
 }
 
 /// Reads one frame's headers; `Ok(None)` at end of input, `Err` text for a frame to refuse.
 async fn read_headers<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> std::io::Result<Option<Result<usize, String>>> {
     let mut length: Option<Result<usize, String>> = None;
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     loop {
-        line.clear();
-        if reader.read_line(&mut line).await? == 0 {
+        if read_line(reader, &mut bytes).await? == 0 {
             return Ok(None);
         }
+        // Bytes that are not UTF-8 cannot be part of a header; they become U+FFFD and the line
+        // is skipped like any other that is not a header.
+        let line = String::from_utf8_lossy(&bytes);
         let trimmed = line.trim_end_matches(['\r', '\n']);
         if trimmed.is_empty() {
             if length.is_some() {
@@ -85,7 +142,8 @@ async fn read_headers<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> std::i
             }
             Some((name, _)) if name.trim().eq_ignore_ascii_case("content-type") => {}
             _ => {
-                tracing::warn!("skipping a line that is not a header: {:?}", trimmed.chars().take(80).collect::<String>());
+                // Only its length: the line may be part of a document.
+                tracing::warn!("skipping a line of {} bytes that is not a header", trimmed.len());
                 length = None;
             }
         }
@@ -115,18 +173,15 @@ async fn read_client<R: AsyncRead + Unpin>(input: R, mut to_server: DuplexStream
         if reader.read_exact(&mut body).await.is_err() {
             break;
         }
-        match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(serde_json::Value::Object(_)) => {
+        match refusal(&body) {
+            None => {
                 if to_server.write_all(&frame(&body)).await.is_err() {
                     break;
                 }
             }
-            Ok(_) => {
-                let _ = errors.send(parse_error("a message must be a JSON object")).await;
-            }
-            Err(error) => {
-                tracing::warn!("malformed JSON-RPC message dropped: {error}");
-                let _ = errors.send(parse_error(&error.to_string())).await;
+            Some(answer) => {
+                tracing::warn!("malformed JSON-RPC message dropped ({} bytes)", body.len());
+                let _ = errors.send(answer).await;
             }
         }
     }

@@ -3,9 +3,12 @@
 
 pub mod adr;
 pub mod api;
+pub mod arc;
 pub mod db;
 pub mod rust;
 pub mod sec;
+#[cfg(feature = "test-rules")]
+pub mod test_rules;
 
 use crate::analysis::{RuleContext, Severity, Sink};
 
@@ -66,6 +69,9 @@ pub enum Input {
     Rust,
     /// Architecture decision records (markdown).
     Adr,
+    /// A service: the routes its Rust code serves and the OpenAPI documents that describe
+    /// them; the rule runs on both ([`Check::check`] and [`Check::check_rust`]).
+    Service,
     /// SQL migrations.
     Sql,
 }
@@ -98,11 +104,21 @@ impl RuleMeta {
         format!("{first}.")
     }
 
+    /// Whether the rule exists only for tests (the `test-rules` feature): it has no page in
+    /// `docs/rules/`, no fixture, and no place in the configuration schema.
+    pub fn is_for_tests(&self) -> bool {
+        FOR_TESTS.contains(&self.code)
+    }
+
     /// Where the rule's page lives.
     pub fn url(&self) -> String {
         format!("{DOCS_URL}{}.md", self.code)
     }
 }
+
+/// The codes of the rules in `rules/test_rules/`. Codes are never reused, so these stay
+/// reserved whether the feature is on or not.
+const FOR_TESTS: &[&str] = &["PRC999"];
 
 /// Where the generated rule pages (`docs/rules/`) are published.
 pub const DOCS_URL: &str = "https://github.com/archlens/archlens/blob/main/docs/rules/";
@@ -227,6 +243,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
         &rust::layer_violation::LayerViolation,
+        &arc::route_missing_from_spec::RouteMissingFromSpec,
+        &arc::operation_not_implemented::OperationNotImplemented,
+        &arc::missing_health_endpoint::MissingHealthEndpoint,
         &db::destructive_migration::DestructiveMigration,
         &db::blocking_index_build::BlockingIndexBuild,
         &db::not_null_without_default::NotNullWithoutDefault,
@@ -242,6 +261,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &rust::internal_error_leaked::InternalErrorLeaked,
         &rust::handler_without_span::HandlerWithoutSpan,
         &adr::incomplete_adr::IncompleteAdr,
+        #[cfg(feature = "test-rules")]
+        &test_rules::panics_for_tests::PanicsForTests,
         &rust::http_client_without_timeout::HttpClientWithoutTimeout,
         &rust::blocking_call_in_async::BlockingCallInAsync,
         &rust::cpu_heavy_in_async::CpuHeavyInAsync,

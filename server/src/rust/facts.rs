@@ -17,6 +17,8 @@ pub struct FileFacts {
     pub routed: Vec<String>,
     /// A `TraceLayer` or `TracingLogger` is given to a `.layer(…)` or `.wrap(…)` call.
     pub traced: bool,
+    /// The routers its functions build and its handlers with route attributes.
+    pub routes: super::routes::RouteFacts,
 }
 
 impl FileFacts {
@@ -26,6 +28,7 @@ impl FileFacts {
         for part in parts {
             merged.routed.extend(part.routed.iter().cloned());
             merged.traced |= part.traced;
+            merged.routes.extend(&part.routes);
         }
         merged.routed.sort();
         merged.routed.dedup();
@@ -33,14 +36,29 @@ impl FileFacts {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.routed.is_empty() && !self.traced
+        self.routed.is_empty() && !self.traced && self.routes.is_empty()
     }
 
     /// The facts of a file's text. Only text that can register routes or layers is parsed:
-    /// it names `.route(`, `web::`, `routing::`, `MethodRouter`, `TraceLayer` or
-    /// `TracingLogger`.
+    /// it names `.route(`, `web::`, `routing::`, `MethodRouter`, `TraceLayer`,
+    /// `TracingLogger`, a router or a route attribute.
     pub fn of_text(text: &str) -> FileFacts {
-        const SIGNS: [&str; 6] = [".route(", "web::", "routing::", "MethodRouter", "TraceLayer", "TracingLogger"];
+        const SIGNS: [&str; 14] = [
+            ".route(",
+            "web::",
+            "routing::",
+            "MethodRouter",
+            "TraceLayer",
+            "TracingLogger",
+            "Router",
+            ".nest",
+            ".merge(",
+            ".service(",
+            ".mount(",
+            "#[get(",
+            "#[post(",
+            "#[route(",
+        ];
         if !SIGNS.iter().any(|sign| text.contains(sign)) {
             return FileFacts::default();
         }
@@ -65,6 +83,7 @@ impl FileFacts {
         }
         facts.routed.sort();
         facts.routed.dedup();
+        facts.routes = super::routes::RouteFacts::of_range(tree, text, range);
         facts
     }
 
@@ -95,6 +114,15 @@ impl FileFacts {
     }
 }
 
+/// Files of a crate that are not part of the service it runs: tests, benches, examples and
+/// build scripts.
+fn is_outside_service(root: &std::path::Path, path: &std::path::Path) -> bool {
+    match path.strip_prefix(root) {
+        Ok(inside) if !root.as_os_str().is_empty() => !inside.starts_with("src"),
+        _ => false,
+    }
+}
+
 /// Functions and methods that register a handler (their last argument): axum's `get(h)`,
 /// `.post(h)`, `on(filter, h)`, actix-web's `.to(h)`.
 const ROUTE_FUNCTIONS: [&str; 11] = ["get", "post", "put", "delete", "patch", "head", "options", "trace", "any", "on", "to"];
@@ -103,6 +131,10 @@ const ROUTE_FUNCTIONS: [&str; 11] = ["get", "post", "put", "delete", "patch", "h
 #[derive(Debug, Default, Clone)]
 pub struct CrateFacts {
     files: Vec<(PathBuf, Arc<FileFacts>)>,
+    /// The crate's folder.
+    pub root: Option<PathBuf>,
+    /// The OpenAPI documents that describe the crate's routes.
+    pub specs: Vec<Arc<crate::workspace::services::SpecSummary>>,
 }
 
 impl CrateFacts {
@@ -119,14 +151,44 @@ impl CrateFacts {
     pub fn new(mut files: Vec<(PathBuf, Arc<FileFacts>)>) -> CrateFacts {
         files.retain(|(_, facts)| !facts.is_empty());
         files.sort_by(|left, right| left.0.cmp(&right.0));
-        CrateFacts { files }
+        CrateFacts { files, root: None, specs: Vec::new() }
     }
 
     /// A fingerprint of the facts, to tell whether they changed.
     pub fn fingerprint(&self) -> u64 {
         let mut hasher = std::hash::DefaultHasher::new();
         self.files.hash(&mut hasher);
+        for spec in &self.specs {
+            spec.fingerprint().hash(&mut hasher);
+        }
         hasher.finish()
+    }
+
+    /// The routes of the crate: the route table of its files, with `own` (a file being checked,
+    /// and its facts now) among them, and the path of each file of the table.
+    pub fn route_table(&self, own: Option<(&std::path::Path, &super::routes::RouteFacts)>) -> (super::routes::RouteTable, Vec<PathBuf>) {
+        let root = self.root.clone().unwrap_or_default();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut facts: Vec<&super::routes::RouteFacts> = Vec::new();
+        for (path, file) in &self.files {
+            if own.is_some_and(|(own, _)| own == path) || file.routes.is_empty() || is_outside_service(&root, path) {
+                continue;
+            }
+            paths.push(path.clone());
+            facts.push(&file.routes);
+        }
+        if let Some((path, routes)) = own
+            && !is_outside_service(&root, path)
+        {
+            paths.push(path.to_path_buf());
+            facts.push(routes);
+        }
+        let files: Vec<super::routes::TableFile<'_>> = paths
+            .iter()
+            .zip(facts)
+            .map(|(path, facts)| super::routes::TableFile { module: super::routes::module_path(&root, path), facts })
+            .collect();
+        (super::routes::RouteTable::build(&files), paths)
     }
 }
 

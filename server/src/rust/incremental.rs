@@ -258,7 +258,7 @@ fn shift(finding: &mut Finding, change: &Change) -> bool {
         None => moved = false,
     };
     span(&mut finding.span);
-    for fix in &mut finding.fixes {
+    for fix in finding.fixes.iter_mut().filter(|fix| fix.target.is_none()) {
         for edit in &mut fix.edits {
             span(&mut edit.span);
         }

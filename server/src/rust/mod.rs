@@ -5,6 +5,7 @@
 pub mod facts;
 pub mod incremental;
 pub mod queries;
+pub mod routes;
 pub mod user_queries;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -84,6 +85,8 @@ pub struct RustFile<'a> {
     /// the root each step.
     items: std::cell::OnceCell<Vec<Item<'a>>>,
     handlers: std::cell::RefCell<std::collections::HashMap<usize, bool>>,
+    /// The routing of the whole file as it is now (see [`RustFile::routes`]).
+    routes: std::cell::OnceCell<(routes::RouteTable, Vec<std::path::PathBuf>)>,
 }
 
 /// A function or module, with the attributes written above it.
@@ -127,6 +130,7 @@ impl<'a> RustFile<'a> {
             matched: std::cell::OnceCell::new(),
             items: std::cell::OnceCell::new(),
             handlers: std::cell::RefCell::default(),
+            routes: std::cell::OnceCell::new(),
         }
     }
 
@@ -324,6 +328,37 @@ impl<'a> RustFile<'a> {
     /// What this file says to its crate: the functions it routes, its tracing layers.
     pub fn own_facts(&self) -> &facts::FileFacts {
         self.own_facts.get_or_init(|| facts::FileFacts::of_tree(self.tree, self.text))
+    }
+
+    /// What the other files of the crate say, and the documents that describe its routes.
+    pub fn crate_facts(&self) -> &facts::CrateFacts {
+        self.crate_facts
+    }
+
+    /// The route table of the crate with this file as it is now, and the path of each file of
+    /// the table.
+    pub fn routes(&self) -> &(routes::RouteTable, Vec<std::path::PathBuf>) {
+        self.routes.get_or_init(|| {
+            let own = routes::RouteFacts::of_range(self.tree, self.text, 0..self.text.len());
+            self.crate_facts.route_table(Some((self.path, &own)))
+        })
+    }
+
+    /// Whether a range starts within the part of the file being checked.
+    pub fn in_scope_span(&self, span: &std::ops::Range<usize>) -> bool {
+        self.scope.contains(&span.start) || (span.start == self.scope.start)
+    }
+
+    /// Reports on a range of the file.
+    pub fn report_span<'s>(
+        &self,
+        sink: &'s mut Sink,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> &'s mut crate::analysis::Finding {
+        let pointer =
+            self.tree.root_node().descendant_for_byte_range(span.start, span.end).map(|node| self.pointer(node)).unwrap_or_default();
+        sink.span(0, span, pointer, message)
     }
 
     /// Whether a function of this name is registered as a route, here or in another file of
@@ -545,6 +580,7 @@ pub fn check_file_after(
                 .related
                 .into_iter()
                 .map(|(_, span, message)| crate::analysis::Related { path: path.to_path_buf(), text: text.clone(), span, message })
+                .chain(finding.elsewhere)
                 .collect(),
         });
     }
@@ -574,13 +610,14 @@ pub(crate) fn run_rules(
     file.kind = FileKind::with_test_folders(path, &config.test_folders());
     file.layers = config.layers.clone();
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
-    for rule in
-        crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Rust && config.is_enabled(rule.meta()))
-    {
+    for rule in crate::rules::registry().iter().filter(|rule| {
+        matches!(rule.meta().input, crate::rules::Input::Rust | crate::rules::Input::Service) && config.is_enabled(rule.meta())
+    }) {
         let meta = rule.meta();
         let mut sink = Sink::default();
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_rust(&file, &mut sink))) {
-            tracing::error!(rule = meta.code, path = %path.display(), "rule panicked; its findings are dropped: {panic:?}");
+            let reason = crate::analysis::panic_reason(panic.as_ref());
+            tracing::error!(rule = meta.code, path = %path.display(), %reason, "rule panicked; its findings are dropped");
             continue;
         }
         findings.extend(sink.into_findings().into_iter().map(|finding| (meta, finding)));

@@ -30,6 +30,11 @@ pub struct CrateIndex {
     /// For each crate root: the generation its files were read at, and their facts.
     crates: Mutex<HashMap<PathBuf, Generation>>,
     open: Mutex<HashMap<PathBuf, (u64, Arc<FileFacts>)>>,
+    /// For each workspace root: the generation it was scanned at, and its crates and
+    /// documents.
+    scans: Mutex<HashMap<PathBuf, (u64, Arc<super::services::Scan>)>>,
+    /// The last summary of each OpenAPI document that describes a crate.
+    specs: Mutex<HashMap<PathBuf, Arc<super::services::SpecSummary>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -37,18 +42,58 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl CrateIndex {
-    pub fn crate_facts(&self, path: &Path, source: &dyn FileSource) -> CrateFacts {
+    /// What the other files of the crate of the Rust file `path` say, and the documents that
+    /// describe the crate's routes.
+    pub fn crate_facts(&self, path: &Path, source: &dyn FileSource, config: &crate::config::Config) -> CrateFacts {
         let Some(root) = crate_root(path) else { return CrateFacts::default() };
+        let mut facts = self.facts_of_crate(&root, source, Some(path));
+        let documents = self.scan(&root, source).documents_for(&root, config);
+        facts.specs = super::services::specs_for_crate(&root, &documents, source, &self.specs);
+        facts
+    }
+
+    /// What the Rust files of the crate at `root` say, open buffers over the disk, without
+    /// `except` (whose own facts come from its check).
+    pub fn facts_of_crate(&self, root: &Path, source: &dyn FileSource, except: Option<&Path>) -> CrateFacts {
         let mut files: HashMap<PathBuf, Arc<FileFacts>> =
-            self.on_disk(&root, source).iter().map(|(file, facts)| (file.clone(), facts.clone())).collect();
+            self.on_disk(root, source).iter().map(|(file, facts)| (file.clone(), facts.clone())).collect();
         for (file, text) in source.open_files() {
-            // The file's own facts come from its check.
-            if file != path && file.starts_with(&root) && crate::rust::is_rust_file(&file) && crate_root(&file).as_ref() == Some(&root) {
+            if Some(file.as_path()) != except
+                && file.starts_with(root)
+                && crate::rust::is_rust_file(&file)
+                && crate_root(&file).as_deref() == Some(root)
+            {
                 files.insert(file.clone(), self.open_facts(&file, &text));
             }
         }
-        files.remove(path);
-        CrateFacts::new(files.into_iter().collect())
+        if let Some(except) = except {
+            files.remove(except);
+        }
+        let mut facts = CrateFacts::new(files.into_iter().collect());
+        facts.root = Some(root.to_path_buf());
+        facts
+    }
+
+    /// The crates and documents of the workspace of `path` (at least the crate that holds
+    /// it), scanned once per generation.
+    pub fn scan(&self, path: &Path, source: &dyn FileSource) -> Arc<super::services::Scan> {
+        let start = path.ancestors().skip(1).find(|folder| folder.join("Cargo.toml").is_file()).unwrap_or(path);
+        let start = if path.is_dir() && path.join("Cargo.toml").is_file() { path } else { start };
+        let root = super::workspace_root_for(start);
+        let generation = source.generation();
+        if let Some((known, scan)) = lock(&self.scans).get(&root)
+            && *known == generation
+        {
+            return scan.clone();
+        }
+        let scan = Arc::new(super::services::Scan::of(&root));
+        lock(&self.scans).insert(root, (generation, scan.clone()));
+        scan
+    }
+
+    /// Keeps the summary of a document just checked, for the checks of its crate's files.
+    pub fn keep_spec(&self, summary: Arc<super::services::SpecSummary>) {
+        lock(&self.specs).insert(summary.document.clone(), summary);
     }
 
     fn on_disk(&self, root: &Path, source: &dyn FileSource) -> OnDisk {
@@ -149,12 +194,13 @@ mod tests {
             std::fs::write(dir.join(file), text).unwrap();
         }
         let index = CrateIndex::default();
-        let facts = index.crate_facts(&dir.join("src/routes.rs"), &DiskSource);
+        let config = crate::config::Config::default();
+        let facts = index.crate_facts(&dir.join("src/routes.rs"), &DiskSource, &config);
         assert!(facts.routes("index") && facts.traced());
         assert!(!facts.routes("other") && !facts.routes("generated") && !facts.routes("loose"));
         assert_eq!(crate_root(&dir.join("fixtures/loose.rs")), None, "not compiled in the crate");
         assert_eq!(crate_root(&dir.join("inner/src/lib.rs")), Some(dir.join("inner")));
-        let own = index.crate_facts(&dir.join("src/main.rs"), &DiskSource);
+        let own = index.crate_facts(&dir.join("src/main.rs"), &DiskSource, &config);
         assert!(!own.routes("index"), "a file's own facts are not among its crate's");
         let _ = std::fs::remove_dir_all(&dir);
     }

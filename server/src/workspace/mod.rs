@@ -2,6 +2,7 @@
 //! editor buffers over the disk), and where a project's workspace root is.
 
 pub mod crates;
+pub mod services;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -105,6 +106,11 @@ impl std::fmt::Debug for ParseCache {
 impl ParseCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, (Arc<str>, ParsedFile)>> {
         self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The crate index the editor's checks share.
+    pub fn crate_index(&self) -> &crates::CrateIndex {
+        &self.crates
     }
 
     pub fn forget(&self, path: &Path) {
@@ -291,8 +297,8 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
             let candidate = entry.path();
             if entry.file_type().is_some_and(|kind| kind.is_file())
                 && (crate::rust::is_rust_file(candidate)
-                    || crate::adr::is_adr_file(candidate)
                     || crate::sql::is_migration_file(candidate)
+                    || crate::adr::is_record_here(candidate)
                     || sniff_file(candidate)
                     || declared.contains(candidate))
             {
@@ -308,9 +314,9 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// What a check covered, for people: "1 OpenAPI document and 9 Rust files".
 pub fn describe_checked(paths: &[PathBuf]) -> String {
     let rust = paths.iter().filter(|path| crate::rust::is_rust_file(path)).count();
-    let adrs = paths.iter().filter(|path| crate::adr::is_adr_file(path)).count();
     // Discovery takes `.sql` files only as migrations.
     let migrations = paths.iter().filter(|path| crate::sql::is_sql_file(path)).count();
+    let adrs = paths.iter().filter(|path| crate::adr::is_record_here(path)).count();
     let openapi = paths.len() - rust - adrs - migrations;
     let plural = |count: usize| if count == 1 { "" } else { "s" };
     let mut parts = Vec::new();
@@ -348,7 +354,7 @@ pub fn check_document(
     config: &Config,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Report>, String> {
-    if crate::adr::is_adr_file(path) {
+    if crate::adr::is_record(path, config) {
         let text = source.read(path)?;
         return Ok(Some(crate::adr::check_file(path, text, config)));
     }
@@ -360,8 +366,8 @@ pub fn check_document(
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
         let facts = match source.crate_index() {
-            Some(index) => index.crate_facts(path, source),
-            None => crates::CrateIndex::default().crate_facts(path, source),
+            Some(index) => index.crate_facts(path, source, config),
+            None => crates::CrateIndex::default().crate_facts(path, source, config),
         };
         let (report, state) = crate::rust::check_file_after(path, text, config, &facts, source.take_rust_state(path));
         if let Some(state) = state {
@@ -372,7 +378,8 @@ pub fn check_document(
     let started = std::time::Instant::now();
     let project = Project::load(path, workspace_root, source)?;
     tracing::debug!(files = project.files.len(), elapsed = ?started.elapsed(), "project loaded");
-    let report = analysis::check_project(&project, config, cancelled);
+    let service = service_of_document(path, source, config, &project);
+    let report = analysis::check_project_for(&project, config, service.as_ref(), cancelled);
     source.recycle(project.files);
     Ok(report)
 }
@@ -390,6 +397,20 @@ pub fn migration_candidates(path: &Path, source: &dyn FileSource) -> Vec<PathBuf
         .collect();
     candidates.extend(source.open_files().into_iter().map(|(open, _)| open).filter(|open| crate::sql::migration_root(open) == root));
     candidates
+}
+
+/// The routes of the crate a document describes, when it describes one; keeps the
+/// document's summary for the checks of the crate's Rust files.
+fn service_of_document(path: &Path, source: &dyn FileSource, config: &Config, project: &Project) -> Option<services::ServiceRoutes> {
+    let fallback = crates::CrateIndex::default();
+    let index = source.crate_index().unwrap_or(&fallback);
+    let crate_root = index.scan(path, source).crate_for(path, config)?;
+    if let Some(model) = crate::openapi::model::ApiModel::build(project) {
+        let mut summary = services::SpecSummary::of(project, &model);
+        summary.generation = source.generation();
+        index.keep_spec(Arc::new(summary));
+    }
+    Some(services::service_routes(&crate_root, source))
 }
 
 /// Reads a baseline file; its paths are relative to its folder.

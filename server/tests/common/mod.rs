@@ -34,7 +34,8 @@ pub enum Received {
 /// A minimal LSP client over the stdio of a spawned `archlens lsp`.
 pub struct Client {
     pub child: Child,
-    stdin: ChildStdin,
+    /// `None` once [`Client::close_input`] has closed it.
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Frame>,
     /// Messages received but not yet consumed by a wait, in arrival order.
     pub queue: VecDeque<Value>,
@@ -70,7 +71,7 @@ impl Client {
                 collected.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push_str(&String::from_utf8_lossy(&buffer[..read]));
             }
         });
-        Client { child, stdin, incoming, queue: VecDeque::new(), next_id: 1, stderr }
+        Client { child, stdin: Some(stdin), incoming, queue: VecDeque::new(), next_id: 1, stderr }
     }
 
     /// Sends `initialize` (with the folder as root and only workspace folder) and
@@ -98,10 +99,15 @@ impl Client {
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin
-            .write_all(bytes)
-            .and_then(|()| self.stdin.flush())
-            .unwrap_or_else(|error| panic!("writing to the server failed: {error}{}", self.stderr_tail()));
+        let stdin = self.stdin.as_mut().expect("the server's input is still open");
+        if let Err(error) = stdin.write_all(bytes).and_then(|()| stdin.flush()) {
+            panic!("writing to the server failed: {error}{}", self.stderr_tail());
+        }
+    }
+
+    /// Closes the server's stdin, as an editor that goes away does.
+    pub fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     pub fn send(&mut self, message: &Value) {
@@ -254,6 +260,12 @@ impl Client {
         }
     }
 
+    /// The server's resident memory in KiB (`VmRSS` of `/proc/<pid>/status`); `None` where
+    /// there is no `/proc`.
+    pub fn resident_kib(&self) -> Option<u64> {
+        status_kib(self.child.id(), "VmRSS")
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().expect("query the server process").is_none()
     }
@@ -327,6 +339,13 @@ impl Drop for Client {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A `… kB` field of `/proc/<pid>/status` (`VmRSS`, `VmHWM`).
+pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.strip_prefix(field).is_some_and(|rest| rest.starts_with(':')))?;
+    line[field.len() + 1..].trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// A request (with an id) or a notification; `null` params are left out, as for `exit`.
