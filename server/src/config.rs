@@ -43,12 +43,30 @@ pub struct Config {
     /// `[[layers]]`: the layers of the code and what each may use; empty for the default
     /// (`domain`, `core` and `model` modules use no web, database or HTTP client crate).
     pub layers: Vec<Layer>,
+    /// `[sql] dialect`: the database the migrations run on.
+    pub sql_dialect: SqlDialect,
+    /// `[sql] migrations`: files that are SQL migrations besides `.sql` files under a
+    /// `migrations` folder.
+    pub sql_migrations: Globs,
     /// `[[services]]`: which OpenAPI documents describe which crate (ARC002, ARC003), with
     /// paths resolved against the config's folder; empty to pair by folder.
     pub services: Vec<Service>,
     /// `[adr] folders`: the folders of decision records, relative to the config's folder;
     /// empty for the defaults (`docs/adr`, `doc/adr`, `docs/decisions`).
     pub adr_folders: Vec<PathBuf>,
+}
+
+/// The database SQL migrations are written for (`[sql] dialect`), which decides how they are
+/// parsed and which rules apply: PostgreSQL's locks, MySQL's implicit foreign-key indexes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SqlDialect {
+    #[default]
+    Postgres,
+    Mysql,
+    Sqlite,
+    /// ANSI SQL, with no database's own behaviour assumed.
+    Generic,
 }
 
 /// One `[[services]]` table: a crate (its folder) and the OpenAPI documents that describe the
@@ -202,6 +220,14 @@ struct RustSection {
     test_folders: Option<Vec<String>>,
 }
 
+/// The `[sql]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SqlSection {
+    dialect: Option<SqlDialect>,
+    migrations: Option<Vec<String>>,
+}
+
 /// [`LlmSettings`] written back as JSON, to merge editor settings into.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -289,6 +315,8 @@ struct ConfigFile {
     #[serde(default)]
     layers: Vec<Layer>,
     #[serde(default)]
+    sql: SqlSection,
+    #[serde(default)]
     services: Vec<Service>,
     #[serde(default)]
     adr: AdrSection,
@@ -325,6 +353,11 @@ impl Config {
         self.documents.matches(self.root.as_deref(), path)
     }
 
+    /// True when `[sql] migrations` names this file.
+    pub fn is_declared_migration(&self, path: &Path) -> bool {
+        self.sql_migrations.matches(self.root.as_deref(), path)
+    }
+
     /// The settings for findings in `path`: these settings with every matching override
     /// applied in order (`select` replaces, `ignore` and `severity` add).
     pub fn for_file(&self, path: &Path) -> std::borrow::Cow<'_, Config> {
@@ -359,6 +392,8 @@ impl Config {
         config.rust_queries = file.rust.queries;
         config.rust_test_folders = file.rust.test_folders;
         config.llm = file.llm;
+        config.sql_dialect = file.sql.dialect.unwrap_or_default();
+        config.sql_migrations = Globs::new(file.sql.migrations.unwrap_or_default())?;
         for layer in &file.layers {
             if let Some(unknown) = layer.may_use.iter().find(|name| !file.layers.iter().any(|known| &known.name == *name)) {
                 return Err(format!("layer `{}` may use `{unknown}`, which no [[layers]] table names", layer.name));
@@ -546,6 +581,15 @@ pub fn json_schema() -> serde_json::Value {
                     "hover-budget-ms": {"type": "integer", "minimum": 0, "default": 1500, "description": "How long a hover waits for an answer that is not cached; a slower answer appears on the next hover."},
                 },
             },
+            "sql": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "SQL migrations: `.sql` files under a folder named `migrations` (sqlx, diesel, refinery, dbmate, goose), and the files named here.",
+                "properties": {
+                    "dialect": {"enum": ["postgres", "mysql", "sqlite", "generic"], "default": "postgres", "description": "The database the migrations run on: how they are parsed, and which rules apply (DB002 and DB007 are PostgreSQL's; MySQL indexes foreign keys itself, so DB005 is silent there)."},
+                    "migrations": globs("More files that are SQL migrations (globs relative to this file), for layouts without a `migrations` folder: `db/changes/**/*.sql`."),
+                },
+            },
             "layers": {
                 "type": "array",
                 "description": "The layers of the Rust code (ARC001): which modules and crates belong to each, and which layers each may use. Without any, modules named `domain`, `core` or `model` may not use web frameworks, database crates or HTTP clients.",
@@ -656,6 +700,10 @@ mod tests {
         assert_eq!(Config::from_toml("[openapi]\nversioning = \"media-type\"\n").unwrap().versioning, VersioningPolicy::MediaType);
         assert!(Config::from_toml("[openapi]\nversioning = \"query\"\n").is_err());
         assert!(Config::from_toml("[layers]\n").is_err());
+        let sql = Config::from_toml("[sql]\ndialect = \"sqlite\"\nmigrations = [\"db/changes/**/*.sql\"]\n").unwrap();
+        assert_eq!((sql.sql_dialect, Config::default().sql_dialect), (SqlDialect::Sqlite, SqlDialect::Postgres));
+        assert!(sql.is_declared_migration(Path::new("db/changes/2024/01_init.sql")));
+        assert!(Config::from_toml("[sql]\ndialect = \"oracle\"\n").is_err());
         let settings = serde_json::json!({"openapi": {"versioning": "none"}});
         assert_eq!(Config::default().with_settings(&settings).unwrap().versioning, VersioningPolicy::None);
     }

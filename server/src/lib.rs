@@ -1,8 +1,8 @@
 //! archlens: an architecture-review language server and CI checker for backend projects.
 //!
 //! Layers, each knowing only the ones below it: `lsp` (protocol, async) → `workspace` (files,
-//! documents, roots) → `analysis` (pure rule engine) → `openapi` and `rust` (parsers and
-//! models), with `rules` holding the catalogue. `cli` is the command line.
+//! documents, roots) → `analysis` (pure rule engine) → `openapi`, `rust`, `sql` and `adr`
+//! (parsers and models), with `rules` holding the catalogue. `cli` is the command line.
 
 pub mod adr;
 pub mod analysis;
@@ -18,4 +18,5 @@ pub mod parallel;
 pub mod rule_docs;
 pub mod rules;
 pub mod rust;
+pub mod sql;
 pub mod workspace;

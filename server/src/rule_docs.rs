@@ -5,8 +5,12 @@ use crate::rules::{RuleMeta, registry};
 
 /// The markdown page of one rule.
 pub fn rule_page(meta: &RuleMeta) -> String {
+    let suppress = match meta.input {
+        crate::rules::Input::Sql => format!("`-- archlens: allow({})` above the statement", meta.code),
+        _ => format!("`# archlens: allow({code})` (YAML) or `x-archlens-allow: [{code}]` (JSON)", code = meta.code),
+    };
     format!(
-        "# {code} {name}\n\nArea: {area} · Default severity: {severity} · Suppress with `# archlens: allow({code})` (YAML) or `x-archlens-allow: [{code}]` (JSON)\n\n{docs}\n",
+        "# {code} {name}\n\nArea: {area} · Default severity: {severity} · Suppress with {suppress}\n\n{docs}\n",
         code = meta.code,
         name = meta.name,
         area = meta.area.title(),

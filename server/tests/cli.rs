@@ -24,7 +24,14 @@ fn check_prints_rustc_style_findings_and_exits_1_on_errors() {
     assert!(text.contains("--> testdata/sample-service/openapi/openapi.yaml:14:10"), "{text}");
     assert!(text.contains("   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"), "{text}");
     assert!(text.contains("= help: Use https"), "{text}");
-    assert_eq!(text.lines().last(), Some("archlens: 7 errors, 22 warnings, 20 infos in 1 OpenAPI document and 9 Rust files"), "{text}");
+    assert_eq!(
+        text.lines().last(),
+        Some("archlens: 7 errors, 25 warnings, 23 infos in 1 OpenAPI document, 9 Rust files and 3 migrations"),
+        "{text}"
+    );
+    assert!(text.contains("warning[DB001]: dropping column `sku` of `order_items`"), "{text}");
+    assert!(text.contains("warning[DB003]: adding the NOT NULL column `channel` to `orders` without a default"), "{text}");
+    assert!(text.contains("--> testdata/sample-service/migrations/20240618141500_add_order_discounts.sql:3:31"), "{text}");
     assert!(text.contains("error[SEC013]: SQL built with `format!` (`sql`) reaches `sqlx::query_as`"), "{text}");
 }
 

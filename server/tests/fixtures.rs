@@ -1,7 +1,12 @@
-//! The fixture harness: for every rule folder `testdata/openapi/<CODE>_<name>/`, each
-//! `fire_*` document must report that rule exactly as its `.expect` file says, each
+//! The fixture harness: for every rule folder `testdata/{openapi,rust,adr,sql}/<CODE>_<name>/`,
+//! each `fire_*` document must report that rule exactly as its `.expect` file says, each
 //! `silent_*` document must not report it, every fix must leave a document that parses and
 //! no longer reports the finding, and every suppression action must silence it.
+//!
+//! Migrations keep the names their tools need to order them (`0002_fire_drop_column.sql`,
+//! `2024-01-02-000000_silent_new_table/up.sql`): for them `fire_` or `silent_` may come
+//! anywhere in the migration's name, and the other migrations of the folder are the earlier
+//! state they are checked against.
 //!
 //! `ARCHLENS_BLESS=1 cargo test --test fixtures` rewrites the `.expect` files; review the diff.
 
@@ -50,18 +55,52 @@ fn render(report: &Report, code: &str, base: &Path) -> String {
     lines.join("\n") + "\n"
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expectation {
+    Fire,
+    Silent,
+}
+
+/// Whether a file is a fixture, and what it expects.
+fn expectation(path: &Path) -> Option<Expectation> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let extension = path.extension().and_then(|extension| extension.to_str());
+    let (name, extension) = match extension {
+        // A migration's name is its folder's for `up.sql` and `down.sql`.
+        Some("sql") if name == "up.sql" || name == "down.sql" => (path.parent()?.file_name()?.to_string_lossy().into_owned(), extension),
+        Some("sql") => (name, extension),
+        _ => (name, extension),
+    };
+    let anywhere = extension == Some("sql");
+    let down = anywhere && {
+        let file = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        file == "down.sql" || file.ends_with(".down.sql")
+    };
+    let has = |prefix: &str| if anywhere { name.contains(prefix) } else { name.starts_with(prefix) };
+    if !matches!(extension, Some("yaml" | "yml" | "json" | "rs" | "md" | "sql")) {
+        return None;
+    }
+    if has("fire_") && !down {
+        Some(Expectation::Fire)
+    } else if has("fire_") {
+        // A down migration is never checked: the one of a firing migration stays silent.
+        Some(Expectation::Silent)
+    } else if has("silent_") {
+        Some(Expectation::Silent)
+    } else {
+        None
+    }
+}
+
 fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![folder.to_path_buf()];
     while let Some(directory) = stack.pop() {
         for entry in std::fs::read_dir(&directory).expect("readable folder").flatten() {
             let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
             if path.is_dir() {
                 stack.push(path);
-            } else if (name.starts_with("fire_") || name.starts_with("silent_"))
-                && matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json" | "rs" | "md"))
-            {
+            } else if expectation(&path).is_some() {
                 found.push(path);
             }
         }
@@ -70,7 +109,8 @@ fn fixture_documents(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Syntax errors: API024's for documents, tree-sitter's for Rust files.
+/// Syntax errors: API024's for documents, tree-sitter's for Rust files, DB008's for
+/// migrations.
 fn syntax_errors(report: &Report) -> usize {
     let rust = report
         .files
@@ -79,6 +119,7 @@ fn syntax_errors(report: &Report) -> usize {
         .filter(|file| archlens::rust::parse(&file.text).is_none_or(|tree| tree.root_node().has_error()))
         .count();
     rust + findings(report, "API024").iter().filter(|diagnostic| diagnostic.message.contains("syntax error")).count()
+        + findings(report, "DB008").len()
 }
 
 /// Applies `fix` to the file of `diagnostic` and checks the project again.
@@ -94,10 +135,10 @@ fn recheck_with(root: &Path, workspace: &Path, diagnostic: &Diagnostic, fixes: &
 fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
     let bless = std::env::var_os("ARCHLENS_BLESS").is_some();
     let mut failures = Vec::new();
-    let (rust_fixtures, adr_fixtures) = (testdata().join("../rust"), testdata().join("../adr"));
-    let mut folders: Vec<PathBuf> = [testdata(), rust_fixtures, adr_fixtures]
+    let areas = [testdata(), testdata().join("../rust"), testdata().join("../adr"), testdata().join("../sql")];
+    let mut folders: Vec<PathBuf> = areas
         .iter()
-        .flat_map(|folder| std::fs::read_dir(folder).expect("testdata/openapi, testdata/rust and testdata/adr").flatten())
+        .flat_map(|folder| std::fs::read_dir(folder).expect("testdata/openapi, rust, adr and sql").flatten())
         .map(|entry| entry.path())
         .filter(|path| path.is_dir())
         .collect();
@@ -114,21 +155,15 @@ fn every_rule_fires_where_it_must_and_stays_silent_elsewhere() {
         };
         checked_rules += 1;
         let documents = fixture_documents(&folder);
-        assert!(
-            documents.iter().any(|path| path.file_name().unwrap().to_string_lossy().starts_with("fire_")),
-            "{folder_name} has no fire_ fixture"
-        );
-        assert!(
-            documents.iter().any(|path| path.file_name().unwrap().to_string_lossy().starts_with("silent_")),
-            "{folder_name} has no silent_ fixture"
-        );
+        assert!(documents.iter().any(|path| expectation(path) == Some(Expectation::Fire)), "{folder_name} has no fire_ fixture");
+        assert!(documents.iter().any(|path| expectation(path) == Some(Expectation::Silent)), "{folder_name} has no silent_ fixture");
         for document in documents {
             let name = document.strip_prefix(&folder).unwrap_or(&document).display().to_string();
             let report = check(&document, &folder, &OverlaySource::default());
             let rendered = render(&report, meta.code, &folder);
             let reported = findings(&report, meta.code);
-            if name.contains("silent_") || name.starts_with("silent_") && !name.contains("fire_") {
-                if document.file_name().unwrap().to_string_lossy().starts_with("silent_") && !reported.is_empty() {
+            if expectation(&document) == Some(Expectation::Silent) {
+                if !reported.is_empty() {
                     failures.push(format!("{folder_name}/{name}: must stay silent but reported:\n{rendered}"));
                 }
                 continue;

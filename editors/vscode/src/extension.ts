@@ -64,7 +64,7 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
   const serverOptions: ServerOptions = { command: server, args: ["lsp"] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      ...["yaml", "json", "jsonc", "rust", "toml"].map((language) => ({ scheme: "file", language })),
+      ...["yaml", "json", "jsonc", "rust", "toml", "sql"].map((language) => ({ scheme: "file", language })),
       { scheme: "file", pattern: "**/archlens.toml" },
     ],
     initializationOptions: serverSettings(),

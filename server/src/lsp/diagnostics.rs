@@ -22,8 +22,9 @@ const PULL_WAIT: Duration = Duration::from_secs(10);
 /// How many documents the start-up scan checks at most.
 const MAX_SCANNED_DOCUMENTS: usize = 1_000;
 
-/// The roots whose check covers `path`: itself when it is an OpenAPI document, and every
-/// document that referenced it in its last check.
+/// The roots whose check covers `path`: itself when it is an OpenAPI document (or a Rust
+/// file, a decision record, a migration), every document that referenced it in its last
+/// check, and the migrations after it in its folder.
 pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
     let is_document = match state.documents.get(path) {
@@ -34,7 +35,14 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
         }),
         None => workspace::sniff_file(path),
     };
+    let is_migration =
+        crate::sql::is_migration_file(path) || (crate::sql::is_sql_file(path) && state.config_for(path).is_declared_migration(path));
+    if is_migration {
+        // The migrations after this one are checked against the schema it builds.
+        roots.extend(state.reports.iter().map(|entry| entry.key().clone()).filter(|later| crate::sql::reads_earlier(later, path)));
+    }
     if is_document
+        || is_migration
         || crate::rust::is_rust_file(path)
         || crate::adr::is_record(path, &state.config_for(path))
         || state.config_for(path).is_declared_document(path)

@@ -4,6 +4,7 @@
 pub mod adr;
 pub mod api;
 pub mod arc;
+pub mod db;
 pub mod rust;
 pub mod sec;
 #[cfg(feature = "test-rules")]
@@ -59,8 +60,9 @@ pub struct RuleMeta {
     pub input: Input,
 }
 
-/// What a rule reads: OpenAPI projects ([`Check::check`]) or Rust files
-/// ([`Check::check_rust`]).
+/// What a rule reads: OpenAPI projects ([`Check::check`]), Rust files
+/// ([`Check::check_rust`]), decision records ([`Check::check_adr`]) or SQL migrations
+/// ([`Check::check_sql`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     OpenApi,
@@ -70,6 +72,8 @@ pub enum Input {
     /// A service: the routes its Rust code serves and the OpenAPI documents that describe
     /// them; the rule runs on both ([`Check::check`] and [`Check::check_rust`]).
     Service,
+    /// SQL migrations.
+    Sql,
 }
 
 impl RuleMeta {
@@ -157,6 +161,9 @@ pub trait Check {
     /// Checks one architecture decision record.
     fn check_adr(&self, _file: &crate::adr::AdrFile<'_>, _sink: &mut Sink) {}
 
+    /// Checks one SQL migration.
+    fn check_sql(&self, _file: &crate::sql::SqlFile<'_>, _sink: &mut Sink) {}
+
     /// Whether this prose edit may change what the rule finds. A rule that reads prose says
     /// yes when it matters; after an edit no rule reads, the last findings are kept and moved
     /// instead of computed again (see `analysis::incremental`).
@@ -239,6 +246,14 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &arc::route_missing_from_spec::RouteMissingFromSpec,
         &arc::operation_not_implemented::OperationNotImplemented,
         &arc::missing_health_endpoint::MissingHealthEndpoint,
+        &db::destructive_migration::DestructiveMigration,
+        &db::blocking_index_build::BlockingIndexBuild,
+        &db::not_null_without_default::NotNullWithoutDefault,
+        &db::table_without_primary_key::TableWithoutPrimaryKey,
+        &db::unindexed_foreign_key::UnindexedForeignKey,
+        &db::money_as_float::MoneyAsFloat,
+        &db::timestamp_without_time_zone::TimestampWithoutTimeZone,
+        &db::invalid_migration::InvalidMigration,
         &rust::missing_transaction::MissingTransaction,
         &rust::panic_in_handler::PanicInHandler,
         &rust::print_instead_of_tracing::PrintInsteadOfTracing,

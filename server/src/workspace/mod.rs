@@ -252,8 +252,8 @@ pub fn sniff_file(path: &Path) -> bool {
     is_openapi_document(&String::from_utf8_lossy(&rest), format)
 }
 
-/// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents`.
-/// Configurations are read once per file.
+/// True when the `archlens.toml` that applies to `path` names it in `[openapi] documents` or
+/// `[sql] migrations`. Configurations are read once per file.
 #[derive(Default)]
 pub struct DeclaredDocuments {
     configs: HashMap<PathBuf, Option<Config>>,
@@ -266,14 +266,17 @@ impl DeclaredDocuments {
             .configs
             .entry(config_path)
             .or_insert_with_key(|config_path| Config::load_for(config_path.parent().unwrap_or(Path::new("/"))).ok());
-        config.as_ref().is_some_and(|config| config.is_declared_document(path))
+        config.as_ref().is_some_and(|config| {
+            config.is_declared_document(path) || (crate::sql::is_sql_file(path) && config.is_declared_migration(path))
+        })
     }
 }
 
 /// Every file to check under the given paths, respecting `.gitignore` and skipping Cargo's
 /// `target` folders, in a stable order: OpenAPI documents (files that start like one, and
-/// those `[openapi] documents` names) and Rust source files. A file named explicitly is
-/// always taken.
+/// those `[openapi] documents` names), Rust source files, decision records and SQL
+/// migrations (under a `migrations` folder, or named in `[sql] migrations`). A file named
+/// explicitly is always taken.
 pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut declared = DeclaredDocuments::default();
     let mut found = Vec::new();
@@ -294,6 +297,7 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
             let candidate = entry.path();
             if entry.file_type().is_some_and(|kind| kind.is_file())
                 && (crate::rust::is_rust_file(candidate)
+                    || crate::sql::is_migration_file(candidate)
                     || crate::adr::is_record_here(candidate)
                     || sniff_file(candidate)
                     || declared.contains(candidate))
@@ -310,11 +314,13 @@ pub fn discover_documents(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// What a check covered, for people: "1 OpenAPI document and 9 Rust files".
 pub fn describe_checked(paths: &[PathBuf]) -> String {
     let rust = paths.iter().filter(|path| crate::rust::is_rust_file(path)).count();
+    // Discovery takes `.sql` files only as migrations.
+    let migrations = paths.iter().filter(|path| crate::sql::is_sql_file(path)).count();
     let adrs = paths.iter().filter(|path| crate::adr::is_record_here(path)).count();
-    let openapi = paths.len() - rust - adrs;
+    let openapi = paths.len() - rust - adrs - migrations;
     let plural = |count: usize| if count == 1 { "" } else { "s" };
     let mut parts = Vec::new();
-    if openapi > 0 || (rust == 0 && adrs == 0) {
+    if openapi > 0 || (rust == 0 && adrs == 0 && migrations == 0) {
         parts.push(format!("{openapi} OpenAPI document{}", plural(openapi)));
     }
     if rust > 0 {
@@ -322,6 +328,9 @@ pub fn describe_checked(paths: &[PathBuf]) -> String {
     }
     if adrs > 0 {
         parts.push(format!("{adrs} decision record{}", plural(adrs)));
+    }
+    if migrations > 0 {
+        parts.push(format!("{migrations} migration{}", plural(migrations)));
     }
     match parts.split_last() {
         Some((last, [])) => last.clone(),
@@ -349,6 +358,11 @@ pub fn check_document(
         let text = source.read(path)?;
         return Ok(Some(crate::adr::check_file(path, text, config)));
     }
+    if crate::sql::is_sql_file(path) {
+        let text = source.read(path)?;
+        let earlier = crate::sql::earlier_migrations(path, config, migration_candidates(path, source));
+        return Ok(Some(crate::sql::check_file(path, text, config, source, &earlier)));
+    }
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
         let facts = match source.crate_index() {
@@ -368,6 +382,21 @@ pub fn check_document(
     let report = analysis::check_project_for(&project, config, service.as_ref(), cancelled);
     source.recycle(project.files);
     Ok(report)
+}
+
+/// The files that may be migrations of the folder of `path`: the files in it, the `up.sql` of
+/// its sub-folders (diesel's layout), and the editor's buffers there, saved or not.
+pub fn migration_candidates(path: &Path, source: &dyn FileSource) -> Vec<PathBuf> {
+    let root = crate::sql::migration_root(path);
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .map(|candidate| if candidate.is_dir() { candidate.join("up.sql") } else { candidate })
+        .collect();
+    candidates.extend(source.open_files().into_iter().map(|(open, _)| open).filter(|open| crate::sql::migration_root(open) == root));
+    candidates
 }
 
 /// The routes of the crate a document describes, when it describes one; keeps the
