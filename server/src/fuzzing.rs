@@ -93,6 +93,48 @@ pub fn rust_file(data: &[u8]) {
     }
 }
 
+/// The SQL migration rules: the first bytes up to a 0xFF byte are an earlier migration that
+/// builds the schema, the rest the migration checked; the first byte picks the dialect.
+pub fn sql_migration(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let mut parts = rest.splitn(2, |byte| *byte == 0xFF);
+    let (first, second) = (parts.next().unwrap_or_default(), parts.next());
+    let (earlier, checked) = match second {
+        Some(second) => (Some(first), second),
+        None => (None, first),
+    };
+    let Some(text) = text_of(checked) else { return };
+    let mut config = Config::default();
+    config.sql_dialect = match selector % 4 {
+        0 => crate::config::SqlDialect::Postgres,
+        1 => crate::config::SqlDialect::Mysql,
+        2 => crate::config::SqlDialect::Sqlite,
+        _ => crate::config::SqlDialect::Generic,
+    };
+    let mut source = MemorySource::default();
+    let mut earlier_paths = Vec::new();
+    if let Some(earlier) = earlier.and_then(text_of) {
+        let path = PathBuf::from("/fuzz/migrations/20240101000000_first.sql");
+        source.files.insert(path.clone(), Arc::from(earlier.as_str()));
+        earlier_paths.push(path);
+    }
+    let path = Path::new("/fuzz/migrations/20240102000000_second.sql");
+    let report = crate::sql::check_file(path, Arc::from(text.as_str()), &config, &source, &earlier_paths);
+    for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {
+        assert!(
+            diagnostic.span.start <= diagnostic.span.end && diagnostic.span.end <= text.len(),
+            "{}: {:?}",
+            diagnostic.rule.code,
+            diagnostic.span
+        );
+        assert!(text.is_char_boundary(diagnostic.span.start) && text.is_char_boundary(diagnostic.span.end));
+        for fix in &diagnostic.fixes {
+            let fixed = crate::openapi::edit::apply_edits(&text, &fix.edits);
+            assert!(fixed.len() < text.len() + 4096, "{}: a fix that grows the text by {}", diagnostic.rule.code, fixed.len() - text.len());
+        }
+    }
+}
+
 /// Edits applied one after the other, each checked incrementally (the parse cache, the
 /// Rust state of the last check) and afresh: the two must say the same.
 pub fn incremental_edits(data: &[u8]) {

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 5] = [
+const TARGETS: [(&str, Target); 6] = [
     ("openapi_document", archlens::fuzzing::openapi_document),
     ("ref_resolution", archlens::fuzzing::ref_resolution),
     ("rust_file", archlens::fuzzing::rust_file),
     ("incremental_edits", archlens::fuzzing::incremental_edits),
     ("lsp_framing", archlens::fuzzing::lsp_framing),
+    ("sql_migration", archlens::fuzzing::sql_migration),
 ];
 
 fn repository() -> PathBuf {
@@ -36,6 +37,7 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
     let mut files = Vec::new();
     match target {
         "rust_file" => files_under(&repository().join("testdata/rust"), &["rs"], &mut files),
+        "sql_migration" => files_under(&repository().join("testdata/sql"), &["sql"], &mut files),
         "lsp_framing" => {
             return vec![
                 b"Content-Length: 52\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"a\":1}".to_vec(),
@@ -53,6 +55,10 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         .map(|bytes| match target {
             "openapi_document" => [vec![0], bytes].concat(),
             "incremental_edits" => [vec![(bytes.len() % 3) as u8], bytes].concat(),
+            "sql_migration" => {
+                [vec![(bytes.len() % 4) as u8], b"CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);".to_vec(), vec![0xFF], bytes]
+                    .concat()
+            }
             "ref_resolution" => [
                 bytes.clone(),
                 vec![0xFF],
@@ -81,7 +87,21 @@ impl Random {
 }
 
 fn mutate(seed: &[u8], random: &mut Random) -> Vec<u8> {
-    const TOKENS: [&[u8]; 10] = [b"$ref: '#/a'", b"{", b"[", b"\n  ", b"&a ", b"*a", b"\xff", b"\"", b".route(\"/x\", get(h))", b"\0"];
+    const TOKENS: [&[u8]; 13] = [
+        b"$ref: '#/a'",
+        b"{",
+        b"[",
+        b"\n  ",
+        b"&a ",
+        b"*a",
+        b"\xff",
+        b"\"",
+        b".route(\"/x\", get(h))",
+        b"\0",
+        b"$$",
+        b";",
+        b"ALTER TABLE orders ",
+    ];
     let mut bytes = seed.to_vec();
     for _ in 0..1 + random.below(4) {
         let at = random.below(bytes.len() + 1);
