@@ -138,6 +138,12 @@ pub fn sql_migration(data: &[u8]) {
 /// Edits applied one after the other, each checked incrementally (the parse cache, the
 /// Rust state of the last check) and afresh: the two must say the same.
 pub fn incremental_edits(data: &[u8]) {
+    incremental_edits_within(data, None);
+}
+
+/// [`incremental_edits`], where each check must also end within `limit`. An input makes up
+/// to 128 checks, so the fuzzer's own timeout, meant for one check, cannot stand for this.
+pub fn incremental_edits_within(data: &[u8], limit: Option<std::time::Duration>) {
     let Some((&selector, rest)) = data.split_first() else { return };
     let (path, base) = match selector % 3 {
         0 => (
@@ -177,10 +183,19 @@ pub fn incremental_edits(data: &[u8]) {
         let shared: Arc<str> = Arc::from(text.as_str());
         let mut incremental = OverlaySource { cache: Some(cache.clone()), ..OverlaySource::default() };
         incremental.open.insert(path.clone(), shared.clone());
-        let kept = check_document(&path, Path::new("/fuzz"), &incremental, &config, &|| false);
+        let timed = |source: &OverlaySource| {
+            let started = std::time::Instant::now();
+            let result = check_document(&path, Path::new("/fuzz"), source, &config, &|| false);
+            if let Some(limit) = limit {
+                let took = started.elapsed();
+                assert!(took <= limit, "a check took {took:?} after edit {steps}:\n{text}");
+            }
+            result
+        };
+        let kept = timed(&incremental);
         let mut fresh = OverlaySource::default();
         fresh.open.insert(path.clone(), shared.clone());
-        let full = check_document(&path, Path::new("/fuzz"), &fresh, &config, &|| false);
+        let full = timed(&fresh);
         match (kept, full) {
             (Ok(Some(kept)), Ok(Some(full))) => assert_eq!(describe(&kept), describe(&full), "after edit {steps}:\n{text}"),
             (Err(kept), Err(full)) => assert_eq!(kept, full),
@@ -216,7 +231,8 @@ pub fn describe(report: &Report) -> Vec<String> {
 /// The stdio guard in front of the server: whatever bytes arrive, what it forwards is whole
 /// frames of JSON objects, and it answers the rest with parse errors.
 pub fn lsp_framing(data: &[u8]) {
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+    // Only the timer: the guard works on memory, and an I/O driver per input costs more than the input.
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_time().build() else { return };
     runtime.block_on(async {
         use tokio::io::AsyncReadExt;
         let input = std::io::Cursor::new(data.to_vec());
