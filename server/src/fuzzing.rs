@@ -65,14 +65,19 @@ fn check_loaded(path: &Path, source: &MemorySource, length: usize) {
     for file in &report.files {
         let limit = if file.path == path { length } else { file.text.len() };
         for diagnostic in &file.diagnostics {
-            assert!(
-                diagnostic.span.start <= diagnostic.span.end && diagnostic.span.end <= limit,
-                "{}: {:?}",
-                diagnostic.rule.code,
-                diagnostic.span
-            );
+            assert_inside(diagnostic, limit);
         }
     }
+}
+
+/// A finding's range starts before it ends, and ends inside a text of `length` bytes.
+fn assert_inside(diagnostic: &Diagnostic, length: usize) {
+    assert!(
+        diagnostic.span.start <= diagnostic.span.end && diagnostic.span.end <= length,
+        "{}: {:?}",
+        diagnostic.rule.code,
+        diagnostic.span
+    );
 }
 
 /// The Rust analysis: tree-sitter, every query and rule, the route index.
@@ -121,12 +126,7 @@ pub fn sql_migration(data: &[u8]) {
     let path = Path::new("/fuzz/migrations/20240102000000_second.sql");
     let report = crate::sql::check_file(path, Arc::from(text.as_str()), &config, &source, &earlier_paths);
     for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {
-        assert!(
-            diagnostic.span.start <= diagnostic.span.end && diagnostic.span.end <= text.len(),
-            "{}: {:?}",
-            diagnostic.rule.code,
-            diagnostic.span
-        );
+        assert_inside(diagnostic, text.len());
         assert!(text.is_char_boundary(diagnostic.span.start) && text.is_char_boundary(diagnostic.span.end));
         for fix in &diagnostic.fixes {
             let fixed = crate::openapi::edit::apply_edits(&text, &fix.edits);
