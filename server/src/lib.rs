@@ -15,6 +15,7 @@ pub mod llm;
 pub mod lsp;
 pub mod openapi;
 pub mod parallel;
+pub mod project;
 pub mod rule_docs;
 pub mod rules;
 pub mod rust;

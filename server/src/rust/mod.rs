@@ -6,6 +6,7 @@ pub mod facts;
 pub mod incremental;
 pub mod queries;
 pub mod routes;
+pub mod summary;
 pub mod user_queries;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -314,15 +315,10 @@ impl<'a> RustFile<'a> {
     fn takes_extractor(&self, function: Node<'_>) -> bool {
         let Some(parameters) = function.child_by_field_name("parameters") else { return false };
         let mut cursor = parameters.walk();
-        parameters.named_children(&mut cursor).filter_map(|parameter| parameter.child_by_field_name("type")).any(|kind| {
-            let text = self.text_of(kind);
-            // Extractors are owned framework types: `&Path` and `std::path::Path` are not.
-            if text.starts_with('&') || text.starts_with("std::") {
-                return false;
-            }
-            let outer = text.split('<').next().unwrap_or(text).trim();
-            EXTRACTORS.contains(&outer.rsplit("::").next().unwrap_or(outer))
-        })
+        parameters
+            .named_children(&mut cursor)
+            .filter_map(|parameter| parameter.child_by_field_name("type"))
+            .any(|kind| is_extractor_type(self.text_of(kind)))
     }
 
     /// What this file says to its crate: the functions it routes, its tracing layers.
@@ -460,7 +456,7 @@ pub fn sql_statements(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[sqlx::test]`, `#[test_case(…)]`…
-fn is_test_attribute(attribute: &str) -> bool {
+pub(crate) fn is_test_attribute(attribute: &str) -> bool {
     let inner = attribute.trim_start_matches("#[").trim_end_matches(']');
     inner == "test" || inner.ends_with("::test") || inner.contains("::test(") || inner.starts_with("test_case")
 }
@@ -470,7 +466,17 @@ pub const FILE_WORDS: [&str; 10] =
     ["redis", ".timeout(", "crossbeam", "flume", "async_channel", "PgPool", "PgConnection", "Postgres", "MySql", "Sqlite"];
 
 /// Route attributes of actix-web and rocket.
-const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
+pub(crate) const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
+
+/// Whether a parameter of this type is a web framework extractor. Extractors are owned
+/// framework types: `&Path` and `std::path::Path` are not.
+pub(crate) fn is_extractor_type(text: &str) -> bool {
+    if text.starts_with('&') || text.starts_with("std::") {
+        return false;
+    }
+    let outer = text.split('<').next().unwrap_or(text).trim();
+    EXTRACTORS.contains(&outer.rsplit("::").next().unwrap_or(outer))
+}
 
 /// Parameter types that only handlers take.
 const EXTRACTORS: [&str; 17] = [

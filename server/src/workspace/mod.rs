@@ -2,6 +2,7 @@
 //! editor buffers over the disk), and where a project's workspace root is.
 
 pub mod crates;
+pub mod model;
 pub mod services;
 
 use std::collections::HashMap;

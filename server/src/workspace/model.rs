@@ -1,0 +1,222 @@
+//! Gathers what the project model is built from (manifests, the lock file, every Rust file
+//! with its summary) and keeps the model of each Cargo workspace between checks: once per
+//! run of `check`, and in the server until the disk changes or an open file says something
+//! new to its project (its summary's fingerprint changes; typing inside a function body
+//! that calls nothing new does not).
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use crate::openapi::project::FileSource;
+use crate::project::{ModelInput, ProjectModel};
+use crate::rust::facts::FileFacts;
+use crate::rust::summary::FileSummary;
+
+use super::DiskSource;
+
+/// At most this many Rust files make up one model.
+pub const MAX_MODEL_FILES: usize = 20_000;
+
+/// A model and what it was built from.
+struct Entry {
+    generation: u64,
+    /// The fingerprints of the open files' summaries it was built with.
+    open: u64,
+    model: Arc<OnceLock<Arc<ProjectModel>>>,
+}
+
+/// What a file says, by the hash of its text.
+type Summaries = HashMap<PathBuf, (u64, Arc<FileSummary>, Arc<FileFacts>)>;
+
+/// The models of the workspaces seen, and the summaries of the files read for them.
+#[derive(Default)]
+pub struct ModelCache {
+    models: Mutex<HashMap<PathBuf, Entry>>,
+    summaries: Mutex<Summaries>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl ModelCache {
+    /// The model of the Cargo workspace that holds `path` (an empty one outside any). In the
+    /// editor, `own` is what the file being checked says now, which may be ahead of what
+    /// the cache has.
+    pub fn model_for(&self, path: &Path, source: &dyn FileSource, own: Option<(&Path, Arc<FileSummary>)>) -> Arc<ProjectModel> {
+        let Some(root) = model_root(path) else { return Arc::new(ProjectModel::empty()) };
+        let generation = source.generation();
+        let open: Vec<(PathBuf, Arc<str>)> =
+            source.open_files().into_iter().filter(|(open, _)| open.starts_with(&root) && crate::rust::is_rust_file(open)).collect();
+        let mut open_summaries: Vec<(PathBuf, Arc<FileSummary>)> = open
+            .iter()
+            .map(|(open_path, text)| match own {
+                Some((own_path, ref summary)) if own_path == open_path => (open_path.clone(), summary.clone()),
+                _ => (open_path.clone(), self.summary_of(open_path, text).0),
+            })
+            .collect();
+        open_summaries.sort_by(|left, right| left.0.cmp(&right.0));
+        let mut hasher = std::hash::DefaultHasher::new();
+        for (open_path, summary) in &open_summaries {
+            open_path.hash(&mut hasher);
+            summary.fingerprint().hash(&mut hasher);
+        }
+        let open_fingerprint = hasher.finish();
+        let cell = {
+            let mut models = lock(&self.models);
+            let entry = models.entry(root.clone()).or_insert_with(|| Entry { generation, open: open_fingerprint, model: Arc::default() });
+            if entry.generation != generation || entry.open != open_fingerprint {
+                *entry = Entry { generation, open: open_fingerprint, model: Arc::default() };
+            }
+            entry.model.clone()
+        };
+        cell.get_or_init(|| {
+            let started = std::time::Instant::now();
+            let model = Arc::new(self.build(&root, source, &open));
+            tracing::debug!(root = %root.display(), files = model.files.len(), elapsed = ?started.elapsed(), "project model built");
+            model
+        })
+        .clone()
+    }
+
+    /// The summary and facts of a file's text, computed once per text.
+    fn summary_of(&self, path: &Path, text: &str) -> (Arc<FileSummary>, Arc<FileFacts>) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        let hash = hasher.finish();
+        if let Some((known, summary, facts)) = lock(&self.summaries).get(path)
+            && *known == hash
+        {
+            return (summary.clone(), facts.clone());
+        }
+        let (summary, facts) = match crate::rust::parse(text) {
+            Some(tree) => (FileSummary::of_tree(&tree, text), FileFacts::of_tree(&tree, text)),
+            None => Default::default(),
+        };
+        let (summary, facts) = (Arc::new(summary), Arc::new(facts));
+        lock(&self.summaries).insert(path.to_path_buf(), (hash, summary.clone(), facts.clone()));
+        (summary, facts)
+    }
+
+    fn build(&self, root: &Path, source: &dyn FileSource, open: &[(PathBuf, Arc<str>)]) -> ProjectModel {
+        let (rust_files, manifests) = list_files(root);
+        let open: HashMap<&Path, &Arc<str>> = open.iter().map(|(path, text)| (path.as_path(), text)).collect();
+        let files = crate::parallel::map(&rust_files, |path| {
+            let text: Arc<str> = match open.get(path.as_path()) {
+                Some(text) => (*text).clone(),
+                None => DiskSource.read(path).ok()?,
+            };
+            let (summary, facts) = self.summary_of(path, &text);
+            Some((path.clone(), text, summary, facts))
+        });
+        let manifests = manifests
+            .into_iter()
+            .filter_map(|folder| Some((folder.clone(), source.read(&folder.join("Cargo.toml")).ok()?.to_string())))
+            .collect();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).ok();
+        ProjectModel::build(ModelInput { root: root.to_path_buf(), manifests, lock, files: files.into_iter().flatten().collect() })
+    }
+}
+
+/// The folder whose `Cargo.toml` makes up the workspace of `path`: the nearest folder above
+/// with a `[workspace]` manifest whose members (or whose own package) hold the package of
+/// `path`, else the package's own folder. `None` outside any package.
+pub fn model_root(path: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() { path } else { path.parent()? };
+    let package = start.ancestors().find(|folder| folder.join("Cargo.toml").is_file())?;
+    for folder in package.ancestors() {
+        let manifest = folder.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let Ok(table) = text.parse::<toml::Table>() else { continue };
+        let Some(workspace) = table.get("workspace").and_then(|workspace| workspace.as_table()) else { continue };
+        if folder == package || is_member(folder, workspace, package) {
+            return Some(folder.to_path_buf());
+        }
+    }
+    Some(package.to_path_buf())
+}
+
+/// Whether `[workspace] members` (globs, minus `exclude`) of the workspace at `root` name
+/// the package at `package`.
+fn is_member(root: &Path, workspace: &toml::Table, package: &Path) -> bool {
+    let Ok(inside) = package.strip_prefix(root) else { return false };
+    let globs = |key: &str| -> Vec<globset::GlobMatcher> {
+        workspace
+            .get(key)
+            .and_then(|list| list.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|member| member.as_str())
+            .filter_map(|member| globset::Glob::new(member.trim_start_matches("./").trim_end_matches('/')).ok())
+            .map(|glob| glob.compile_matcher())
+            .collect()
+    };
+    globs("members").iter().any(|glob| glob.is_match(inside)) && !globs("exclude").iter().any(|glob| glob.is_match(inside))
+}
+
+/// The Rust files and the folders with a `Cargo.toml` under `root`, the way git sees the
+/// tree, without Cargo's build output.
+fn list_files(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| !(entry.file_name() == "target" && entry.path().join("CACHEDIR.TAG").is_file()))
+        .build();
+    let mut rust = Vec::new();
+    let mut manifests = Vec::new();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if crate::rust::is_rust_file(path) {
+            if rust.len() < MAX_MODEL_FILES {
+                rust.push(path.to_path_buf());
+            }
+        } else if path.file_name().is_some_and(|name| name == "Cargo.toml")
+            && let Some(folder) = path.parent()
+        {
+            manifests.push(folder.to_path_buf());
+        }
+    }
+    rust.sort();
+    manifests.sort();
+    (rust, manifests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_that_names_a_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (file, text) in [
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/skipped\"]\n"),
+            ("crates/api/Cargo.toml", "[package]\nname = \"api\"\n"),
+            ("crates/api/src/lib.rs", "pub fn a() {}\n"),
+            ("crates/skipped/Cargo.toml", "[package]\nname = \"skipped\"\n"),
+            ("crates/skipped/src/lib.rs", "pub fn s() {}\n"),
+            ("examples/demo/Cargo.toml", "[package]\nname = \"demo\"\n"),
+            ("examples/demo/src/main.rs", "fn main() {}\n"),
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), text).unwrap();
+        }
+        assert_eq!(model_root(&root.join("crates/api/src/lib.rs")).as_deref(), Some(root));
+        assert_eq!(model_root(&root.join("crates/skipped/src/lib.rs")), Some(root.join("crates/skipped")));
+        assert_eq!(model_root(&root.join("examples/demo/src/main.rs")), Some(root.join("examples/demo")));
+        let cache = ModelCache::default();
+        let model = cache.model_for(&root.join("examples/demo/src/main.rs"), &DiskSource, None);
+        let kind = model.code_kind(&root.join("examples/demo/src/main.rs"));
+        assert!(!kind.test, "a standalone crate under a folder named `examples` is real source: {kind:?}");
+        let workspace = cache.model_for(&root.join("crates/api/src/lib.rs"), &DiskSource, None);
+        assert!(Arc::ptr_eq(&workspace, &cache.model_for(&root.join("crates/api/src/lib.rs"), &DiskSource, None)), "kept");
+        assert_eq!(workspace.cargo.packages.len(), 3);
+    }
+}
