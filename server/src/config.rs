@@ -14,8 +14,10 @@ pub const CONFIG_FILE: &str = "archlens.toml";
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
-    /// Rules to run; empty means all.
+    /// Rules to run; empty means those on by default.
     pub select: Vec<String>,
+    /// Rules to run besides the selected ones (`extend-select`).
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     /// `group-info`: whether info-level findings on most operations of a document are
@@ -48,6 +50,13 @@ pub struct Config {
     /// `[sql] migrations`: files that are SQL migrations besides `.sql` files under a
     /// `migrations` folder.
     pub sql_migrations: Globs,
+    /// `[sql] released-before`: migrations whose version is lower than this one are
+    /// released; without it, version control decides.
+    pub sql_released_before: Option<String>,
+    /// `archlens check --diff REF` (not a setting of the file): the revision new code is
+    /// compared with; only findings on lines changed since it are reported, and migrations
+    /// changed since it are the unreleased ones.
+    pub diff: Option<String>,
     /// `[[services]]`: which OpenAPI documents describe which crate (ARC002, ARC003), with
     /// paths resolved against the config's folder; empty to pair by folder.
     pub services: Vec<Service>,
@@ -58,7 +67,7 @@ pub struct Config {
 
 /// The database SQL migrations are written for (`[sql] dialect`), which decides how they are
 /// parsed and which rules apply: PostgreSQL's locks, MySQL's implicit foreign-key indexes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SqlDialect {
     #[default]
@@ -226,6 +235,8 @@ struct RustSection {
 struct SqlSection {
     dialect: Option<SqlDialect>,
     migrations: Option<Vec<String>>,
+    #[serde(rename = "released-before")]
+    released_before: Option<toml::Value>,
 }
 
 /// [`LlmSettings`] written back as JSON, to merge editor settings into.
@@ -290,6 +301,8 @@ struct OverrideSection {
 struct RulesSection {
     #[serde(default)]
     select: Vec<String>,
+    #[serde(default, rename = "extend-select")]
+    extend_select: Vec<String>,
     #[serde(default)]
     ignore: Vec<String>,
     #[serde(default)]
@@ -324,8 +337,10 @@ struct ConfigFile {
 
 impl Config {
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|selector| meta.matches(selector));
-        selected && !self.ignore.iter().any(|selector| meta.matches(selector))
+        let selected =
+            if self.select.is_empty() { meta.on_by_default() } else { self.select.iter().any(|selector| meta.is_selected_by(selector)) };
+        let extended = self.extend_select.iter().any(|selector| meta.is_selected_by(selector));
+        (selected || extended) && !self.ignore.iter().any(|selector| meta.matches(selector))
     }
 
     /// The configured severity: by code or name first, then by area; else the finding's own
@@ -394,6 +409,12 @@ impl Config {
         config.llm = file.llm;
         config.sql_dialect = file.sql.dialect.unwrap_or_default();
         config.sql_migrations = Globs::new(file.sql.migrations.unwrap_or_default())?;
+        config.sql_released_before = match file.sql.released_before {
+            None => None,
+            Some(toml::Value::String(version)) => Some(version),
+            Some(toml::Value::Integer(version)) => Some(version.to_string()),
+            Some(other) => return Err(format!("`[sql] released-before` is a migration version such as \"20240101120000\", not {other}")),
+        };
         for layer in &file.layers {
             if let Some(unknown) = layer.may_use.iter().find(|name| !file.layers.iter().any(|known| &known.name == *name)) {
                 return Err(format!("layer `{}` may use `{unknown}`, which no [[layers]] table names", layer.name));
@@ -463,6 +484,7 @@ impl Config {
         if !overlay.select.is_empty() {
             self.select = overlay.select;
         }
+        self.extend_select.extend(overlay.extend_select);
         self.ignore.extend(overlay.ignore);
         self.severity.extend(overlay.severity);
         self.group_info = overlay.group_info.or(self.group_info);
@@ -472,6 +494,7 @@ impl Config {
     fn from_section(section: RulesSection) -> Result<Config, String> {
         Ok(Config {
             select: section.select,
+            extend_select: section.extend_select,
             ignore: section.ignore,
             severity: parse_severities(section.severity)?,
             group_info: section.group_info,
@@ -552,7 +575,8 @@ pub fn json_schema() -> serde_json::Value {
                 "type": "object",
                 "additionalProperties": false,
                 "properties": {
-                    "select": {"type": "array", "items": selector, "description": "Only these rules (codes, names or area prefixes); empty means all."},
+                    "select": {"type": "array", "items": selector, "description": "Only these rules (codes, names or area prefixes); empty means the rules on by default. A prefix selects only the rules on by default; name a rule that is off by default by its code or name."},
+                    "extend-select": {"type": "array", "items": selector, "description": "These rules too, besides the selected ones: how to turn on a rule that is off by default (measured precision under 0.9 on real projects; `archlens rules` lists them)."},
                     "ignore": {"type": "array", "items": selector, "description": "Never these rules."},
                     "severity": severity,
                     "group-info": {"type": "boolean", "default": true, "description": "Report info-level findings on most operations of a document once, with the list in related information."},
@@ -588,6 +612,7 @@ pub fn json_schema() -> serde_json::Value {
                 "properties": {
                     "dialect": {"enum": ["postgres", "mysql", "sqlite", "generic"], "default": "postgres", "description": "The database the migrations run on: how they are parsed, and which rules apply (DB002 and DB007 are PostgreSQL's; MySQL indexes foreign keys itself, so DB005 is silent there)."},
                     "migrations": globs("More files that are SQL migrations (globs relative to this file), for layouts without a `migrations` folder: `db/changes/**/*.sql`."),
+                    "released-before": {"type": ["string", "integer"], "description": "Migrations whose version is lower than this one are released, and the operational rules (DB001, DB002, DB003, DB008) leave them alone; without it, those new or changed since the merge-base with the default branch (or not committed) are the unreleased ones."},
                 },
             },
             "layers": {
@@ -704,6 +729,8 @@ mod tests {
         assert_eq!((sql.sql_dialect, Config::default().sql_dialect), (SqlDialect::Sqlite, SqlDialect::Postgres));
         assert!(sql.is_declared_migration(Path::new("db/changes/2024/01_init.sql")));
         assert!(Config::from_toml("[sql]\ndialect = \"oracle\"\n").is_err());
+        assert_eq!(Config::from_toml("[sql]\nreleased-before = 20240101\n").unwrap().sql_released_before.as_deref(), Some("20240101"));
+        assert!(Config::from_toml("[sql]\nreleased-before = true\n").is_err());
         let settings = serde_json::json!({"openapi": {"versioning": "none"}});
         assert_eq!(Config::default().with_settings(&settings).unwrap().versioning, VersioningPolicy::None);
     }

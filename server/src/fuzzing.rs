@@ -84,7 +84,12 @@ fn assert_inside(diagnostic: &Diagnostic, length: usize) {
 pub fn rust_file(data: &[u8]) {
     let Some(text) = text_of(data) else { return };
     let path = Path::new("/fuzz/src/main.rs");
-    let report = crate::rust::check_file(path, Arc::from(text.as_str()), &Config::default(), &crate::rust::facts::CrateFacts::default());
+    let report = crate::analysis::rust_source::check_file(
+        path,
+        Arc::from(text.as_str()),
+        &Config::default(),
+        &crate::rust::facts::CrateFacts::default(),
+    );
     for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {
         assert!(diagnostic.span.end <= text.len() && text.is_char_boundary(diagnostic.span.start), "{:?}", diagnostic.span);
     }
@@ -116,15 +121,15 @@ pub fn sql_migration(data: &[u8]) {
         2 => crate::config::SqlDialect::Sqlite,
         _ => crate::config::SqlDialect::Generic,
     };
-    let mut source = MemorySource::default();
-    let mut earlier_paths = Vec::new();
+    let mut migrations: Vec<(PathBuf, Arc<str>)> = Vec::new();
     if let Some(earlier) = earlier.and_then(text_of) {
-        let path = PathBuf::from("/fuzz/migrations/20240101000000_first.sql");
-        source.files.insert(path.clone(), Arc::from(earlier.as_str()));
-        earlier_paths.push(path);
+        migrations.push((PathBuf::from("/fuzz/migrations/20240101000000_first.sql"), Arc::from(earlier.as_str())));
     }
     let path = Path::new("/fuzz/migrations/20240102000000_second.sql");
-    let report = crate::sql::check_file(path, Arc::from(text.as_str()), &config, &source, &earlier_paths);
+    migrations.push((path.to_path_buf(), Arc::from(text.as_str())));
+    let history = crate::project::migrations::MigrationHistory::build(Path::new("/fuzz/migrations"), config.sql_dialect, migrations);
+    let released = selector & 4 != 0;
+    let report = crate::analysis::migrations::check_file(path, Arc::from(text.as_str()), &config, Some(&history), released);
     for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {
         assert_inside(diagnostic, text.len());
         assert!(text.is_char_boundary(diagnostic.span.start) && text.is_char_boundary(diagnostic.span.end));

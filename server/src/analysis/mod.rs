@@ -3,6 +3,8 @@
 
 pub mod baseline;
 pub mod incremental;
+pub mod migrations;
+pub mod rust_source;
 pub mod suppression;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

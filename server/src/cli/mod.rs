@@ -69,6 +69,14 @@ struct CheckArgs {
     /// Only these rules (codes, names or area prefixes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
+    /// These rules too, besides the selected ones (comma-separated): how to run a rule that
+    /// is off by default.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Report only findings on lines changed since this git revision (committed or not), and
+    /// take the migrations changed since it for the unreleased ones.
+    #[arg(long, value_name = "REF")]
+    diff: Option<String>,
     /// Skip these rules (codes, names or area prefixes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
@@ -177,10 +185,21 @@ fn init_logging(default: &str) {
 }
 
 fn print_rules() {
-    let mut out = format!("{:<8} {:<30} {:<28} severity\n", "code", "name", "area");
+    let mut out = format!("{:<8} {:<32} {:<28} {:<9} {:<8} precision\n", "code", "name", "area", "severity", "default");
     for rule in registry() {
         let meta = rule.meta();
-        out.push_str(&format!("{:<8} {:<30} {:<28} {}\n", meta.code, meta.name, meta.area.title(), meta.severity.label()));
+        let precision = match crate::rules::precision::measured(meta.code) {
+            Some(measured) => format!("{:.2} of {}", measured.precision(), measured.sample),
+            None => "-".to_owned(),
+        };
+        out.push_str(&format!(
+            "{:<8} {:<32} {:<28} {:<9} {:<8} {precision}\n",
+            meta.code,
+            meta.name,
+            meta.area.title(),
+            meta.severity.label(),
+            if meta.on_by_default() { "on" } else { "off" }
+        ));
     }
     emit(&out);
 }
@@ -287,7 +306,25 @@ fn check(arguments: CheckArgs) -> ExitCode {
         }
     };
     let documents = workspace::discover_documents(&paths);
+    // The lines changed since `--diff REF`, read before the check so that a bad revision
+    // stops the run at once.
+    let changes = match &arguments.diff {
+        Some(revision) => {
+            let folder = workspace::absolute(&paths[0]);
+            match workspace::vcs::repository_of(&folder).and_then(|repository| workspace::vcs::changes(&repository, Some(revision))) {
+                Some(changes) => Some(changes),
+                None => {
+                    eprintln!("error: --diff {revision}: not a revision of a git repository holding {}", paths[0].display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => None,
+    };
     let mut files = check_documents(&documents, &config);
+    if let Some(changes) = &changes {
+        keep_changed_lines(&mut files, changes);
+    }
     if let Some(path) = &arguments.write_baseline {
         let path = workspace::absolute(path);
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -343,8 +380,23 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
     if !arguments.select.is_empty() {
         config.select = arguments.select.clone();
     }
+    config.extend_select.extend(arguments.extend_select.iter().cloned());
+    config.diff = arguments.diff.clone();
     config.ignore.extend(arguments.ignore.iter().cloned());
     Ok(config)
+}
+
+/// Keeps the findings that touch a line changed since the base of `changes` (`--diff`).
+fn keep_changed_lines(files: &mut [FileReport], changes: &crate::project::migrations::Changes) {
+    for file in files.iter_mut() {
+        if !changes.touches(&file.path) {
+            file.diagnostics.clear();
+            continue;
+        }
+        let index = crate::line_index::LineIndex::new(&file.text);
+        let line = |offset: usize| index.position(&file.text, offset, crate::line_index::ColumnUnit::Utf8).line;
+        file.diagnostics.retain(|diagnostic| changes.touches_lines(&file.path, line(diagnostic.span.start)..=line(diagnostic.span.end)));
+    }
 }
 
 /// Checks documents on every core, one document per task; output order is by path. A

@@ -38,8 +38,8 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     let is_migration =
         crate::sql::is_migration_file(path) || (crate::sql::is_sql_file(path) && state.config_for(path).is_declared_migration(path));
     if is_migration {
-        // The migrations after this one are checked against the schema it builds.
-        roots.extend(state.reports.iter().map(|entry| entry.key().clone()).filter(|later| crate::sql::reads_earlier(later, path)));
+        // The other migrations of its folder are checked against the schema they all build.
+        roots.extend(state.reports.iter().map(|entry| entry.key().clone()).filter(|other| crate::sql::same_history(other, path)));
     }
     if is_document
         || is_migration

@@ -34,16 +34,22 @@ pub trait FileSource: Sync {
     fn recycle(&self, _files: Vec<SourceFile>) {}
 
     /// Takes what the last check of a Rust file left, for an incremental check.
-    fn take_rust_state(&self, _path: &Path) -> Option<crate::rust::incremental::RustState> {
+    fn take_rust_state(&self, _path: &Path) -> Option<crate::analysis::rust_source::incremental::RustState> {
         None
     }
 
     /// Keeps what a check of a Rust file leaves, for the next.
-    fn keep_rust_state(&self, _path: &Path, _state: crate::rust::incremental::RustState) {}
+    fn keep_rust_state(&self, _path: &Path, _state: crate::analysis::rust_source::incremental::RustState) {}
 
     /// What the crates of the files read here say to each other, kept between checks; `None`
     /// gathers it afresh for each check.
     fn crate_index(&self) -> Option<&crate::workspace::crates::CrateIndex> {
+        None
+    }
+
+    /// The project models of the workspaces read here, kept between checks; `None` builds
+    /// them afresh for each check.
+    fn model_cache(&self) -> Option<&crate::workspace::model::ModelCache> {
         None
     }
 

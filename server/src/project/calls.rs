@@ -296,6 +296,11 @@ impl CallGraph {
         self.slot.get(&function).copied()
     }
 
+    /// Every function the model takes for an HTTP handler.
+    pub fn handlers(&self) -> impl Iterator<Item = FunctionId> + '_ {
+        self.handler.iter().enumerate().filter(|(_, handler)| **handler).map(|(dense, _)| self.functions[dense])
+    }
+
     /// Whether the model takes this function for an HTTP handler.
     pub fn is_handler(&self, function: FunctionId) -> bool {
         self.dense(function).is_some_and(|dense| self.handler[dense])

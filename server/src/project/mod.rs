@@ -18,6 +18,7 @@
 
 pub mod calls;
 pub mod cargo;
+pub mod migrations;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -75,10 +76,28 @@ pub const LOGGERS: [&str; 10] = [
 pub enum BinaryKind {
     /// Serves HTTP or RPC requests.
     Server,
+    /// Serves requests, and parses a command line: its own output may be what the user
+    /// asked for (`miniserve`, `atuin server start`), so only what handlers reach serves.
+    ServerWithCommandLine,
     /// A command-line tool: its output is stdout, and it serves nobody concurrently.
     CommandLine,
     /// A long-running process that is neither: a worker, a daemon.
     Service,
+}
+
+impl BinaryKind {
+    /// Adds what the binary runs to the kind of the code it runs.
+    fn mark(self, kind: &mut CodeKind) {
+        match self {
+            BinaryKind::Server => kind.server = true,
+            BinaryKind::ServerWithCommandLine => {
+                kind.server = true;
+                kind.command_line = true;
+            }
+            BinaryKind::CommandLine => kind.command_line = true,
+            BinaryKind::Service => kind.service = true,
+        }
+    }
 }
 
 /// What kind of code a file is, from the crate and target it belongs to.
@@ -416,13 +435,17 @@ fn binary_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees) -> Vec<
         .packages
         .iter()
         .map(|package| {
-            let library_serves = package.library.as_deref().is_some_and(|library| serves(&files_of(library)));
+            let library_files = package.library.as_deref().map(files_of).unwrap_or_default();
+            let library_serves = serves(&library_files);
+            let library_parses = parses(&library_files) || package.depends_on_any(&ARGUMENT_PARSERS);
             package
                 .binaries
                 .iter()
                 .map(|binary| {
                     let own = files_of(&binary.root);
-                    let kind = if serves(&own) || library_serves {
+                    let kind = if (serves(&own) || library_serves) && (parses(&own) || library_parses) {
+                        BinaryKind::ServerWithCommandLine
+                    } else if serves(&own) || library_serves {
                         BinaryKind::Server
                     } else if parses(&own) || package.depends_on_any(&ARGUMENT_PARSERS) {
                         BinaryKind::CommandLine
@@ -467,11 +490,7 @@ fn code_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees, binaries:
                     kind.server = true;
                 }
                 for (_, binary) in &binaries[user_index] {
-                    match binary {
-                        BinaryKind::Server => kind.server = true,
-                        BinaryKind::CommandLine => kind.command_line = true,
-                        BinaryKind::Service => kind.service = true,
-                    }
+                    binary.mark(&mut kind);
                 }
             }
             // A library no binary of the workspace links is judged as what its own
@@ -502,6 +521,12 @@ fn code_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees, binaries:
             if inside == Path::new("build.rs") {
                 return CodeKind { build_script: true, ..CodeKind::default() };
             }
+            // Cargo compiles only a package's `src/`, `tests/`, `benches/`, `examples/` and
+            // `build.rs`: anything else (test data, syntax samples, templates) is not its code,
+            // and is judged like tests.
+            if !matches!(first.as_str(), "src" | "tests" | "benches" | "examples") {
+                return CodeKind { test: true, ..CodeKind::default() };
+            }
             let test = test_support[package_index]
                 || matches!(first.as_str(), "tests" | "benches" | "examples")
                 || trees.test.contains(&index)
@@ -516,11 +541,7 @@ fn code_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees, binaries:
                             kind.command_line |= library.command_line;
                             kind.service |= library.service;
                         } else if let Some((_, binary)) = binaries[package_index].iter().find(|(binary_root, _)| binary_root == root) {
-                            match binary {
-                                BinaryKind::Server => kind.server = true,
-                                BinaryKind::CommandLine => kind.command_line = true,
-                                BinaryKind::Service => kind.service = true,
-                            }
+                            binary.mark(&mut kind);
                         }
                     }
                 }
@@ -530,8 +551,8 @@ fn code_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees, binaries:
                     kind.server = library.server;
                     kind.command_line = library.command_line;
                     kind.service = library.service;
-                    if binaries[package_index].iter().any(|(_, binary)| *binary == BinaryKind::Server) {
-                        kind.server = true;
+                    for (_, binary) in &binaries[package_index] {
+                        binary.mark(&mut kind);
                     }
                 }
             }

@@ -5,6 +5,7 @@ pub mod adr;
 pub mod api;
 pub mod arc;
 pub mod db;
+pub mod precision;
 pub mod rust;
 pub mod sec;
 #[cfg(feature = "test-rules")]
@@ -80,6 +81,18 @@ impl RuleMeta {
     /// True for the rule's code or name (case-insensitive for codes).
     pub fn is_named(&self, selector: &str) -> bool {
         selector.eq_ignore_ascii_case(self.code) || selector == self.name
+    }
+
+    /// Whether the rule runs when the configuration does not name it: its measured
+    /// precision on real projects is high enough ([`precision`]).
+    pub fn on_by_default(&self) -> bool {
+        precision::on_by_default(self.code)
+    }
+
+    /// Whether a `select` entry turns the rule on: its code or name and `ALL` always do; an
+    /// area or code prefix (`SEC`, `API01`) only for the rules on by default.
+    pub fn is_selected_by(&self, selector: &str) -> bool {
+        self.is_named(selector) || selector.eq_ignore_ascii_case("ALL") || (self.on_by_default() && self.matches(selector))
     }
 
     /// True for the code, the name, `ALL`, or an area or code prefix (`SEC`, `API01`).
@@ -286,6 +299,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &rust::sensitive_data_logged::SensitiveDataLogged,
         &rust::permissive_cors_with_credentials::PermissiveCorsWithCredentials,
         &rust::database_tls_disabled::DatabaseTlsDisabled,
+        &rust::personal_data_logged::PersonalDataLogged,
     ]
 }
 

@@ -3,25 +3,15 @@
 //! say (inside async code, inside a test, in `main`) is decided by the helpers here.
 
 pub mod facts;
-pub mod incremental;
 pub mod queries;
 pub mod routes;
 pub mod summary;
-pub mod user_queries;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
 
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
 
-use crate::analysis::suppression::parse_allow;
-use crate::analysis::{Diagnostic, FileReport, Fix, Report, Sink};
-use crate::config::Config;
-use crate::line_index::{ColumnUnit, LineIndex};
-use crate::openapi::edit::TextEdit;
 use crate::openapi::pointer::JsonPointer;
-use crate::rules::RuleMeta;
 
 /// What kind of code a file holds, from where it lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +62,15 @@ pub struct RustFile<'a> {
     pub kind: FileKind,
     /// What the other files of the crate say.
     crate_facts: &'a facts::CrateFacts,
+    /// The project around the file.
+    pub model: &'a crate::project::ProjectModel,
     /// What this file says to its crate.
     own_facts: std::cell::OnceCell<facts::FileFacts>,
     /// `[[layers]]` of the configuration (empty: the default layering).
     pub layers: Vec<crate::config::Layer>,
     /// The bytes whose matches the rules see: the whole file, or the items re-checked after
     /// an edit.
-    scope: std::ops::Range<usize>,
+    pub(crate) scope: std::ops::Range<usize>,
     /// The matches of every rule's query, from one walk of the tree.
     matched: std::cell::OnceCell<Vec<(&'static str, Match<'a>)>>,
     /// Its functions and modules, in text order, from one walk of the tree: the context
@@ -86,6 +78,8 @@ pub struct RustFile<'a> {
     /// the root each step.
     items: std::cell::OnceCell<Vec<Item<'a>>>,
     handlers: std::cell::RefCell<std::collections::HashMap<usize, bool>>,
+    /// What the file says to its project, read from its tree when first asked.
+    summary: std::cell::OnceCell<summary::FileSummary>,
     /// The routing of the whole file as it is now (see [`RustFile::routes`]).
     routes: std::cell::OnceCell<(routes::RouteTable, Vec<std::path::PathBuf>)>,
 }
@@ -114,23 +108,33 @@ impl<'t> Match<'t> {
 impl<'a> RustFile<'a> {
     pub fn new(path: &'a Path, text: &'a str, tree: &'a Tree) -> Self {
         static ALONE: std::sync::LazyLock<facts::CrateFacts> = std::sync::LazyLock::new(facts::CrateFacts::default);
-        Self::in_crate(path, text, tree, &ALONE)
+        static NO_PROJECT: std::sync::LazyLock<crate::project::ProjectModel> =
+            std::sync::LazyLock::new(crate::project::ProjectModel::empty);
+        Self::in_crate(path, text, tree, &ALONE, &NO_PROJECT)
     }
 
-    /// A file of a crate whose other files say `crate_facts`.
-    pub fn in_crate(path: &'a Path, text: &'a str, tree: &'a Tree, crate_facts: &'a facts::CrateFacts) -> Self {
+    /// A file of a crate whose other files say `crate_facts`, in the project `model`.
+    pub fn in_crate(
+        path: &'a Path,
+        text: &'a str,
+        tree: &'a Tree,
+        crate_facts: &'a facts::CrateFacts,
+        model: &'a crate::project::ProjectModel,
+    ) -> Self {
         RustFile {
             path,
             text,
             tree,
             kind: FileKind::of(path),
             crate_facts,
+            model,
             own_facts: std::cell::OnceCell::new(),
             layers: Vec::new(),
             scope: 0..text.len(),
             matched: std::cell::OnceCell::new(),
             items: std::cell::OnceCell::new(),
             handlers: std::cell::RefCell::default(),
+            summary: std::cell::OnceCell::new(),
             routes: std::cell::OnceCell::new(),
         }
     }
@@ -166,7 +170,7 @@ impl<'a> RustFile<'a> {
         self
     }
 
-    fn in_scope(&self, node: Node<'_>) -> bool {
+    pub(crate) fn in_scope(&self, node: Node<'_>) -> bool {
         self.scope.start <= node.start_byte() && node.end_byte() <= self.scope.end
     }
 
@@ -227,14 +231,25 @@ impl<'a> RustFile<'a> {
     }
 
     /// Whether `node` is test code: in a test file, a `#[cfg(test)]` module or a `#[test]`
-    /// function (`#[tokio::test]` and the like included).
+    /// function (`#[tokio::test]` and the like included), or a file the project model takes
+    /// for tests (a `#[cfg(test)] mod tests;` file, a crate's `tests/`, a test-support
+    /// crate).
     pub fn is_test(&self, node: Node<'_>) -> bool {
-        self.kind == FileKind::Test || self.holders(node).any(|item| item.test)
+        self.kind == FileKind::Test || self.code_kind().test || self.holders(node).any(|item| item.test)
     }
 
-    /// Whether `node` runs at start-up: inside `fn main`, or in a build script.
+    /// Whether `node` runs at start-up: inside `fn main`, a function that only start-up code
+    /// calls (the project model follows the calls from `main`), or a build script.
     pub fn is_start_up(&self, node: Node<'_>) -> bool {
-        self.kind == FileKind::BuildScript || self.holders(node).any(|item| item.function && item.name == Some("main"))
+        if self.kind == FileKind::BuildScript || self.code_kind().build_script {
+            return true;
+        }
+        if self.holders(node).any(|item| item.function && item.name == Some("main")) {
+            return true;
+        }
+        self.enclosing_fn(node)
+            .and_then(|function| self.function_id(function))
+            .is_some_and(|function| self.model.calls.is_start_up(function))
     }
 
     /// Whether `node` runs on an async executor: in an async fn or block, including sync
@@ -278,6 +293,102 @@ impl<'a> RustFile<'a> {
         self.holders(node).filter(|item| item.function).last().map(|item| item.node)
     }
 
+    /// What the file says to its project: its imports, functions and calls.
+    pub fn summary(&self) -> &summary::FileSummary {
+        self.summary.get_or_init(|| summary::FileSummary::of_tree(self.tree, self.text))
+    }
+
+    /// A path as the file's imports make it: `fs::read` is `std::fs::read` after `use
+    /// std::fs;` and `tokio::fs::read` after `use tokio::fs;`; `verify` is `bcrypt::verify`
+    /// after `use bcrypt::verify;`. Paths the imports do not touch are returned as written.
+    pub fn canonical_path(&self, written: &str, at: Node<'_>) -> Vec<String> {
+        let segments = summary::path_segments(written);
+        let Some((first, rest)) = segments.split_first() else { return segments };
+        let module: Vec<String> = self.holders(at).filter(|item| !item.function).filter_map(|item| item.name.map(str::to_owned)).collect();
+        match self.summary().import(first, &module) {
+            Some(import) => import.path.iter().cloned().chain(rest.iter().cloned()).collect(),
+            None => segments,
+        }
+    }
+
+    /// How the project logs; for a file outside any project, what the file itself uses
+    /// (`tracing` unless it logs through `log` only).
+    pub fn observability(&self) -> crate::project::Observability {
+        if self.model.file(self.path).is_some() {
+            return self.model.observability();
+        }
+        let signs = &self.summary().signs;
+        crate::project::Observability {
+            tracing_subscriber: signs.uses_tracing || signs.tracing_subscriber || !signs.uses_log,
+            logger: signs.logger,
+        }
+    }
+
+    /// What kind of code the file is (server, command-line tool, test…), from the project
+    /// model; a file the model does not know is judged by its path.
+    pub fn code_kind(&self) -> crate::project::CodeKind {
+        match self.model.file(self.path) {
+            Some(file) => file.kind,
+            None => crate::project::CodeKind {
+                test: self.kind == FileKind::Test,
+                build_script: self.kind == FileKind::BuildScript,
+                server: true,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Whether `node` is code that serves requests: it runs in a server or a service, and,
+    /// where a command-line tool runs the same code, a handler reaches it (the rest is the
+    /// tool's, whose output is what its user asked for).
+    pub fn in_service(&self, node: Node<'_>) -> bool {
+        let kind = self.code_kind();
+        if !kind.is_service_code() || self.is_test(node) {
+            return false;
+        }
+        if !kind.command_line {
+            return true;
+        }
+        let function = self.enclosing_fn(node);
+        function.is_some_and(|function| self.is_handler(function))
+            || function.and_then(|function| self.function_id(function)).and_then(|id| self.model.calls.handler_reaching(id)).is_some()
+    }
+
+    /// The model's function for a function item of this file: the same name, `impl` type and
+    /// inline modules, in the same order among its namesakes. `None` when the model does not
+    /// know the file as it is now.
+    pub fn function_id(&self, function: Node<'_>) -> Option<crate::project::FunctionId> {
+        let file = self.model.file_index(self.path)?;
+        let name = self.name_of(function)?;
+        let owner = crate::rust::ancestors(function)
+            .find(|ancestor| matches!(ancestor.kind(), "impl_item" | "trait_item"))
+            .and_then(|item| item.child_by_field_name(if item.kind() == "impl_item" { "type" } else { "name" }))
+            .map(|node| {
+                let text = self.text_of(node);
+                let plain = text.split('<').next().unwrap_or(text);
+                plain.rsplit("::").next().unwrap_or(plain).trim().to_owned()
+            });
+        let module: Vec<String> =
+            self.holders(function).filter(|item| !item.function).filter_map(|item| item.name.map(str::to_owned)).collect();
+        let same = |item: &Item<'_>| {
+            item.function && item.name == Some(name) && {
+                let inner: Vec<String> =
+                    self.holders(item.node).filter(|holder| !holder.function).filter_map(|holder| holder.name.map(str::to_owned)).collect();
+                inner == module
+            }
+        };
+        let ordinal = self.items().iter().filter(|item| item.node.start_byte() < function.start_byte() && same(item)).count();
+        let summary = &self.model.files[file].summary;
+        let index = summary
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, candidate)| candidate.name == name && candidate.owner == owner && candidate.module == module)
+            .nth(ordinal)
+            .map(|(index, _)| index)?;
+        Some(crate::project::FunctionId { file, index })
+    }
+
     /// Whether a function is an HTTP handler:
     /// - it has a route attribute (actix-web and rocket: `#[get("/path")]`, `#[route(…)]`);
     /// - or it is an `async fn`, not a test and not `main`, that is registered as a route in
@@ -318,7 +429,7 @@ impl<'a> RustFile<'a> {
         parameters
             .named_children(&mut cursor)
             .filter_map(|parameter| parameter.child_by_field_name("type"))
-            .any(|kind| is_extractor_type(self.text_of(kind)))
+            .any(|kind| is_extractor_type(self.text_of(kind), &self.summary().imports))
     }
 
     /// What this file says to its crate: the functions it routes, its tracing layers.
@@ -343,18 +454,6 @@ impl<'a> RustFile<'a> {
     /// Whether a range starts within the part of the file being checked.
     pub fn in_scope_span(&self, span: &std::ops::Range<usize>) -> bool {
         self.scope.contains(&span.start) || (span.start == self.scope.start)
-    }
-
-    /// Reports on a range of the file.
-    pub fn report_span<'s>(
-        &self,
-        sink: &'s mut Sink,
-        span: std::ops::Range<usize>,
-        message: impl Into<String>,
-    ) -> &'s mut crate::analysis::Finding {
-        let pointer =
-            self.tree.root_node().descendant_for_byte_range(span.start, span.end).map(|node| self.pointer(node)).unwrap_or_default();
-        sink.span(0, span, pointer, message)
     }
 
     /// Whether a function of this name is registered as a route, here or in another file of
@@ -426,23 +525,6 @@ impl<'a> RustFile<'a> {
         names.reverse();
         names.iter().fold(JsonPointer::root(), |pointer, name| pointer.child(name))
     }
-
-    /// Reports from `from` to the end of `call`: a method's name and its arguments
-    /// (`unwrap()`, `danger_accept_invalid_certs(true)`), not the whole chain before it.
-    pub fn report_from<'s>(
-        &self,
-        sink: &'s mut Sink,
-        from: Node<'_>,
-        call: Node<'_>,
-        message: impl Into<String>,
-    ) -> &'s mut crate::analysis::Finding {
-        sink.span(0, from.start_byte()..call.end_byte(), self.pointer(call), message)
-    }
-
-    /// Reports on a node.
-    pub fn report<'s>(&self, sink: &'s mut Sink, node: Node<'_>, message: impl Into<String>) -> &'s mut crate::analysis::Finding {
-        sink.span(0, node.byte_range(), self.pointer(node), message)
-    }
 }
 
 /// The statement keyword (in capitals) of each string literal in `text` that starts an SQL
@@ -469,14 +551,43 @@ pub const FILE_WORDS: [&str; 10] =
 pub(crate) const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];
 
 /// Whether a parameter of this type is a web framework extractor. Extractors are owned
-/// framework types: `&Path` and `std::path::Path` are not.
-pub(crate) fn is_extractor_type(text: &str) -> bool {
+/// framework types: `&Path` and `std::path::Path` are not, and neither is a type of the same
+/// name that the file imports from another crate (activitypub's `Data`, reqwest's
+/// `Request`).
+pub(crate) fn is_extractor_type(text: &str, imports: &[summary::Import]) -> bool {
     if text.starts_with('&') || text.starts_with("std::") {
         return false;
     }
     let outer = text.split('<').next().unwrap_or(text).trim();
-    EXTRACTORS.contains(&outer.rsplit("::").next().unwrap_or(outer))
+    let segments: Vec<&str> = outer.split("::").collect();
+    let Some(last) = segments.last() else { return false };
+    if !EXTRACTORS.contains(last) {
+        return false;
+    }
+    // The crate the name comes from: its own path (`web::Data`), or the import of its first
+    // segment.
+    let first = segments[0];
+    let origin =
+        imports.iter().find(|import| !import.glob && import.alias == first).and_then(|import| import.path.first()).map(String::as_str);
+    let origin = origin.unwrap_or(if segments.len() > 1 { first } else { "" });
+    origin.is_empty() || FRAMEWORK_CRATES.contains(&origin) || origin == "web" || origin == "extract"
 }
+
+/// The crates whose types are extractors (as written in paths).
+const FRAMEWORK_CRATES: [&str; 12] = [
+    "axum",
+    "actix_web",
+    "rocket",
+    "warp",
+    "poem",
+    "salvo",
+    "tide",
+    "ntex",
+    "axum_extra",
+    "actix_multipart",
+    "actix_identity",
+    "actix_session",
+];
 
 /// Parameter types that only handlers take.
 const EXTRACTORS: [&str; 17] = [
@@ -541,173 +652,8 @@ pub fn top_level(tree: &Tree, range: std::ops::Range<usize>) -> Vec<Node<'_>> {
 }
 
 /// The node and its ancestors, innermost first.
-fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+pub(crate) fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(Some(node), |node| node.parent())
-}
-
-/// Checks one Rust file with every enabled Rust rule.
-pub fn check_file(path: &Path, text: Arc<str>, config: &Config, crate_facts: &facts::CrateFacts) -> Report {
-    check_file_after(path, text, config, crate_facts, None).0
-}
-
-/// Checks one Rust file, starting from the state its last check left (see [`incremental`]),
-/// and returns the state for the next.
-pub fn check_file_after(
-    path: &Path,
-    text: Arc<str>,
-    config: &Config,
-    crate_facts: &facts::CrateFacts,
-    previous: Option<incremental::RustState>,
-) -> (Report, Option<incremental::RustState>) {
-    let config = config.for_file(path);
-    let started = std::time::Instant::now();
-    let Some(checked) = incremental::check(path, &text, &config, crate_facts, previous) else {
-        return (Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }, None);
-    };
-    let rules_done = started.elapsed();
-    let index = LineIndex::new(&text);
-    let allowed = allow_comments(&checked.tree, &text, &index);
-    let mut diagnostics = Vec::new();
-    for (meta, finding) in checked.findings {
-        let line = index.position(&text, finding.span.start, ColumnUnit::Utf8).line as usize;
-        if is_allowed(&allowed, &checked.tree, finding.span.start, line, meta) {
-            continue;
-        }
-        diagnostics.push(Diagnostic {
-            rule: meta,
-            severity: config.severity_of(meta, finding.severity),
-            path: path.to_path_buf(),
-            suppression: Some(suppression_fix(&text, &index, line, meta)),
-            span: finding.span,
-            pointer: finding.pointer,
-            message: finding.message,
-            fixes: finding.fixes,
-            related: finding
-                .related
-                .into_iter()
-                .map(|(_, span, message)| crate::analysis::Related { path: path.to_path_buf(), text: text.clone(), span, message })
-                .chain(finding.elsewhere)
-                .collect(),
-        });
-    }
-    diagnostics.sort_by(|left, right| {
-        (left.span.start, left.rule.code, left.span.end, &left.message).cmp(&(
-            right.span.start,
-            right.rule.code,
-            right.span.end,
-            &right.message,
-        ))
-    });
-    tracing::debug!(path = %path.display(), rechecked = ?checked.rechecked, rules = ?rules_done, total = ?started.elapsed(), "Rust file checked (units checked again, of all)");
-    (Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }, Some(checked.state))
-}
-
-/// The findings of every enabled rule (built-in and the user's) in the items within `scope`.
-pub(crate) fn run_rules(
-    path: &Path,
-    text: &str,
-    tree: &Tree,
-    config: &Config,
-    crate_facts: &facts::CrateFacts,
-    scope: std::ops::Range<usize>,
-    own_facts: facts::FileFacts,
-) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
-    let mut file = RustFile::in_crate(path, text, tree, crate_facts).scoped(scope, own_facts);
-    file.kind = FileKind::with_test_folders(path, &config.test_folders());
-    file.layers = config.layers.clone();
-    let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();
-    for rule in crate::rules::registry().iter().filter(|rule| {
-        matches!(rule.meta().input, crate::rules::Input::Rust | crate::rules::Input::Service) && config.is_enabled(rule.meta())
-    }) {
-        let meta = rule.meta();
-        let mut sink = Sink::default();
-        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_rust(&file, &mut sink))) {
-            let reason = crate::analysis::panic_reason(panic.as_ref());
-            tracing::error!(rule = meta.code, path = %path.display(), %reason, "rule panicked; its findings are dropped");
-            continue;
-        }
-        findings.extend(sink.into_findings().into_iter().map(|finding| (meta, finding)));
-    }
-    if let Some(folder) = &config.rust_queries {
-        for rule in user_queries::load(folder).iter().filter(|rule| config.is_enabled(rule.meta)) {
-            let mut sink = Sink::default();
-            run_user_rule(&file, rule, &mut sink);
-            findings.extend(sink.into_findings().into_iter().map(|finding| (rule.meta, finding)));
-        }
-    }
-    findings
-}
-
-/// Runs one of the user's query rules: a finding on each `@match` capture (or first
-/// capture), outside tests and half-typed code.
-fn run_user_rule(file: &RustFile<'_>, rule: &user_queries::UserRule, sink: &mut Sink) {
-    let names = rule.query.capture_names();
-    let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(file.scope.clone());
-    let mut matches = cursor.matches(&rule.query, file.tree.root_node(), file.text.as_bytes());
-    while let Some(matched) = matches.next() {
-        let captures = matched.captures();
-        if captures.iter().any(|capture| !file.in_scope(capture.node)) {
-            continue;
-        }
-        let Some(node) =
-            captures.iter().find(|capture| names[capture.index as usize] == "match").or(captures.first()).map(|capture| capture.node)
-        else {
-            continue;
-        };
-        if node.has_error() || file.is_test(node) {
-            continue;
-        }
-        file.report(sink, node, rule.message.clone());
-    }
-}
-
-/// The `// archlens: allow(…)` comments of a file: their line and codes.
-fn allow_comments(tree: &Tree, text: &str, index: &LineIndex) -> Vec<(usize, Vec<String>)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(at) = text[from..].find("archlens:").map(|at| at + from) {
-        from = at + 1;
-        let Some(node) = tree.root_node().descendant_for_byte_range(at, at) else { continue };
-        let Some(comment) = ancestors(node).find(|node| node.kind() == "line_comment") else { continue };
-        if let Some(codes) = parse_allow(&text[comment.byte_range()]) {
-            found.push((index.position(text, comment.start_byte(), ColumnUnit::Utf8).line as usize, codes));
-        }
-        from = from.max(comment.end_byte());
-    }
-    found
-}
-
-/// Whether an allow comment for `meta` sits on the finding's line, on the line above it, or
-/// above an item that holds it (with its attributes between).
-fn is_allowed(allowed: &[(usize, Vec<String>)], tree: &Tree, offset: usize, line: usize, meta: &RuleMeta) -> bool {
-    let names = |codes: &Vec<String>| codes.iter().any(|code| meta.is_named(code));
-    if !allowed.iter().any(|(_, codes)| names(codes)) {
-        return false;
-    }
-    if allowed.iter().any(|(at, codes)| (*at == line || *at + 1 == line) && names(codes)) {
-        return true;
-    }
-    let Some(node) = tree.root_node().descendant_for_byte_range(offset, offset) else { return false };
-    ancestors(node).filter(|item| item.kind().ends_with("_item")).any(|item| {
-        let first = std::iter::successors(item.prev_sibling(), |node| node.prev_sibling())
-            .take_while(|node| matches!(node.kind(), "attribute_item" | "line_comment"))
-            .last()
-            .unwrap_or(item);
-        let start_line = first.start_position().row;
-        allowed.iter().any(|(at, codes)| *at + 1 >= start_line && *at <= item.start_position().row && names(codes))
-    })
-}
-
-/// `// archlens: allow(CODE)` on its own line above the finding's line, indented like it.
-fn suppression_fix(text: &str, index: &LineIndex, line: usize, meta: &RuleMeta) -> Fix {
-    let range = index.line_range(text, line);
-    let indent: String = text[range.clone()].chars().take_while(|character| *character == ' ' || *character == '\t').collect();
-    let newline = if text[range.end..].starts_with("\r\n") { "\r\n" } else { "\n" };
-    Fix::new(
-        format!("Allow {} ({}) here", meta.code, meta.name),
-        vec![TextEdit::insert(range.start, format!("{indent}// archlens: allow({}){newline}", meta.code))],
-    )
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("SEC014_sensitive-data-logged.scm", include_str!("../../../queries/rust/SEC014_sensitive-data-logged.scm")),
     ("SEC015_permissive-cors-with-credentials.scm", include_str!("../../../queries/rust/SEC015_permissive-cors-with-credentials.scm")),
     ("SEC016_database-tls-disabled.scm", include_str!("../../../queries/rust/SEC016_database-tls-disabled.scm")),
+    ("SEC017_personal-data-logged.scm", include_str!("../../../queries/rust/SEC017_personal-data-logged.scm")),
 ];
 
 /// Every rule's query in one: a file is walked once, whatever the number of rules. Each

@@ -60,6 +60,8 @@ pub struct FunctionSummary {
     pub route_attribute: bool,
     /// Takes a web framework extractor (`Json`, `State`, `web::Data`…).
     pub extractor: bool,
+    /// Carries `#[instrument]` (`#[tracing::instrument]`): it runs in a span of its own.
+    pub instrumented: bool,
     /// The names of its parameters, in order (`self` left out).
     pub parameters: Vec<String>,
     /// Takes `self` (a method called as `value.method(…)`).
@@ -143,6 +145,24 @@ pub struct Signs {
     pub uses_log: bool,
 }
 
+/// Functions that start a server, by their full path.
+const SERVE_APIS: [&str; 14] = [
+    "axum::serve",
+    "axum::Server::bind",
+    "axum_server::bind",
+    "axum_server::bind_rustls",
+    "actix_web::HttpServer::new",
+    "rocket::build",
+    "rocket::custom",
+    "warp::serve",
+    "poem::Server::new",
+    "salvo::Server::new",
+    "hyper::Server::bind",
+    "tonic::transport::Server::builder",
+    "dropshot::HttpServerStarter::new",
+    "hyper_util::server::conn::auto::Builder::new",
+];
+
 /// Middleware a project wraps its routers in, by type name.
 pub const KNOWN_LAYERS: [&str; 10] = [
     "TraceLayer",
@@ -171,6 +191,21 @@ impl FileSummary {
             .any(|child| child.kind() == "inner_attribute_item" && compact(&text[child.byte_range()]).contains("cfg(test)"));
         let mut reader = Reader { text, summary: &mut summary };
         reader.items(root, &[], false, None);
+        // `use axum::serve;` then `serve(listener, app)`: the imports say what a call is.
+        let serves = summary.functions.iter().any(|function| {
+            function.calls.iter().any(|call| match &call.target {
+                Target::Path(path) => {
+                    let full: Vec<String> =
+                        match path.split_first().and_then(|(first, rest)| Some((summary.import(first, &function.module)?, rest))) {
+                            Some((import, rest)) => import.path.iter().chain(rest).cloned().collect(),
+                            None => path.clone(),
+                        };
+                    SERVE_APIS.contains(&full.join("::").as_str())
+                }
+                Target::Method { .. } => false,
+            })
+        });
+        summary.signs.serves |= serves;
         summary
     }
 
@@ -340,6 +375,7 @@ impl Reader<'_, '_> {
         let mut parameters = Vec::new();
         let mut extractor = false;
         let mut has_self = false;
+        let mut types = Vec::new();
         if let Some(list) = function.child_by_field_name("parameters") {
             let mut cursor = list.walk();
             has_self = list.named_children(&mut cursor).any(|parameter| parameter.kind() == "self_parameter");
@@ -348,10 +384,12 @@ impl Reader<'_, '_> {
                     parameters.push(self.text[pattern.byte_range()].trim_start_matches("mut ").to_owned());
                 }
                 if let Some(kind) = parameter.child_by_field_name("type") {
-                    extractor |= super::is_extractor_type(&self.text[kind.byte_range()]);
+                    types.push(&self.text[kind.byte_range()]);
                 }
             }
         }
+        // Imports come first in a file: those read so far are the ones that name the types.
+        extractor |= types.iter().any(|kind| super::is_extractor_type(kind, &self.summary.imports));
         let mut summary = FunctionSummary {
             name: self.text[name_node.byte_range()].to_owned(),
             module: module.to_vec(),
@@ -360,6 +398,7 @@ impl Reader<'_, '_> {
             test,
             route_attribute,
             extractor,
+            instrumented: attributes.iter().any(|attribute| attribute.contains("instrument")),
             parameters,
             has_self,
             place: Place(name_node.byte_range()),

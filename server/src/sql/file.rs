@@ -29,6 +29,10 @@ pub struct Statement {
     pub parsed: Vec<ast::Statement>,
     /// Why it could not be parsed, and where.
     pub error: Option<(Span, String)>,
+    /// It could not be parsed because it uses a construct the parser does not know
+    /// (PostgreSQL's `ALTER CONSTRAINT`, a `COLLATE` in a type change…), not because it is
+    /// wrong: no dialect's parser reads it, and it names such a construct.
+    pub unsupported: bool,
     /// In a down migration, or in the down section of a file that holds both directions.
     pub down: bool,
 }
@@ -77,6 +81,16 @@ pub struct SqlFile<'a> {
     pub before: Schema,
     /// The schema after this migration.
     pub after: Schema,
+    /// The schema after every migration of its folder: a problem a later migration fixed is
+    /// gone there. The schema after this migration when it is checked alone.
+    pub last: std::sync::Arc<Schema>,
+    /// Whether the migration has been released (run in production): the operational rules
+    /// leave it alone. See `project::migrations`.
+    pub released: bool,
+    /// The migrations of its folder in order, with their texts, and this one's position
+    /// among them: the origins in [`Schema`] point there. Itself alone when checked alone.
+    pub history: std::sync::Arc<Vec<(std::path::PathBuf, std::sync::Arc<str>)>>,
+    pub position: usize,
     /// Tables created in this file (or renamed to their name here), with the index of the
     /// statement that did it.
     created: Vec<(String, usize)>,
@@ -123,7 +137,36 @@ impl<'a> SqlFile<'a> {
                 _ => {}
             }
         }
-        SqlFile { path, text, dialect, migration, before, after, created, added }
+        let last = std::sync::Arc::new(after.clone());
+        let position = before.current;
+        let history = std::sync::Arc::new(vec![(path.to_path_buf(), std::sync::Arc::from(text))]);
+        SqlFile { path, text, dialect, migration, before, after, last, released: false, history, position, created, added }
+    }
+
+    /// The same migration, in a history: the schema after all the migrations of its folder,
+    /// and whether it is released.
+    pub fn in_history(
+        mut self,
+        last: std::sync::Arc<Schema>,
+        released: bool,
+        history: std::sync::Arc<Vec<(std::path::PathBuf, std::sync::Arc<str>)>>,
+    ) -> Self {
+        self.last = last;
+        self.released = released;
+        self.history = history;
+        self
+    }
+
+    /// Whether an operational rule (`code`: DB001, DB002, DB003, DB008) judges the statement
+    /// of index `statement`: the migration is not released, and no marker a peer tool reads
+    /// says the statement was reviewed (squawk's `-- squawk-ignore` and
+    /// `-- squawk-ignore-file`, diesel-guard's `-- safety-assured` blocks).
+    pub fn judges_operation(&self, code: &str, statement: usize) -> bool {
+        if self.released {
+            return false;
+        }
+        let Some(judged) = self.migration.statements.get(statement) else { return true };
+        !super::markers::reviewed(self.text, &self.migration, judged, code)
     }
 
     /// The parsed statements of the up direction, in order, with their index.
@@ -271,8 +314,15 @@ fn kind_of(leading_words: &[String]) -> StatementKind {
 
 fn parse_statement(text: &str, raw: &RawStatement, dialect: SqlDialect, down: bool) -> Statement {
     let kind = kind_of(&raw.leading_words);
-    let mut statement =
-        Statement { span: raw.span.clone(), semicolon: raw.semicolon, kind, parsed: Vec::new(), error: None, down: down || raw.down };
+    let mut statement = Statement {
+        span: raw.span.clone(),
+        semicolon: raw.semicolon,
+        kind,
+        parsed: Vec::new(),
+        error: None,
+        unsupported: false,
+        down: down || raw.down,
+    };
     if kind == StatementKind::Other {
         return statement;
     }
@@ -289,6 +339,14 @@ fn parse_statement(text: &str, raw: &RawStatement, dialect: SqlDialect, down: bo
             }
         }
         Err(message) => {
+            // SQL another database's parser reads is taken as written for that database: a
+            // migration in a folder the dialect setting does not describe (MySQL's backquotes
+            // beside PostgreSQL's) is not wrong.
+            if let Some(parsed) = OTHER_DIALECTS.iter().filter(|other| **other != dialect).find_map(|other| parse_sql(sql, *other).ok()) {
+                statement.parsed = parsed;
+                return statement;
+            }
+            statement.unsupported = names_unsupported_construct(sql);
             let (location, message) = split_location(&message);
             let at = location.and_then(|location| offset_in(sql, location)).unwrap_or(0);
             let token_length = sql[at..].find(char::is_whitespace).unwrap_or(sql.len() - at).max(1);
@@ -300,6 +358,36 @@ fn parse_statement(text: &str, raw: &RawStatement, dialect: SqlDialect, down: bo
         }
     }
     statement
+}
+
+/// The dialects tried, in order, when the migration's own dialect cannot read a statement.
+const OTHER_DIALECTS: [SqlDialect; 4] = [SqlDialect::Postgres, SqlDialect::Mysql, SqlDialect::Sqlite, SqlDialect::Generic];
+
+/// Whether a statement uses a construct the SQL parser does not read although databases
+/// accept it.
+fn names_unsupported_construct(sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split(|character: char| !(character.is_alphanumeric() || character == '_'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let has =
+        |sequence: &[&str]| words.windows(sequence.len()).any(|window| window.iter().zip(sequence).all(|(word, wanted)| word == wanted));
+    has(&["ALTER", "CONSTRAINT"])
+        || has(&["COLLATE"])
+        || has(&["EXCLUDE", "USING"])
+        || has(&["INCLUDING"])
+        || has(&["GENERATED", "ALWAYS", "AS"])
+        || has(&["DEFERRABLE"])
+        || has(&["INHERITS"])
+        || has(&["PARTITION", "BY"])
+        || has(&["WITHOUT", "ROWID"])
+        || has(&["VALIDATE", "CONSTRAINT"])
+        || has(&["ATTACH", "PARTITION"])
+        || has(&["DETACH", "PARTITION"])
+        || has(&["USING", "INDEX", "TABLESPACE"])
+        || has(&["SET", "STATISTICS"])
+        || has(&["REPLICA", "IDENTITY"])
 }
 
 /// Parses one statement's text; a panic in the parser is an error like any other.

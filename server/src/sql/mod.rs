@@ -1,31 +1,23 @@
 //! SQL migrations: `.sql` files under a folder named `migrations` (sqlx, diesel, refinery,
-//! dbmate, goose) and those `[sql] migrations` names, checked one at a time against the
-//! schema that the migrations before them in their folder built.
+//! dbmate, goose) and those `[sql] migrations` names: which they are, in which order they
+//! run, for which database, and whether they are released.
 //!
 //! A migration is split into statements by [`split`] and each statement the rules read is
 //! parsed on its own ([`file`]), so one statement the parser cannot read is one finding and
-//! the rest of the file is still checked. [`schema`] follows tables, columns, primary keys
-//! and indexes from one migration to the next. Every earlier migration is parsed again for
-//! each check (0.9 s for a `check` of 300 migrations); files are listed and read by
-//! `workspace`, through the `FileSource`.
+//! the rest of the file is still checked. [`schema`] follows tables, columns, primary keys,
+//! indexes and column types from one migration to the next; `project::migrations` keeps the
+//! history of a folder, parsed once. [`markers`] reads the review markers of peer tools.
 
 pub mod file;
+pub mod markers;
 pub mod schema;
 pub mod split;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 pub use file::{ParsedMigration, SqlFile, Statement, StatementKind};
-use schema::Schema;
 
-use crate::analysis::{Diagnostic, FileReport, Fix, Report, Sink};
 use crate::config::{Config, SqlDialect};
-use crate::line_index::{ColumnUnit, LineIndex};
-use crate::openapi::edit::TextEdit;
-use crate::openapi::project::FileSource;
-use crate::rules::RuleMeta;
 
 /// Whether a path is an SQL file.
 pub fn is_sql_file(path: &Path) -> bool {
@@ -40,6 +32,12 @@ pub fn is_migration_file(path: &Path) -> bool {
     is_sql_file(path) && path.parent().is_some_and(|parent| parent.components().any(|component| component.as_os_str() == "migrations"))
 }
 
+/// Whether a migration belongs to an example or a demo (`examples/todo/migrations/…`): the
+/// schema of a sample application, not the project's, which the rules leave alone.
+pub fn is_example(path: &Path) -> bool {
+    path.components().any(|component| matches!(component.as_os_str().to_str(), Some("examples" | "example" | "demo" | "demos")))
+}
+
 /// Whether a migration undoes another: diesel's and sqlx's `down.sql`, sqlx's and
 /// golang-migrate's `*.down.sql`. The rules leave these alone, and they are not part of the
 /// schema the next migrations see.
@@ -49,14 +47,15 @@ pub fn is_down_migration(path: &Path) -> bool {
     lower == "down.sql" || lower.ends_with(".down.sql")
 }
 
-/// Whether the check of `later` reads `earlier`: both are up migrations of one folder, and
-/// `later` comes after it.
-pub fn reads_earlier(later: &Path, earlier: &Path) -> bool {
-    later != earlier
-        && !is_down_migration(later)
-        && !is_down_migration(earlier)
-        && migration_root(later) == migration_root(earlier)
-        && matches!((order_key(earlier), order_key(later)), (Some(first), Some(second)) if first < second)
+/// Whether the check of one migration reads another: both are up migrations with a version
+/// in one folder, so each is judged against the schema all of them build.
+pub fn same_history(one: &Path, other: &Path) -> bool {
+    one != other
+        && !is_down_migration(one)
+        && !is_down_migration(other)
+        && migration_root(one) == migration_root(other)
+        && order_key(one).is_some()
+        && order_key(other).is_some()
 }
 
 /// The folder whose migrations run in one sequence: the file's own folder, or the folder
@@ -108,195 +107,69 @@ fn order_key(path: &Path) -> Option<OrderKey> {
     Some((numbers, name.to_owned()))
 }
 
-/// The up migrations that run before `path`, in order, among `candidates`: the files of its
-/// folder and the `up.sql` of its sub-folders (`workspace::migration_candidates` lists them,
-/// with the editor's unsaved buffers).
-pub fn earlier_migrations(path: &Path, config: &Config, candidates: Vec<PathBuf>) -> Vec<PathBuf> {
-    let Some(key) = order_key(path) else { return Vec::new() };
+/// The up migrations of the folder of `path`, in the order they run, among `candidates`
+/// (the files of its folder and the `up.sql` of its sub-folders, which
+/// `workspace::migration_candidates` lists with the editor's unsaved buffers). Files with no
+/// version number are not part of the sequence.
+pub fn history_members(path: &Path, config: &Config, candidates: Vec<PathBuf>) -> Vec<PathBuf> {
     let root = migration_root(path);
-    let mut earlier: Vec<(OrderKey, PathBuf)> = candidates
+    let mut members: Vec<(OrderKey, PathBuf)> = candidates
         .into_iter()
         .filter(|candidate| {
-            candidate != path
-                && migration_root(candidate) == root
+            migration_root(candidate) == root
                 && !is_down_migration(candidate)
                 && (is_migration_file(candidate) || (is_sql_file(candidate) && config.is_declared_migration(candidate)))
         })
         .filter_map(|candidate| Some((order_key(&candidate)?, candidate)))
-        .filter(|(candidate_key, _)| *candidate_key < key)
         .collect();
-    earlier.sort();
-    earlier.dedup_by(|left, right| left.1 == right.1);
-    earlier.into_iter().map(|(_, candidate)| candidate).collect()
+    members.sort();
+    members.dedup_by(|left, right| left.1 == right.1);
+    members.into_iter().map(|(_, candidate)| candidate).collect()
 }
 
-/// The schema the earlier migrations build, read from `source`.
-pub fn schema_before(earlier: &[PathBuf], config: &Config, source: &dyn FileSource) -> Schema {
-    let mut schema = Schema::default();
-    for earlier in earlier {
-        let text = match source.read(earlier) {
-            Ok(text) => text,
-            // A folder `up.sql` names that does not exist, a file that is not UTF-8.
-            Err(_) => continue,
-        };
-        for statement in &schema_statements(&text, config.sql_dialect) {
-            schema.apply(statement);
+/// Whether a migration has a place in its folder's sequence (a version number).
+pub fn is_versioned(path: &Path) -> bool {
+    order_key(path).is_some()
+}
+
+/// The database a migration is written for: the one its folder names (`migrations/mysql`,
+/// `db-sqlx-maria/migrations`, `migrations/sqlite`, `migrations/postgres`), else
+/// `[sql] dialect`.
+pub fn dialect_for(path: &Path, config: &Config) -> SqlDialect {
+    let root = migration_root(path);
+    let folders: Vec<String> =
+        root.components().rev().take(3).map(|part| part.as_os_str().to_string_lossy().to_ascii_lowercase()).collect();
+    for folder in &folders {
+        let words: Vec<&str> = folder.split(|character: char| !character.is_ascii_alphanumeric()).collect();
+        if words.iter().any(|word| matches!(*word, "mysql" | "mariadb" | "maria")) {
+            return SqlDialect::Mysql;
+        }
+        if words.iter().any(|word| matches!(*word, "sqlite" | "sqlite3")) {
+            return SqlDialect::Sqlite;
+        }
+        if words.iter().any(|word| matches!(*word, "postgres" | "postgresql" | "pg" | "pgsql")) {
+            return SqlDialect::Postgres;
         }
     }
-    schema
+    config.sql_dialect
 }
 
-/// The parsed up statements of a migration, for the schema of the ones after it.
-fn schema_statements(text: &str, dialect: SqlDialect) -> Vec<sqlparser::ast::Statement> {
-    let migration = ParsedMigration::parse(text, dialect, false);
-    migration.statements.into_iter().filter(|statement| !statement.down).flat_map(|statement| statement.parsed).collect()
-}
-
-/// Checks one migration with every enabled SQL rule, against the schema of the `earlier`
-/// migrations ([`earlier_migrations`]). Down migrations are not checked: what they bring back
-/// was reported where it was first made.
-pub fn check_file(path: &Path, text: Arc<str>, config: &Config, source: &dyn FileSource, earlier: &[PathBuf]) -> Report {
-    let mut diagnostics = Vec::new();
-    if !is_down_migration(path) {
-        let started = std::time::Instant::now();
-        let before = schema_before(earlier, config, source);
-        let dialect = config.sql_dialect;
-        let file = SqlFile::new(path, &text, dialect, ParsedMigration::parse(&text, dialect, false), before);
-        diagnostics = run_rules(&file, config);
-        tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "migration checked");
-    }
-    Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics }] }
-}
-
-fn run_rules(file: &SqlFile<'_>, config: &Config) -> Vec<Diagnostic> {
-    let config = config.for_file(file.path);
-    let index = LineIndex::new(file.text);
-    let allows = Allows::of(file, &index);
-    let mut diagnostics = Vec::new();
-    for rule in
-        crate::rules::registry().iter().filter(|rule| rule.meta().input == crate::rules::Input::Sql && config.is_enabled(rule.meta()))
+/// Whether a migration is released (has run in production), so that the operational rules
+/// leave it alone: by `[sql] released-before` when set; else by version control, which
+/// takes the migrations new or changed since the base (`--diff REF`, or the merge-base with
+/// the default branch) and those not committed for unreleased. Without version control
+/// there is no telling, and every migration counts as released.
+pub fn is_released(path: &Path, config: &Config, changes: Option<&crate::project::migrations::Changes>) -> bool {
+    if config.diff.is_none()
+        && let Some(before) = &config.sql_released_before
     {
-        let meta = rule.meta();
-        let mut sink = Sink::default();
-        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| rule.check_sql(file, &mut sink))) {
-            tracing::error!(rule = meta.code, path = %file.path.display(), "rule panicked; its findings are dropped: {panic:?}");
-            continue;
-        }
-        for finding in sink.into_findings() {
-            let statement = statement_at(file, finding.span.start);
-            if allows.allows(meta, &index, file.text, finding.span.start, statement) {
-                continue;
-            }
-            diagnostics.push(Diagnostic {
-                rule: meta,
-                severity: config.severity_of(meta, finding.severity),
-                path: file.path.to_path_buf(),
-                suppression: Some(suppression_fix(
-                    file.text,
-                    &index,
-                    statement.map_or(finding.span.start, |statement| statement.span.start),
-                    meta,
-                )),
-                span: finding.span,
-                pointer: finding.pointer,
-                message: finding.message,
-                fixes: finding.fixes,
-                related: Vec::new(),
-            });
-        }
+        let version = |text: &str| order_key(Path::new(&format!("{text}_.sql"))).map(|(numbers, _)| numbers);
+        return match (order_key(path), version(before)) {
+            (Some((numbers, _)), Some(limit)) => numbers < limit,
+            _ => false,
+        };
     }
-    diagnostics
-        .sort_by(|left, right| (left.span.start, left.rule.code, left.span.end).cmp(&(right.span.start, right.rule.code, right.span.end)));
-    diagnostics
-}
-
-/// The statement that holds `offset`: the last one that starts at or before it.
-fn statement_at<'f>(file: &'f SqlFile<'_>, offset: usize) -> Option<&'f Statement> {
-    file.migration.statements.iter().take_while(|statement| statement.span.start <= offset).last()
-}
-
-/// The `-- archlens: allow(CODE)` comments of a migration (`/* archlens: allow(CODE) */` too).
-struct Allows {
-    /// Each comment's first and last line, whether it is alone on its lines, and its codes.
-    comments: Vec<(usize, usize, bool, Vec<String>)>,
-    /// The lines of comments at the top of the file that are not attached to the first
-    /// statement: they apply to the whole file.
-    file_wide: Vec<String>,
-}
-
-impl Allows {
-    fn of(file: &SqlFile<'_>, index: &LineIndex) -> Allows {
-        let text = file.text;
-        let line_of = |offset: usize| index.position(text, offset, ColumnUnit::Utf8).line as usize;
-        let mut comments = Vec::new();
-        for comment in &file.migration.comments {
-            let body = text[comment.body.clone()].trim().trim_start_matches('*').trim();
-            let Some(codes) = crate::analysis::suppression::parse_allow(body) else { continue };
-            let (first, last) = (line_of(comment.span.start), line_of(comment.span.end));
-            let line_start = index.line_range(text, first).start;
-            let alone = text[line_start.min(comment.span.start)..comment.span.start].trim().is_empty();
-            comments.push((first, last, alone, codes));
-        }
-        let first_statement_line = file.migration.statements.first().map(|statement| line_of(statement.span.start));
-        let attached_to_first = first_statement_line.map(|line| attached_lines(text, index, line)).unwrap_or(usize::MAX..usize::MAX);
-        let file_wide = comments
-            .iter()
-            .filter(|(first, last, _, _)| first_statement_line.is_none_or(|line| *last < line) && !attached_to_first.contains(first))
-            .flat_map(|(_, _, _, codes)| codes.iter().cloned())
-            .collect();
-        Allows { comments, file_wide }
-    }
-
-    /// Whether a comment allows `meta` for a finding at `offset`: at the top of the file, on
-    /// the finding's line or the line above it, or above or at the end of the first line of
-    /// the statement that holds it.
-    fn allows(&self, meta: &RuleMeta, index: &LineIndex, text: &str, offset: usize, statement: Option<&Statement>) -> bool {
-        let names = |codes: &Vec<String>| codes.iter().any(|code| meta.is_named(code));
-        if self.file_wide.iter().any(|code| meta.is_named(code)) {
-            return true;
-        }
-        let line = index.position(text, offset, ColumnUnit::Utf8).line as usize;
-        let statement_line = statement.map_or(line, |statement| index.position(text, statement.span.start, ColumnUnit::Utf8).line as usize);
-        let attached = attached_lines(text, index, statement_line);
-        self.comments.iter().filter(|(_, _, _, codes)| names(codes)).any(|(first, last, alone, _)| {
-            *first == line || *first == statement_line || (*alone && (*last + 1 == line || attached.contains(first)))
-        })
-    }
-}
-
-/// The run of comment-only lines right above `line`.
-fn attached_lines(text: &str, index: &LineIndex, line: usize) -> std::ops::Range<usize> {
-    let mut first = line;
-    while first > 0 {
-        let above = text[index.line_range(text, first - 1)].trim_start();
-        if !(above.starts_with("--") || above.starts_with("/*") || above.starts_with('*')) {
-            break;
-        }
-        first -= 1;
-    }
-    first..line
-}
-
-/// `-- archlens: allow(CODE)` above the statement's first line, indented like it, or the code
-/// added to an allow comment already there.
-fn suppression_fix(text: &str, index: &LineIndex, statement_start: usize, meta: &RuleMeta) -> Fix {
-    let title = format!("Allow {} ({}) for this statement", meta.code, meta.name);
-    let line = index.position(text, statement_start, ColumnUnit::Utf8).line as usize;
-    let range = index.line_range(text, line);
-    if line > 0 {
-        let above = index.line_range(text, line - 1);
-        let above_text = &text[above.clone()];
-        if let Some(codes) = crate::analysis::suppression::parse_allow(above_text.trim_start().trim_start_matches('-'))
-            && above_text.trim_start().starts_with("--")
-            && let Some(close) = above_text.rfind(')')
-        {
-            let separator = if codes.is_empty() { "" } else { ", " };
-            return Fix::new(title, vec![TextEdit::insert(above.start + close, format!("{separator}{}", meta.code))]);
-        }
-    }
-    let indent: String = text[range.clone()].chars().take_while(|character| *character == ' ' || *character == '\t').collect();
-    let newline = if text[range.end..].starts_with("\r\n") { "\r\n" } else { "\n" };
-    Fix::new(title, vec![TextEdit::insert(range.start, format!("{indent}-- archlens: allow({}){newline}", meta.code))])
+    changes.is_none_or(|changes| !changes.touches(path))
 }
 
 #[cfg(test)]
@@ -330,70 +203,44 @@ mod tests {
         paths.sort_by_key(|path| order_key(path));
         let names: Vec<&str> = paths.iter().map(|path| migration_name(path).unwrap()).collect();
         assert_eq!(names, ["V1__a", "V1.1__a2", "V2__b", "U3__u", "V10__c"]);
-        assert!(reads_earlier(Path::new("/w/migrations/20240102000000_b.sql"), Path::new("/w/migrations/20240101000000_a.up.sql")));
-        assert!(reads_earlier(
-            Path::new("/w/migrations/2024-01-02-000000_b/up.sql"),
-            Path::new("/w/migrations/2024-01-01-000000_a/up.sql")
-        ));
-        assert!(!reads_earlier(Path::new("/w/migrations/0001_a.sql"), Path::new("/w/migrations/0002_b.sql")));
-        assert!(!reads_earlier(Path::new("/w/migrations/0002_b.sql"), Path::new("/w/other/0001_a.sql")));
-        assert!(!reads_earlier(Path::new("/w/migrations/0002_b.sql"), Path::new("/w/migrations/0001_a.down.sql")));
+        assert!(same_history(Path::new("/w/migrations/20240102000000_b.sql"), Path::new("/w/migrations/20240101000000_a.up.sql")));
+        assert!(same_history(Path::new("/w/migrations/2024-01-02-000000_b/up.sql"), Path::new("/w/migrations/2024-01-01-000000_a/up.sql")));
+        assert!(same_history(Path::new("/w/migrations/0001_a.sql"), Path::new("/w/migrations/0002_b.sql")), "a later one too");
+        assert!(!same_history(Path::new("/w/migrations/0002_b.sql"), Path::new("/w/other/0001_a.sql")));
+        assert!(!same_history(Path::new("/w/migrations/0002_b.sql"), Path::new("/w/migrations/0001_a.down.sql")));
         assert_eq!(order_key(Path::new("/w/migrations/seed.sql")), None);
         assert!(order_key(Path::new("/w/migrations/0009_a.sql")) < order_key(Path::new("/w/migrations/00010_a.sql")));
     }
 
     #[test]
-    fn earlier_migrations_come_from_the_folder_and_open_buffers() {
+    fn history_members_come_from_the_folder_and_open_buffers() {
+        use std::sync::Arc;
         let folder = tempfile::tempdir().unwrap();
         let migrations = folder.path().join("migrations");
         std::fs::create_dir_all(migrations.join("2024-01-01-000000_users")).unwrap();
         std::fs::write(migrations.join("2024-01-01-000000_users/up.sql"), "CREATE TABLE users (id int PRIMARY KEY);").unwrap();
         std::fs::write(migrations.join("2024-01-01-000000_users/down.sql"), "DROP TABLE users;").unwrap();
-        std::fs::create_dir_all(migrations.join("2024-03-01-000000_later")).unwrap();
+        std::fs::write(migrations.join("seed.sql"), "INSERT INTO users VALUES (1);").unwrap();
         let current = migrations.join("2024-02-01-000000_orders/up.sql");
         let mut source = crate::workspace::OverlaySource::default();
         let unsaved = migrations.join("2024-01-15-000000_teams/up.sql");
-        source
-            .open
-            .insert(unsaved.clone(), Arc::from("CREATE TABLE teams (id int PRIMARY KEY); ALTER TABLE users ADD COLUMN team_id int;"));
+        source.open.insert(unsaved.clone(), Arc::from("CREATE TABLE teams (id int PRIMARY KEY);"));
+        source.open.insert(current.clone(), Arc::from("CREATE TABLE orders (id int PRIMARY KEY);"));
         let candidates = crate::workspace::migration_candidates(&current, &source);
-        let earlier = earlier_migrations(&current, &Config::default(), candidates);
-        assert_eq!(earlier, [migrations.join("2024-01-01-000000_users/up.sql"), unsaved]);
-        let schema = schema_before(&earlier, &Config::default(), &source);
-        assert_eq!(schema.tables.keys().collect::<Vec<_>>(), ["teams", "users"]);
-        assert_eq!(schema.tables["users"].columns, ["id", "team_id"]);
+        let members = history_members(&current, &Config::default(), candidates);
+        assert_eq!(members, [migrations.join("2024-01-01-000000_users/up.sql"), unsaved, current]);
     }
 
     #[test]
-    fn allow_comments_apply_to_a_statement_a_line_or_the_file() {
-        let meta = crate::rules::find_rule("API001").unwrap();
-        let allowed = |text: &str, needle: &str| {
-            let migration = ParsedMigration::parse(text, SqlDialect::Postgres, false);
-            let file = SqlFile::new(Path::new("m.sql"), text, SqlDialect::Postgres, migration, Schema::default());
-            let index = LineIndex::new(text);
-            let offset = text.find(needle).unwrap();
-            Allows::of(&file, &index).allows(meta, &index, text, offset, statement_at(&file, offset))
-        };
-        let statement = "SELECT 1;\n-- why\n-- archlens: allow(API001)\nCREATE TABLE t (\n  a int,\n  b int\n);\nDROP TABLE u;\n";
-        assert!(allowed(statement, "b int"));
-        assert!(!allowed(statement, "DROP"));
-        let line = "CREATE TABLE t (\n  a int,\n  -- archlens: allow(verb-in-path)\n  b int\n);";
-        assert!(allowed(line, "b int") && !allowed(line, "a int"));
-        assert!(allowed("DROP TABLE u; -- archlens: allow(API001)\n", "DROP"));
-        assert!(allowed("/* archlens: allow(API001) */\n\nSELECT 1;\nDROP TABLE u;\n", "DROP"));
-        // Attached to the first statement, not to the file.
-        assert!(!allowed("-- archlens: allow(API001)\nSELECT 1;\nDROP TABLE u;\n", "DROP"));
-    }
-
-    #[test]
-    fn the_suppression_goes_above_the_statement_or_joins_the_comment_there() {
-        let meta = crate::rules::find_rule("API001").unwrap();
-        let fix = |text: &str| {
-            let index = LineIndex::new(text);
-            let fix = suppression_fix(text, &index, text.find("DROP").unwrap(), meta);
-            crate::openapi::edit::apply_edits(text, &fix.edits)
-        };
-        assert_eq!(fix("SELECT 1;\r\n  DROP TABLE u;\r\n"), "SELECT 1;\r\n  -- archlens: allow(API001)\r\n  DROP TABLE u;\r\n");
-        assert_eq!(fix("-- archlens: allow(DB002)\nDROP TABLE u;"), "-- archlens: allow(DB002, API001)\nDROP TABLE u;");
+    fn dialects_from_folders_and_releases_from_settings() {
+        let config = Config::default();
+        assert_eq!(dialect_for(Path::new("/w/migrations/mysql/2024-01-01-000000_a/up.sql"), &config), SqlDialect::Mysql);
+        assert_eq!(dialect_for(Path::new("/w/db/db-sqlx-maria/migrations/0001_a.sql"), &config), SqlDialect::Mysql);
+        assert_eq!(dialect_for(Path::new("/w/migrations/sqlite/0001_a.sql"), &config), SqlDialect::Sqlite);
+        assert_eq!(dialect_for(Path::new("/w/migrations/0001_a.sql"), &config), SqlDialect::Postgres);
+        let released = Config { sql_released_before: Some("20240102000000".into()), ..Config::default() };
+        assert!(is_released(Path::new("/w/migrations/20240101000000_a.sql"), &released, None));
+        assert!(!is_released(Path::new("/w/migrations/20240102000000_b.sql"), &released, None));
+        assert!(is_released(Path::new("/w/migrations/20240102000000_b.sql"), &config, None), "no version control: no telling");
     }
 }

@@ -5,20 +5,29 @@
 use std::collections::BTreeMap;
 
 use sqlparser::ast::{
-    AlterTableOperation, ColumnOption, CreateIndex, CreateTable, Expr, Ident, IndexColumn, ObjectName, ObjectNamePart, ObjectType,
-    RenameTableNameKind, Statement, TableConstraint,
+    AlterColumnOperation, AlterTableOperation, ColumnOption, CreateIndex, CreateTable, DataType, Expr, Ident, IndexColumn, ObjectName,
+    ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableConstraint,
 };
 
 /// Tables by their [`table_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schema {
     pub tables: BTreeMap<String, Table>,
+    /// The position of the migration being applied in its folder's sequence: what the
+    /// origins of columns and foreign keys record.
+    pub current: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     /// Column keys, in order.
     pub columns: Vec<String>,
+    /// The type each column has now, by column key.
+    pub types: BTreeMap<String, DataType>,
+    /// The migration (its position, [`Schema::current`]) that gave each column its type now.
+    pub type_origins: BTreeMap<String, usize>,
+    /// The foreign keys: their columns, and the migration that declared each.
+    pub foreign_keys: Vec<(Vec<String>, usize)>,
     pub primary_key: Option<Vec<String>>,
     /// Every index of the table: its primary key, its unique constraints and the indexes
     /// created on it.
@@ -102,7 +111,22 @@ impl Schema {
         if create.temporary || (create.if_not_exists && self.tables.contains_key(&key)) {
             return;
         }
-        let mut table = Table { columns: create.columns.iter().map(|column| ident_key(&column.name)).collect(), ..Table::default() };
+        let mut table = Table {
+            columns: create.columns.iter().map(|column| ident_key(&column.name)).collect(),
+            types: create.columns.iter().map(|column| (ident_key(&column.name), column.data_type.clone())).collect(),
+            type_origins: create.columns.iter().map(|column| (ident_key(&column.name), self.current)).collect(),
+            ..Table::default()
+        };
+        for column in &create.columns {
+            if column.options.iter().any(|option| matches!(option.option, ColumnOption::ForeignKey(_))) {
+                table.foreign_keys.push((vec![ident_key(&column.name)], self.current));
+            }
+        }
+        for constraint in &create.constraints {
+            if let TableConstraint::ForeignKey(foreign_key) = constraint {
+                table.foreign_keys.push((foreign_key.columns.iter().map(ident_key).collect(), self.current));
+            }
+        }
         for column in &create.columns {
             for option in &column.options {
                 table.add_column_option(&ident_key(&column.name), &option.option);
@@ -126,6 +150,7 @@ impl Schema {
     /// Applies one operation of an `ALTER TABLE`; returns the table's new key when it was
     /// renamed.
     fn alter_table(&mut self, key: &str, operation: &AlterTableOperation) -> Option<String> {
+        let current = self.current;
         if let AlterTableOperation::RenameTable { table_name: RenameTableNameKind::To(name) | RenameTableNameKind::As(name) } = operation {
             let renamed = table_key(name);
             self.rename_table(key, renamed.clone());
@@ -138,11 +163,21 @@ impl Schema {
                 if !table.columns.contains(&column) {
                     table.columns.push(column.clone());
                 }
+                table.types.insert(column.clone(), column_def.data_type.clone());
+                table.type_origins.insert(column.clone(), current);
+                if column_def.options.iter().any(|option| matches!(option.option, ColumnOption::ForeignKey(_))) {
+                    table.foreign_keys.push((vec![column.clone()], current));
+                }
                 for option in &column_def.options {
                     table.add_column_option(&column, &option.option);
                 }
             }
-            AlterTableOperation::AddConstraint { constraint, .. } => table.add_constraint(constraint),
+            AlterTableOperation::AddConstraint { constraint, .. } => {
+                if let TableConstraint::ForeignKey(foreign_key) = constraint {
+                    table.foreign_keys.push((foreign_key.columns.iter().map(ident_key).collect(), current));
+                }
+                table.add_constraint(constraint);
+            }
             AlterTableOperation::DropColumn { column_names, .. } => {
                 for name in column_names {
                     table.drop_column(&ident_key(name));
@@ -151,8 +186,18 @@ impl Schema {
             AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
                 table.rename_column(&ident_key(old_column_name), &ident_key(new_column_name));
             }
-            AlterTableOperation::ChangeColumn { old_name, new_name, .. } => {
+            AlterTableOperation::ChangeColumn { old_name, new_name, data_type, .. } => {
                 table.rename_column(&ident_key(old_name), &ident_key(new_name));
+                table.types.insert(ident_key(new_name), data_type.clone());
+                table.type_origins.insert(ident_key(new_name), current);
+            }
+            AlterTableOperation::ModifyColumn { col_name, data_type, .. } => {
+                table.types.insert(ident_key(col_name), data_type.clone());
+                table.type_origins.insert(ident_key(col_name), current);
+            }
+            AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::SetDataType { data_type, .. } } => {
+                table.types.insert(ident_key(column_name), data_type.clone());
+                table.type_origins.insert(ident_key(column_name), current);
             }
             AlterTableOperation::DropConstraint { name, .. } | AlterTableOperation::DropIndex { name } => {
                 let dropped = Some(ident_key(name));
@@ -224,6 +269,9 @@ impl Table {
 
     fn drop_column(&mut self, column: &str) {
         self.columns.retain(|existing| existing != column);
+        self.types.remove(column);
+        self.type_origins.remove(column);
+        self.foreign_keys.retain(|(columns, _)| !columns.iter().any(|existing| existing == column));
         if self.primary_key.as_ref().is_some_and(|key| key.iter().any(|existing| existing == column)) {
             self.primary_key = None;
         }
@@ -237,6 +285,15 @@ impl Table {
             }
         };
         rename(&mut self.columns);
+        if let Some(data_type) = self.types.remove(from) {
+            self.types.insert(to.to_owned(), data_type);
+        }
+        if let Some(origin) = self.type_origins.remove(from) {
+            self.type_origins.insert(to.to_owned(), origin);
+        }
+        for (columns, _) in &mut self.foreign_keys {
+            rename(columns);
+        }
         if let Some(key) = &mut self.primary_key {
             rename(key);
         }
@@ -294,5 +351,10 @@ mod tests {
         assert_eq!(dropped.tables["t"].primary_key, None);
         assert!(dropped.tables["t"].indexes.is_empty());
         assert!(schema("CREATE TABLE t (a int); DROP TABLE IF EXISTS t;").tables.is_empty());
+        let retyped = schema(
+            "CREATE TABLE t (at timestamp, b int); ALTER TABLE t ALTER COLUMN at TYPE timestamptz; ALTER TABLE t RENAME COLUMN b TO c;",
+        );
+        assert_eq!(retyped.tables["t"].types["at"].to_string().to_ascii_lowercase(), "timestamptz");
+        assert!(retyped.tables["t"].types.contains_key("c") && !retyped.tables["t"].types.contains_key("b"));
     }
 }

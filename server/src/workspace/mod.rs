@@ -4,6 +4,7 @@
 pub mod crates;
 pub mod model;
 pub mod services;
+pub mod vcs;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -32,6 +33,7 @@ pub struct DiskSource;
 #[derive(Default)]
 pub struct RunSource {
     pub crates: crates::CrateIndex,
+    pub models: model::ModelCache,
 }
 
 impl FileSource for RunSource {
@@ -41,6 +43,10 @@ impl FileSource for RunSource {
 
     fn crate_index(&self) -> Option<&crates::CrateIndex> {
         Some(&self.crates)
+    }
+
+    fn model_cache(&self) -> Option<&model::ModelCache> {
+        Some(&self.models)
     }
 }
 
@@ -94,8 +100,9 @@ pub struct OverlaySource {
 #[derive(Default)]
 pub struct ParseCache {
     files: std::sync::Mutex<HashMap<PathBuf, (Arc<str>, ParsedFile)>>,
-    rust: std::sync::Mutex<HashMap<PathBuf, crate::rust::incremental::RustState>>,
+    rust: std::sync::Mutex<HashMap<PathBuf, crate::analysis::rust_source::incremental::RustState>>,
     crates: crates::CrateIndex,
+    models: model::ModelCache,
 }
 
 impl std::fmt::Debug for ParseCache {
@@ -154,11 +161,11 @@ impl FileSource for OverlaySource {
         }
     }
 
-    fn take_rust_state(&self, path: &Path) -> Option<crate::rust::incremental::RustState> {
+    fn take_rust_state(&self, path: &Path) -> Option<crate::analysis::rust_source::incremental::RustState> {
         self.cache.as_ref()?.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(path)
     }
 
-    fn keep_rust_state(&self, path: &Path, state: crate::rust::incremental::RustState) {
+    fn keep_rust_state(&self, path: &Path, state: crate::analysis::rust_source::incremental::RustState) {
         if let Some(cache) = &self.cache {
             cache.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_path_buf(), state);
         }
@@ -166,6 +173,10 @@ impl FileSource for OverlaySource {
 
     fn crate_index(&self) -> Option<&crates::CrateIndex> {
         self.cache.as_ref().map(|cache| &cache.crates)
+    }
+
+    fn model_cache(&self) -> Option<&model::ModelCache> {
+        self.cache.as_ref().map(|cache| &cache.models)
     }
 
     fn open_files(&self) -> Vec<(PathBuf, Arc<str>)> {
@@ -361,16 +372,32 @@ pub fn check_document(
     }
     if crate::sql::is_sql_file(path) {
         let text = source.read(path)?;
-        let earlier = crate::sql::earlier_migrations(path, config, migration_candidates(path, source));
-        return Ok(Some(crate::sql::check_file(path, text, config, source, &earlier)));
+        let fallback = model::ModelCache::default();
+        let cache = source.model_cache().unwrap_or(&fallback);
+        let history = crate::sql::is_versioned(path).then(|| cache.history_for(path, config, source));
+        let changes = if config.sql_released_before.is_none() || config.diff.is_some() {
+            cache.changes_for(path, config.diff.as_deref(), source)
+        } else {
+            None
+        };
+        let released = crate::sql::is_released(path, config, changes.as_deref());
+        return Ok(Some(crate::analysis::migrations::check_file(path, text, config, history.as_deref(), released)));
     }
     if crate::rust::is_rust_file(path) {
         let text = source.read(path)?;
+        if !compiled_by_cargo(path) {
+            return Ok(Some(Report { files: vec![analysis::FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }));
+        }
         let facts = match source.crate_index() {
             Some(index) => index.crate_facts(path, source, config),
             None => crates::CrateIndex::default().crate_facts(path, source, config),
         };
-        let (report, state) = crate::rust::check_file_after(path, text, config, &facts, source.take_rust_state(path));
+        let model = match source.model_cache() {
+            Some(cache) => cache.model_for(path, source, None),
+            None => model::ModelCache::default().model_for(path, source, None),
+        };
+        let (report, state) =
+            crate::analysis::rust_source::check_file_after(path, text, config, &facts, &model, source.take_rust_state(path));
         if let Some(state) = state {
             source.keep_rust_state(path, state);
         }
@@ -383,6 +410,24 @@ pub fn check_document(
     let report = analysis::check_project_for(&project, config, service.as_ref(), cancelled);
     source.recycle(project.files);
     Ok(report)
+}
+
+/// Whether Cargo compiles a Rust file: a file inside a package's folder but outside its
+/// `src/`, `tests/`, `benches/`, `examples/` and `build.rs` (test data, syntax samples,
+/// templates) is not the package's code. A file with no package around it is checked on its
+/// own.
+fn compiled_by_cargo(path: &Path) -> bool {
+    if crates::crate_root(path).is_some() {
+        return true;
+    }
+    let Some(manifest) = path.ancestors().skip(1).map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file()) else {
+        return true;
+    };
+    let has_package = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("package"));
+    !has_package
 }
 
 /// The files that may be migrations of the folder of `path`: the files in it, the `up.sql` of

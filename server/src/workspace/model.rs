@@ -9,7 +9,9 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
+use crate::config::{Config, SqlDialect};
 use crate::openapi::project::FileSource;
+use crate::project::migrations::{Changes, MigrationHistory};
 use crate::project::{ModelInput, ProjectModel};
 use crate::rust::facts::FileFacts;
 use crate::rust::summary::FileSummary;
@@ -30,11 +32,25 @@ struct Entry {
 /// What a file says, by the hash of its text.
 type Summaries = HashMap<PathBuf, (u64, Arc<FileSummary>, Arc<FileFacts>)>;
 
-/// The models of the workspaces seen, and the summaries of the files read for them.
+/// A migration history and what it was built from.
+struct HistoryEntry {
+    generation: u64,
+    /// The open buffers of its folder, by path and text.
+    open: u64,
+    history: Arc<OnceLock<Arc<MigrationHistory>>>,
+}
+
+/// What version control says, once per generation and base.
+type ChangesEntry = (u64, Arc<OnceLock<Option<Arc<Changes>>>>);
+
+/// The project models of the Cargo workspaces seen, the summaries of the files read for them,
+/// the histories of the migration folders, and what version control says changed.
 #[derive(Default)]
 pub struct ModelCache {
     models: Mutex<HashMap<PathBuf, Entry>>,
     summaries: Mutex<Summaries>,
+    histories: Mutex<HashMap<(PathBuf, SqlDialect), HistoryEntry>>,
+    changes: Mutex<HashMap<(PathBuf, Option<String>), ChangesEntry>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -81,6 +97,61 @@ impl ModelCache {
         .clone()
     }
 
+    /// The history of the migration folder of `path` (read through `source`, open buffers
+    /// first), built once per generation and per text of the folder's open buffers.
+    pub fn history_for(&self, path: &Path, config: &Config, source: &dyn FileSource) -> Arc<MigrationHistory> {
+        let root = crate::sql::migration_root(path).to_path_buf();
+        let dialect = crate::sql::dialect_for(path, config);
+        let generation = source.generation();
+        let mut hasher = std::hash::DefaultHasher::new();
+        let mut open: Vec<(PathBuf, Arc<str>)> =
+            source.open_files().into_iter().filter(|(open, _)| crate::sql::migration_root(open) == root).collect();
+        open.sort_by(|left, right| left.0.cmp(&right.0));
+        for (open_path, text) in &open {
+            open_path.hash(&mut hasher);
+            text.hash(&mut hasher);
+        }
+        let open_fingerprint = hasher.finish();
+        let cell = {
+            let mut histories = lock(&self.histories);
+            let entry = histories.entry((root.clone(), dialect)).or_insert_with(|| HistoryEntry {
+                generation,
+                open: open_fingerprint,
+                history: Arc::default(),
+            });
+            if entry.generation != generation || entry.open != open_fingerprint {
+                *entry = HistoryEntry { generation, open: open_fingerprint, history: Arc::default() };
+            }
+            entry.history.clone()
+        };
+        cell.get_or_init(|| {
+            let started = std::time::Instant::now();
+            let members = crate::sql::history_members(path, config, super::migration_candidates(path, source));
+            let migrations: Vec<(PathBuf, Arc<str>)> =
+                members.into_iter().filter_map(|member| Some((member.clone(), source.read(&member).ok()?))).collect();
+            let history = Arc::new(MigrationHistory::build(&root, dialect, migrations));
+            tracing::debug!(root = %root.display(), migrations = history.len(), elapsed = ?started.elapsed(), "migration history built");
+            history
+        })
+        .clone()
+    }
+
+    /// What version control says changed in the repository of `path` since `base` (or the
+    /// merge-base with the default branch), once per generation.
+    pub fn changes_for(&self, path: &Path, base: Option<&str>, source: &dyn FileSource) -> Option<Arc<Changes>> {
+        let repository = super::vcs::repository_of(path)?;
+        let generation = source.generation();
+        let cell = {
+            let mut changes = lock(&self.changes);
+            let entry = changes.entry((repository.clone(), base.map(str::to_owned))).or_insert_with(|| (generation, Arc::default()));
+            if entry.0 != generation {
+                *entry = (generation, Arc::default());
+            }
+            entry.1.clone()
+        };
+        cell.get_or_init(|| super::vcs::changes(&repository, base).map(Arc::new)).clone()
+    }
+
     /// The summary and facts of a file's text, computed once per text.
     fn summary_of(&self, path: &Path, text: &str) -> (Arc<FileSummary>, Arc<FileFacts>) {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -122,10 +193,11 @@ impl ModelCache {
 
 /// The folder whose `Cargo.toml` makes up the workspace of `path`: the nearest folder above
 /// with a `[workspace]` manifest whose members (or whose own package) hold the package of
-/// `path`, else the package's own folder. `None` outside any package.
+/// `path`, else the package's own folder. `None` outside any package's `src/`, `tests/`,
+/// `benches/`, `examples/` and `build.rs` (test data, scripts).
 pub fn model_root(path: &Path) -> Option<PathBuf> {
-    let start = if path.is_dir() { path } else { path.parent()? };
-    let package = start.ancestors().find(|folder| folder.join("Cargo.toml").is_file())?;
+    let package = if path.is_dir() { path.to_path_buf() } else { crate::workspace::crates::crate_root(path)? };
+    let package = package.as_path();
     for folder in package.ancestors() {
         let manifest = folder.join("Cargo.toml");
         let Ok(text) = std::fs::read_to_string(&manifest) else { continue };

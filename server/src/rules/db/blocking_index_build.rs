@@ -57,6 +57,9 @@ impl Check for BlockingIndexBuild {
             return;
         }
         for (index, statement, parsed) in file.up_statements() {
+            if !file.judges_operation("DB002", index) {
+                continue;
+            }
             let Statement::CreateIndex(create) = parsed else { continue };
             let table = &create.table_name;
             if create.concurrently || file.before.table(table).is_none() || file.created_here(table, index) {

@@ -60,6 +60,9 @@ declare_rule! {
 impl Check for DestructiveMigration {
     fn check_sql(&self, file: &SqlFile<'_>, sink: &mut Sink) {
         for (index, statement, parsed) in file.up_statements() {
+            if !file.judges_operation("DB001", index) {
+                continue;
+            }
             match parsed {
                 Statement::Drop { object_type: ObjectType::Table, names, .. } => {
                     for name in names.iter().filter(|name| !file.created_here(name, index) && !file.replaced_later(name, index)) {

@@ -33,6 +33,12 @@ impl TypedColumn<'_> {
         file.type_span_after(self.statement, name.end)
     }
 
+    /// The type the column ends up with after every migration of its folder; `None` when a
+    /// later migration drops it or its table (or renames them).
+    pub fn final_type<'s>(&self, file: &'s SqlFile<'_>) -> Option<&'s DataType> {
+        file.last.tables.get(&table_key(self.table))?.types.get(&ident_key(self.column))
+    }
+
     /// `/table/column`, for baselines.
     pub fn pointer(&self) -> JsonPointer {
         column_pointer(self.table, self.column)
@@ -67,6 +73,71 @@ pub fn typed_columns<'f>(file: &'f SqlFile<'_>) -> Vec<TypedColumn<'f>> {
         }
     }
     found
+}
+
+/// A choice the schema makes everywhere: the columns (or foreign keys) of the schema after
+/// every migration that a rule would report one by one, with the migration that made each
+/// so. When they are at least [`CONVENTION_MIN`] and more than the places that do it the
+/// other way, they are one decision, reported once: at the earliest of them, with the
+/// others in related information.
+pub struct Convention {
+    /// (table, columns, position of the migration) of each member, the earliest first.
+    pub members: Vec<(String, Vec<String>, usize)>,
+    reported: std::cell::Cell<bool>,
+}
+
+/// How many places make a convention.
+pub const CONVENTION_MIN: usize = 3;
+
+impl Convention {
+    /// The convention made by `members` against `others` places that do it the other way,
+    /// if they make one.
+    pub fn of(mut members: Vec<(String, Vec<String>, usize)>, others: usize) -> Option<Convention> {
+        if members.len() < CONVENTION_MIN || members.len() <= others {
+            return None;
+        }
+        members.sort_by(|left, right| (left.2, &left.0, &left.1).cmp(&(right.2, &right.0, &right.1)));
+        Some(Convention { members, reported: std::cell::Cell::new(false) })
+    }
+
+    /// Whether the member this file reports at (table, columns) is the earliest: the one
+    /// place the convention is reported. Asked once per place: a second statement of the
+    /// same file that names the same member is not reported again.
+    pub fn is_reported_at(&self, file: &SqlFile<'_>, table: &ObjectName, columns: &[String]) -> bool {
+        let first = self.members.first().is_some_and(|(first_table, first_columns, position)| {
+            *position == file.position && *first_table == table_key(table) && first_columns == columns
+        });
+        first && !self.reported.replace(true)
+    }
+
+    /// Adds the other members to a finding, each where its migration names it.
+    pub fn add_members(&self, file: &SqlFile<'_>, finding: &mut crate::analysis::Finding) {
+        for (table, columns, position) in self.members.iter().skip(1).take(200) {
+            let Some((path, text)) = file.history.get(*position) else { continue };
+            let column = columns.first().map(String::as_str).unwrap_or_default();
+            let span = mention(text, table, column);
+            finding.elsewhere(path.clone(), text.clone(), span, format!("`{column}` of `{table}`"));
+        }
+    }
+}
+
+/// Where a migration's text names `column` after naming `table` (case-insensitive, whole
+/// words): a place to point at without parsing it again.
+fn mention(text: &str, table: &str, column: &str) -> Span {
+    let lower = text.to_ascii_lowercase();
+    let bare_table = table.rsplit('.').next().unwrap_or(table).to_ascii_lowercase();
+    let find_word = |word: &str, from: usize| {
+        lower[from..].match_indices(word).map(|(at, _)| at + from).find(|at| {
+            let before = lower[..*at].chars().next_back().is_none_or(|character| !(character.is_alphanumeric() || character == '_'));
+            let after = lower[at + word.len()..].chars().next().is_none_or(|character| !(character.is_alphanumeric() || character == '_'));
+            before && after
+        })
+    };
+    let from = find_word(&bare_table, 0).unwrap_or(0);
+    match find_word(&column.to_ascii_lowercase(), from).or_else(|| find_word(&column.to_ascii_lowercase(), 0)) {
+        Some(at) => at..at + column.len(),
+        None => 0..0,
+    }
 }
 
 /// The type of the elements of an array type, or the type itself.

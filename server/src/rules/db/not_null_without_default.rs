@@ -52,6 +52,9 @@ impl Check for NotNullWithoutDefault {
             return;
         }
         for (index, statement, parsed) in file.up_statements() {
+            if !file.judges_operation("DB003", index) {
+                continue;
+            }
             let Statement::AlterTable(alter) = parsed else { continue };
             let table = &alter.name;
             let existing = file.before.table(table).is_some() && !file.created_here(table, index);

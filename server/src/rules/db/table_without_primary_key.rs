@@ -77,7 +77,9 @@ impl Check for TableWithoutPrimaryKey {
                     && matches!(parsed, Statement::Drop { object_type: ObjectType::Table, names, .. }
                         if names.iter().any(|name| table_key(name) == key))
             });
-            let added_later = file.after.tables.get(&key).is_some_and(|table| table.primary_key.is_some());
+            // Judged where the schema ends up: a key a later migration adds, or a table it drops
+            // (or renames), leaves nothing to report.
+            let added_later = file.last.tables.get(&key).is_none_or(|table| table.primary_key.is_some());
             if declared || dropped_later || added_later {
                 continue;
             }

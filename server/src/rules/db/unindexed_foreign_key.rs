@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterTableOperation, ColumnOption, Ident, ObjectName, Statement, TableConstraint};
 
-use super::column_pointer;
+use super::{Convention, column_pointer};
 use crate::analysis::{Fix, Sink};
 use crate::config::SqlDialect;
 use crate::openapi::edit::TextEdit;
@@ -60,17 +60,35 @@ impl Check for UnindexedForeignKey {
         if file.dialect == SqlDialect::Mysql {
             return;
         }
+        let convention = convention(file);
         for (_, statement, parsed) in file.up_statements() {
             for (table, columns) in foreign_keys(parsed) {
                 let keys: Vec<String> = columns.iter().map(|column| ident_key(column)).collect();
                 // A table this migration drops again, or a temporary one, needs no index.
-                let Some(schema_table) = file.after.tables.get(&table_key(table)) else { continue };
-                if keys.is_empty() || schema_table.has_index_on(&keys) {
+                // Judged where the schema ends up: an index a later migration adds, or a column
+                // or table it drops, leaves nothing to report.
+                let Some(schema_table) = file.last.tables.get(&table_key(table)) else { continue };
+                if keys.is_empty() || schema_table.has_index_on(&keys) || !keys.iter().all(|key| schema_table.columns.contains(key)) {
                     continue;
                 }
                 let (Some(first), Some(last)) = (columns.first(), columns.last()) else { continue };
                 let span = file.ident_span(statement, first).start..file.ident_span(statement, last).end;
                 let listed = columns.iter().map(|column| format!("`{column}`")).collect::<Vec<_>>().join(", ");
+                if let Some(convention) = &convention {
+                    if convention.is_reported_at(file, table, &keys) {
+                        let finding = sink.span(
+                            0,
+                            span,
+                            column_pointer(table, first),
+                            format!(
+                                "the schema leaves {} foreign keys without an index, {listed} of `{table}` the first: deleting a referenced row scans each referencing table",
+                                convention.members.len()
+                            ),
+                        );
+                        convention.add_members(file, finding);
+                    }
+                    continue;
+                }
                 sink.span(
                     0,
                     span,
@@ -81,6 +99,25 @@ impl Check for UnindexedForeignKey {
             }
         }
     }
+}
+
+/// The schema's foreign keys without an index, when leaving them so is its convention.
+fn convention(file: &SqlFile<'_>) -> Option<Convention> {
+    let mut unindexed = Vec::new();
+    let mut indexed = 0;
+    for (name, table) in &file.last.tables {
+        for (columns, origin) in &table.foreign_keys {
+            if columns.is_empty() || !columns.iter().all(|column| table.columns.contains(column)) {
+                continue;
+            }
+            if table.has_index_on(columns) {
+                indexed += 1;
+            } else {
+                unindexed.push((name.clone(), columns.clone(), *origin));
+            }
+        }
+    }
+    Convention::of(unindexed, indexed)
 }
 
 /// The foreign keys a statement declares: their table and columns.

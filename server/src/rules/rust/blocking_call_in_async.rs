@@ -5,12 +5,17 @@ use crate::rust::RustFile;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for calls that block the thread inside async code: `std::thread::sleep`, the
-    /// file functions of `std::fs` (`std::fs::read_to_string`, or `fs::…` for the common
-    /// ones), `reqwest::blocking` and `std::net::TcpStream::connect`. Async code is an
-    /// `async fn` or an `async` block, closures inside them included; a closure passed to
-    /// `spawn_blocking` or `block_in_place` is where blocking belongs, and tests are left
-    /// alone.
+    /// Checks for calls that block the thread on the async executor: `std::thread::sleep`,
+    /// the file functions of `std::fs` and `std::fs::File`, `reqwest::blocking` and
+    /// `std::net::TcpStream::connect`, matched through the file's imports (`use std::fs;`
+    /// then `fs::read`, `use std::thread::sleep;` then `sleep`; `tokio::fs` is not
+    /// blocking). They are reported in async code (an `async fn` or `async` block,
+    /// closures inside them included), and in a sync function that async code calls,
+    /// directly or through other sync functions (the project model follows the calls),
+    /// with the async caller in related information. A closure passed to
+    /// `spawn_blocking` or `block_in_place` is where blocking belongs. Tests, build
+    /// scripts, start-up code (`main` and what only it calls) and command-line tools, which
+    /// serve nobody concurrently, are left alone.
     ///
     /// ## Why is this bad?
     /// An async runtime runs many tasks on a few threads. A task that blocks its thread
@@ -52,26 +57,44 @@ impl Check for BlockingCallInAsync {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
-            if !file.is_async(call) || file.is_test(call) {
+            let path = file.canonical_path(file.text_of(function), call).join("::");
+            if !is_blocking(&path) {
                 continue;
             }
-            let path = file.text_of(function).trim_start_matches("::");
-            let last = path.rsplit("::").next().unwrap_or(path);
-            let finding = file.report(sink, call, format!("`{path}` blocks the executor thread inside async code"));
-            let arguments = call.child_by_field_name("arguments").map(|arguments| file.text_of(arguments)).unwrap_or("()");
-            let replacement = if !file.can_await(call) {
-                None
-            } else if last == "sleep" {
-                Some(format!("tokio::time::sleep{arguments}.await"))
-            } else if path.contains("fs::") && TOKIO_FS.contains(&last) {
-                Some(format!("tokio::fs::{last}{arguments}.await"))
-            } else {
-                None
-            };
-            if let Some(replacement) = replacement {
-                let title = format!("Use `{}`", replacement.split('(').next().unwrap_or_default());
-                finding.fix(Fix::new(title, vec![TextEdit::replace(call.byte_range(), replacement)]).preferred());
+            let Some(context) = super::on_executor(file, call) else { continue };
+            let last = path.rsplit("::").next().unwrap_or(&path);
+            match context {
+                super::OnExecutor::Through { caller, call: site } => {
+                    let finding = file.report(sink, call, format!("`{path}` blocks the executor thread: async code calls this function"));
+                    super::add_async_caller(file, finding, caller, site);
+                }
+                super::OnExecutor::Direct => {
+                    let finding = file.report(sink, call, format!("`{path}` blocks the executor thread inside async code"));
+                    let arguments = call.child_by_field_name("arguments").map(|arguments| file.text_of(arguments)).unwrap_or("()");
+                    let replacement = if !file.can_await(call) {
+                        None
+                    } else if path == "std::thread::sleep" {
+                        Some(format!("tokio::time::sleep{arguments}.await"))
+                    } else if path.starts_with("std::fs::") && path.matches("::").count() == 2 && TOKIO_FS.contains(&last) {
+                        Some(format!("tokio::fs::{last}{arguments}.await"))
+                    } else {
+                        None
+                    };
+                    if let Some(replacement) = replacement {
+                        let title = format!("Use `{}`", replacement.split('(').next().unwrap_or_default());
+                        finding.fix(Fix::new(title, vec![TextEdit::replace(call.byte_range(), replacement)]).preferred());
+                    }
+                }
             }
         }
     }
+}
+
+/// Whether a call's path, as the imports make it, blocks its thread.
+fn is_blocking(path: &str) -> bool {
+    path == "std::thread::sleep"
+        || path == "thread::sleep"
+        || (path.starts_with("std::fs::") && !path.ends_with("::new"))
+        || path.starts_with("reqwest::blocking::")
+        || path == "std::net::TcpStream::connect"
 }

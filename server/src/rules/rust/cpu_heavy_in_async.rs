@@ -8,9 +8,12 @@ use crate::rust::RustFile;
 declare_rule! {
     /// ## What it does
     /// Checks for password hashing on the async executor: `bcrypt::hash`/`verify`,
-    /// `scrypt`, `pbkdf2`, and argon2's `hash_password`/`verify_password`, called in async
-    /// code (an async fn or block, closures inside them included) rather than in a closure
-    /// given to `spawn_blocking` or `block_in_place`. Tests are left alone.
+    /// `scrypt`, `pbkdf2` (matched through the file's imports: `use bcrypt::verify;` then
+    /// `verify(…)`), and argon2's `hash_password`/`verify_password`, called in async code
+    /// (an async fn or block, closures inside them included) or in a sync function that
+    /// async code calls (the project model follows the calls; the async caller is in
+    /// related information), rather than in a closure given to `spawn_blocking` or
+    /// `block_in_place`. Tests, start-up code and command-line tools are left alone.
     ///
     /// ## Why is this bad?
     /// Password hashes are slow on purpose: tens to hundreds of milliseconds of CPU each.
@@ -55,20 +58,42 @@ impl Check for CpuHeavyInAsync {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function").or_else(|| found.get("method"))) else { continue };
-            if !file.is_async(call) || file.is_test(call) {
+            let is_function = found.get("function").is_some();
+            let name =
+                if is_function { file.canonical_path(file.text_of(function), call).join("::") } else { file.text_of(function).to_owned() };
+            if is_function && !is_password_hash(&name) {
                 continue;
             }
-            let name = file.text_of(function);
+            let Some(context) = super::on_executor(file, call) else { continue };
             let finding = file.report(sink, call, format!("`{name}` hashes a password on the async executor: move it to `spawn_blocking`"));
-            if found.get("function").is_some()
-                && let Some(tried) = call.parent().filter(|parent| parent.kind() == "try_expression")
-                && file.can_await(call)
-                && movable_arguments(file, call)
-            {
-                let wrapped = format!("tokio::task::spawn_blocking(move || {}).await??", file.text_of(call));
-                finding.fix(Fix::new("Run it with `tokio::task::spawn_blocking`", vec![TextEdit::replace(tried.byte_range(), wrapped)]));
+            match context {
+                super::OnExecutor::Through { caller, call: site } => super::add_async_caller(file, finding, caller, site),
+                super::OnExecutor::Direct => {
+                    if is_function
+                        && let Some(tried) = call.parent().filter(|parent| parent.kind() == "try_expression")
+                        && file.can_await(call)
+                        && movable_arguments(file, call)
+                    {
+                        let wrapped = format!("tokio::task::spawn_blocking(move || {}).await??", file.text_of(call));
+                        finding.fix(Fix::new(
+                            "Run it with `tokio::task::spawn_blocking`",
+                            vec![TextEdit::replace(tried.byte_range(), wrapped)],
+                        ));
+                    }
+                }
             }
         }
+    }
+}
+
+/// The password hashing functions of bcrypt, scrypt and pbkdf2, by their full path.
+fn is_password_hash(path: &str) -> bool {
+    let Some((krate, function)) = path.split_once("::") else { return false };
+    match krate {
+        "bcrypt" => matches!(function, "hash" | "hash_with_result" | "hash_with_salt" | "verify"),
+        "scrypt" => matches!(function, "scrypt" | "scrypt_simple" | "scrypt_check"),
+        "pbkdf2" => matches!(function, "pbkdf2" | "pbkdf2_hmac" | "pbkdf2_hmac_array"),
+        _ => false,
     }
 }
 

@@ -7,11 +7,15 @@ declare_rule! {
     /// ## What it does
     /// Checks for handlers that run outside any tracing span: neither `#[instrument]`ed
     /// (`#[tracing::instrument]`, `#[instrument(skip(state))]`) nor under a tracing layer.
-    /// A crate where a router is wrapped in tower-http's `TraceLayer` or actix-web's
+    /// A project where a router is wrapped in tower-http's `TraceLayer` or actix-web's
     /// `TracingLogger` (`.layer(TraceLayer::new_for_http())`,
-    /// `.wrap(TracingLogger::default())`, in any of its files) gets a span per request, and
-    /// its handlers are left alone. Handlers are found as the other handler rules find
-    /// them, routed from any file of the crate.
+    /// `.wrap(TracingLogger::default())`, in any file of any of its crates) gets a span per
+    /// request, and its handlers are left alone; so is a project that logs through `log`
+    /// (env_logger, fern…) and installs no tracing subscriber, where a span would go nowhere.
+    ///
+    /// Where the project instruments most of its handlers one by one, each handler left out
+    /// is reported. Where it instruments few or none, that is one decision, reported once:
+    /// on the router that serves them, with the handlers in related information.
     ///
     /// ## Why is this bad?
     /// Without a span, the log lines of one request cannot be told from those of the
@@ -53,14 +57,20 @@ declare_rule! {
 
 impl Check for HandlerWithoutSpan {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
-        let mut traced = None;
+        if !file.observability().tracing_subscriber || file.is_traced() || TRACING_LAYERS.iter().any(|layer| file.model.has_layer(layer)) {
+            return;
+        }
+        let model = file.model;
+        let handlers: Vec<_> = model.calls.handlers().collect();
+        let instrumented = handlers.iter().filter(|handler| model.function(**handler).instrumented).count();
+        if model.file(file.path).is_some() && instrumented * 2 < handlers.len() {
+            report_once(file, sink, &handlers);
+            return;
+        }
         for found in file.matches(self.meta().code) {
             let (Some(function), Some(name)) = (found.get("function"), found.get("name")) else { continue };
             if !file.is_handler(function) || file.attributes(function).any(|attribute| attribute.contains("instrument")) {
                 continue;
-            }
-            if *traced.get_or_insert_with(|| file.is_traced()) {
-                return;
             }
             let handler = file.text_of(name);
             let finding = file.report(
@@ -68,6 +78,9 @@ impl Check for HandlerWithoutSpan {
                 name,
                 format!("handler `{handler}` runs without a tracing span: its logs cannot be told apart by request"),
             );
+            if !file.model.may_use(file.path, "tracing") {
+                continue;
+            }
             // On a line of its own above `fn`, indented like it, below the route attributes.
             let start = function.start_byte();
             let line_start = file.text[..start].rfind('\n').map_or(0, |at| at + 1);
@@ -79,5 +92,42 @@ impl Check for HandlerWithoutSpan {
             };
             finding.fix(Fix::new("Add `#[tracing::instrument(skip_all)]`", vec![TextEdit::insert(start, insert)]).preferred());
         }
+    }
+}
+
+/// Layers that give every request a span.
+const TRACING_LAYERS: [&str; 2] = ["TraceLayer", "TracingLogger"];
+
+/// One finding for the project, on the first router that nothing mounts in a file that
+/// starts the server, with the handlers that run without a span.
+fn report_once(file: &RustFile<'_>, sink: &mut Sink, handlers: &[crate::project::FunctionId]) {
+    let model = file.model;
+    // The router of the code that serves, not a command-line `App::new()`.
+    if !file.summary().signs.serves {
+        return;
+    }
+    let (table, paths) = file.routes();
+    let Some((_, span)) =
+        table.roots.iter().find(|(index, span)| paths.get(*index).is_some_and(|path| path == file.path) && file.in_scope_span(span))
+    else {
+        return;
+    };
+    let missing: Vec<_> = handlers.iter().filter(|handler| !model.function(**handler).instrumented).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let finding = file.report_span(
+        sink,
+        span.clone(),
+        format!(
+            "no request gets a tracing span: {} of the {} handlers are not `#[instrument]`ed and no `TraceLayer` or `TracingLogger` wraps a router",
+            missing.len(),
+            handlers.len()
+        ),
+    );
+    for handler in missing.into_iter().take(50) {
+        let (path, text, place) = model.place_of(*handler);
+        let name = model.function(*handler).name.clone();
+        finding.elsewhere(path, text, place, format!("handler `{name}`"));
     }
 }

@@ -8,7 +8,10 @@ declare_rule! {
     /// `(StatusCode::INTERNAL_SERVER_ERROR, body)` tuple or actix's
     /// `HttpResponse::InternalServerError().body(…)`/`.json(…)` whose body is an error's
     /// `to_string()`, a `format!` of an error, or an error's `Display`/`Debug` output
-    /// (`error`, `err`, `e` and names ending in `_error`/`_err`). Tests are left alone.
+    /// (`error`, `err`, `e` and names ending in `_error`/`_err`). Tests, code that serves
+    /// no requests (command-line tools), and handlers only administrators reach (a
+    /// parameter of an `Admin…` type: they operate the service and need the text) are left
+    /// alone.
     ///
     /// ## Why is this bad?
     /// Internal errors describe the inside of the service: SQL statements and table names,
@@ -41,7 +44,7 @@ impl Check for InternalErrorLeaked {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(body)) = (found.get("call"), found.get("body")) else { continue };
-            if file.is_test(call) {
+            if file.is_test(call) || !file.in_service(call) || admin_only(file, call) {
                 continue;
             }
             let text = file.text_of(body);
@@ -54,6 +57,18 @@ impl Check for InternalErrorLeaked {
             }
         }
     }
+}
+
+/// Whether the enclosing handler serves administrators only (a parameter of an `Admin…`
+/// type, the project's guard): they are the operators, who need the error's text.
+fn admin_only(file: &RustFile<'_>, node: tree_sitter::Node<'_>) -> bool {
+    let Some(function) = file.enclosing_fn(node) else { return false };
+    let Some(parameters) = function.child_by_field_name("parameters") else { return false };
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .filter_map(|parameter| parameter.child_by_field_name("type"))
+        .any(|kind| file.text_of(kind).split(|character: char| !character.is_alphanumeric()).any(|word| word.starts_with("Admin")))
 }
 
 /// The error whose text `body` carries: `e.to_string()`, `format!("… {e}")`,

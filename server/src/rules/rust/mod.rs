@@ -15,6 +15,7 @@ pub mod layer_violation;
 pub mod missing_transaction;
 pub mod panic_in_handler;
 pub mod permissive_cors_with_credentials;
+pub mod personal_data_logged;
 pub mod print_instead_of_tracing;
 pub mod query_in_loop;
 pub mod retry_without_backoff;
@@ -23,6 +24,61 @@ pub mod sql_built_from_strings;
 pub mod swallowed_error;
 pub mod tls_verification_disabled;
 pub mod unbounded_channel;
+
+use tree_sitter::Node;
+
+use crate::analysis::Finding;
+use crate::project::FunctionId;
+use crate::rust::RustFile;
+
+/// How code at a node comes to run on the async executor.
+pub(crate) enum OnExecutor {
+    /// It is async code itself.
+    Direct,
+    /// It is in a sync function that async code calls (`caller`, through the call of index
+    /// `call` in its summary), directly or through other sync functions.
+    Through { caller: FunctionId, call: usize },
+}
+
+/// Whether blocking work at `node` runs on the async executor, in code that serves (not a
+/// test, a build script, start-up, or a command-line tool, which serves nobody
+/// concurrently).
+pub(crate) fn on_executor(file: &RustFile<'_>, node: Node<'_>) -> Option<OnExecutor> {
+    if file.is_start_up(node) || !file.in_service(node) {
+        return None;
+    }
+    if file.is_async(node) {
+        return Some(OnExecutor::Direct);
+    }
+    let function = file.enclosing_fn(node)?;
+    // A closure given to `spawn_blocking` inside a sync function is still off the executor.
+    if crate::rust::ancestors(node)
+        .take_while(|ancestor| ancestor.id() != function.id())
+        .any(|ancestor| ancestor.kind() == "closure_expression")
+    {
+        return None;
+    }
+    let (caller, call) = file.model.calls.async_caller(file.function_id(function)?)?;
+    if file.model.calls.is_start_up(caller) {
+        return None;
+    }
+    Some(OnExecutor::Through { caller, call })
+}
+
+/// Related information for work that reaches the executor through a sync function: where
+/// async code calls into it.
+pub(crate) fn add_async_caller(file: &RustFile<'_>, finding: &mut Finding, caller: FunctionId, call: usize) {
+    let model = file.model;
+    let caller_file = &model.files[caller.file];
+    let function = &caller_file.summary.functions[caller.index];
+    let Some(site) = function.calls.get(call) else { return };
+    finding.elsewhere(
+        caller_file.path.clone(),
+        caller_file.text.clone(),
+        site.place.0.clone(),
+        format!("async `{}` calls it here, on the executor", function.name),
+    );
+}
 
 #[cfg(test)]
 mod fix_tests {
@@ -34,7 +90,8 @@ mod fix_tests {
 
     /// The text after applying the first fix of the first finding of `code`.
     fn fixed(code: &str, text: &str) -> String {
-        let report = crate::rust::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
+        let report =
+            crate::analysis::rust_source::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
         let diagnostic = report.files[0].diagnostics.iter().find(|diagnostic| diagnostic.rule.code == code).expect("a finding");
         apply_edits(text, &diagnostic.fixes.first().expect("a fix").edits)
     }
@@ -72,7 +129,12 @@ mod fix_tests {
     #[test]
     fn no_fix_where_it_would_not_compile() {
         let fixes = |code: &str, text: &str| {
-            let report = crate::rust::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
+            let report = crate::analysis::rust_source::check_file(
+                Path::new("/w/src/app.rs"),
+                Arc::from(text),
+                &Config::default(),
+                &Default::default(),
+            );
             let found: Vec<_> = report.files[0].diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code).collect();
             assert!(!found.is_empty(), "{code} reports {text}");
             found.iter().map(|diagnostic| diagnostic.fixes.len()).sum::<usize>()

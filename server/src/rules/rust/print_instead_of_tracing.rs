@@ -5,10 +5,14 @@ use crate::rust::RustFile;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `println!`, `eprintln!`, `print!`, `eprint!` and `dbg!` in server code. Tests
-    /// (`#[test]` functions, `#[cfg(test)]` modules, `tests/`, `benches/`, `examples/`),
-    /// build scripts and the `main` function, where start-up messages belong, are left
-    /// alone.
+    /// Checks for `println!`, `eprintln!`, `print!`, `eprint!` and `dbg!` in code that runs in a
+    /// server or a long-running service: a server binary, a worker, or a library one of them
+    /// links (the project model tells which). Command-line tools, whose output is stdout, and
+    /// libraries only they link are left alone, as are tests (`#[test]` functions,
+    /// `#[cfg(test)]` modules and their files, a crate's `tests/`, `benches/` and
+    /// `examples/`, test-support crates), build scripts, `main` and the functions only
+    /// start-up code calls, where start-up messages belong. In a server that also parses a
+    /// command line, only the code its handlers reach is taken for serving.
     ///
     /// ## Why is this bad?
     /// Printed lines carry no level, no timestamp, no request or trace id and no structured
@@ -49,7 +53,7 @@ impl Check for PrintInsteadOfTracing {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(name)) = (found.get("call"), found.get("macro")) else { continue };
-            if file.is_test(call) || file.is_start_up(call) {
+            if file.is_start_up(call) || !file.in_service(call) {
                 continue;
             }
             let macro_name = file.text_of(name);

@@ -94,7 +94,7 @@ fn compile(path: &Path, text: &str) -> Result<UserRule, String> {
     };
     let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
     let name = header.get("name").map_or(stem, |name| (*name).to_owned());
-    let query = super::queries::compile(text).map_err(|error| format!("the query does not compile: {error}"))?;
+    let query = crate::rust::queries::compile(text).map_err(|error| format!("the query does not compile: {error}"))?;
     let area = [Area::Api, Area::Sec, Area::Scl, Area::Db, Area::Arc, Area::Prc]
         .into_iter()
         .find(|area| code.starts_with(area.prefix()))

@@ -5,7 +5,7 @@
 //! A unit is a top-level item with the attributes and comments written above it. What a rule
 //! reports in a unit depends on the unit's text and on what the whole file and its crate say
 //! (the context: the functions routed and the tracing layers, the crate's facts, the words of
-//! [`super::FILE_WORDS`], the `use` declarations and inner attributes); when the context
+//! [`crate::rust::FILE_WORDS`], the `use` declarations and inner attributes); when the context
 //! changes, every unit is checked again.
 
 use std::hash::{Hash, Hasher};
@@ -15,11 +15,12 @@ use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use super::facts::{CrateFacts, FileFacts};
 use crate::analysis::Finding;
 use crate::config::Config;
 use crate::openapi::edit::Change;
+use crate::project::ProjectModel;
 use crate::rules::RuleMeta;
+use crate::rust::facts::{CrateFacts, FileFacts};
 
 /// What a check of a Rust file leaves for the next one.
 pub struct RustState {
@@ -57,7 +58,14 @@ pub struct Checked {
 }
 
 /// Runs the rules over a file, starting from the state of its last check when there is one.
-pub fn check(path: &Path, text: &Arc<str>, config: &Config, crate_facts: &CrateFacts, previous: Option<RustState>) -> Option<Checked> {
+pub fn check(
+    path: &Path,
+    text: &Arc<str>,
+    config: &Config,
+    crate_facts: &CrateFacts,
+    model: &ProjectModel,
+    previous: Option<RustState>,
+) -> Option<Checked> {
     let previous = previous.filter(|previous| previous.config == *config);
     let (tree, previous, change, changed) = match previous {
         Some(previous) => {
@@ -125,7 +133,7 @@ pub fn check(path: &Path, text: &Arc<str>, config: &Config, crate_facts: &CrateF
         .collect();
     let own =
         FileFacts::merge(facts.iter().zip(&kept).filter_map(|(fresh, kept)| fresh.as_ref().or(kept.as_ref().map(|unit| &unit.facts))));
-    let context = context_of(&tree, text, &own, crate_facts);
+    let context = context_of(&tree, text, &own, crate_facts, model);
     if context_before != Some(context) || !self_contained(&tree) {
         for (slot, facts) in kept.iter_mut().zip(facts.iter_mut()) {
             if let Some(unit) = slot.take() {
@@ -149,7 +157,7 @@ pub fn check(path: &Path, text: &Arc<str>, config: &Config, crate_facts: &CrateF
         }
         rechecked += index - first;
         let scope = bounds[first].0.start..bounds[index - 1].0.end;
-        let mut found = super::run_rules(path, text, &tree, config, crate_facts, scope, own.clone());
+        let mut found = super::run_rules(path, text, &tree, config, crate_facts, model, scope, own.clone());
         found.sort_by_key(|(_, finding)| finding.span.start);
         let mut found = found.into_iter().peekable();
         for unit in first..index {
@@ -228,11 +236,12 @@ fn self_contained(tree: &Tree) -> bool {
 }
 
 /// What every unit's findings may depend on beyond the unit itself.
-fn context_of(tree: &Tree, text: &str, own: &FileFacts, crate_facts: &CrateFacts) -> u64 {
+fn context_of(tree: &Tree, text: &str, own: &FileFacts, crate_facts: &CrateFacts, model: &ProjectModel) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     own.hash(&mut hasher);
     crate_facts.fingerprint().hash(&mut hasher);
-    for word in super::FILE_WORDS {
+    model.digest().hash(&mut hasher);
+    for word in crate::rust::FILE_WORDS {
         text.contains(word).hash(&mut hasher);
     }
     let root = tree.root_node();

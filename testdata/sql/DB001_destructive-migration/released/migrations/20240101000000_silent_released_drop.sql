@@ -1,0 +1,2 @@
+-- Released long ago: dropping the column already happened in production.
+ALTER TABLE customers DROP COLUMN fax;
