@@ -56,6 +56,10 @@ enum Command {
     /// archlens.toml beside that folder.
     #[command(hide = true)]
     GenDocs { out: PathBuf },
+    /// Print what the project model knows of the Rust files under a path: the kind of code
+    /// each is (server, command-line tool, test…), and the workspace's packages and binaries.
+    #[command(hide = true)]
+    Model { path: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -132,6 +136,10 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Model { path }) => {
+            print_model(&path);
+            ExitCode::SUCCESS
+        }
         Some(Command::GenDocs { out }) => match write_docs(&out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -182,6 +190,42 @@ fn init_logging(default: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("ARCHLENS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+}
+
+fn print_model(path: &Path) {
+    let path = workspace::absolute(path);
+    let source = RunSource::default();
+    let documents: Vec<PathBuf> =
+        workspace::discover_documents(std::slice::from_ref(&path)).into_iter().filter(|file| crate::rust::is_rust_file(file)).collect();
+    let Some(first) = documents.first() else { return };
+    let model = source.models.model_for(first, &source, None);
+    let mut out = format!("{:?}\nobservability: {:?}\n", model.root, model.observability());
+    for package in &model.cargo.packages {
+        out.push_str(&format!("package {} {}\n", package.name, package.folder.display()));
+        for (root, kind) in model
+            .binaries_of(&package.folder.join("src/main.rs"))
+            .iter()
+            .chain(package.binaries.first().map(|binary| model.binaries_of(&binary.root)).unwrap_or_default())
+        {
+            out.push_str(&format!("  binary {} {kind:?}\n", root.display()));
+        }
+    }
+    for (index, file) in model.files.iter().enumerate() {
+        out.push_str(&format!("{} {:?} {}\n", file.path.display(), file.kind, file.module.join("::")));
+        for (function_index, function) in file.summary.functions.iter().enumerate() {
+            let id = crate::project::FunctionId { file: index, index: function_index };
+            if let Some(handler) = model.calls.handler_reaching(id) {
+                let (handler_path, _, _) = model.place_of(handler);
+                out.push_str(&format!(
+                    "  fn {} reached from handler {} in {}\n",
+                    function.name,
+                    model.function(handler).name,
+                    handler_path.display()
+                ));
+            }
+        }
+    }
+    emit(&out);
 }
 
 fn print_rules() {

@@ -156,25 +156,57 @@ impl CallGraph {
         };
         let mut callees: Vec<Vec<(usize, usize)>> = vec![Vec::new(); functions.len()];
         let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); functions.len()];
-        for dense in 0..functions.len() {
+        for (dense, outgoing) in callees.iter_mut().enumerate() {
             for (call_index, call) in summary(dense).calls.iter().enumerate() {
                 if let Some(callee) = resolver.resolve(dense, call)
                     && callee != dense
                 {
-                    callees[dense].push((call_index, callee));
+                    outgoing.push((call_index, callee));
                     callers[callee].push((dense, call_index));
                 }
             }
         }
-        let routed: HashSet<&str> =
-            files.iter().filter(|file| !file.kind.test).flat_map(|file| file.facts.routed.iter().map(String::as_str)).collect();
+        // The names routed in each package: a function is routed when its own package, or a
+        // package that depends on it, registers its name.
+        let mut routed_in: HashMap<Option<usize>, HashSet<&str>> = HashMap::new();
+        for file in files.iter().filter(|file| !file.kind.test) {
+            routed_in.entry(file.package).or_default().extend(file.facts.routed.iter().map(String::as_str));
+        }
+        let routers_of: Vec<Vec<Option<usize>>> = cargo
+            .packages
+            .iter()
+            .map(|package| {
+                let mut routers: Vec<Option<usize>> = cargo
+                    .dependents(package)
+                    .iter()
+                    .filter_map(|dependent| cargo.packages.iter().position(|candidate| candidate.folder == dependent.folder))
+                    .map(Some)
+                    .collect();
+                routers.push(cargo.packages.iter().position(|candidate| candidate.folder == package.folder));
+                routers
+            })
+            .collect();
+        let routed = |dense: usize, name: &str| {
+            let routers: &[Option<usize>] = match files[functions[dense].file].package {
+                Some(index) => &routers_of[index],
+                None => &[None],
+            };
+            routers.iter().any(|router| routed_in.get(router).is_some_and(|names| names.contains(name)))
+        };
         let handler: Vec<bool> = (0..functions.len())
             .map(|dense| {
                 let function = summary(dense);
                 let test = function.test || files[functions[dense].file].kind.test;
+                // Extractor and responder implementations take framework types too.
+                let framework_hook = matches!(
+                    function.name.as_str(),
+                    "from_request" | "from_request_parts" | "respond_to" | "error_response" | "into_response" | "call" | "poll_ready"
+                );
                 !test
+                    && !framework_hook
                     && function.name != "main"
-                    && (function.route_attribute || (function.is_async && (function.extractor || routed.contains(function.name.as_str()))))
+                    && !function.has_self
+                    && (function.route_attribute || (function.is_async && (function.extractor || routed(dense, &function.name))))
             })
             .collect();
         let mut graph = CallGraph {
@@ -223,7 +255,14 @@ impl CallGraph {
             let function = self.summary(files, dense);
             for (call_index, callee) in &self.callees[dense] {
                 let call = &function.calls[*call_index];
-                if call.context == CallContext::Async && !self.summary(files, *callee).is_async && !self.summary(files, *callee).test {
+                // Only callers that serve: a test or a command-line tool blocking its own
+                // executor stalls nobody else.
+                let caller_serves = !function.test && files[self.functions[dense].file].kind.is_service_code();
+                if caller_serves
+                    && call.context == CallContext::Async
+                    && !self.summary(files, *callee).is_async
+                    && !self.summary(files, *callee).test
+                {
                     queue.push_back((*callee, 0));
                     found[*callee].get_or_insert((dense, *call_index));
                 }
@@ -344,10 +383,15 @@ impl CallGraph {
         self.callers[dense].iter().map(|(caller, call)| (self.functions[*caller], *call)).collect()
     }
 
-    /// When every caller of `function` passes a constant (a literal, a constant) for its
-    /// parameter `parameter`: the string literals among them. `None` when a caller passes
+    /// When every caller of `function` passes a constant (a literal, a constant, the
+    /// variable of a loop over a constant, or a parameter of its own that its callers pass
+    /// a constant) for its parameter `parameter`: the string literals among them. `None` when a caller passes
     /// anything else, or nobody calls it.
     pub fn constant_values(&self, files: &[ModelFile], function: FunctionId, parameter: &str) -> Option<Vec<String>> {
+        self.constant_values_within(files, function, parameter, 0)
+    }
+
+    fn constant_values_within(&self, files: &[ModelFile], function: FunctionId, parameter: &str, depth: usize) -> Option<Vec<String>> {
         let dense = self.dense(function)?;
         let callee = self.summary(files, dense);
         let position = callee.parameters.iter().position(|name| name == parameter)?;
@@ -361,6 +405,12 @@ impl CallGraph {
             match call.arguments.get(position + offset)? {
                 Argument::Literal(value) => values.push(value.clone()),
                 Argument::Constant => {}
+                // The caller's own parameter, constant at its own call sites.
+                Argument::Name(name)
+                    if depth < MAX_DEPTH && self.summary(files, *caller).parameters.iter().any(|parameter| parameter == name) =>
+                {
+                    values.extend(self.constant_values_within(files, self.functions[*caller], name, depth + 1)?);
+                }
                 _ => return None,
             }
         }

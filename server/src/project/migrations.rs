@@ -182,9 +182,13 @@ mod tests {
     #[test]
     fn changes_by_file_and_line() {
         let mut changes = Changes::default();
-        changes.files.insert(PathBuf::from("/w/a.rs"), Some(vec![3..5]));
+        changes.files.insert(PathBuf::from("/w/a.rs"), Some(vec![3..5, 8..9]));
         changes.files.insert(PathBuf::from("/w/new.rs"), None);
-        assert!(changes.touches_line(Path::new("/w/a.rs"), 4) && !changes.touches_line(Path::new("/w/a.rs"), 5));
+        assert!(
+            changes.touches_line(Path::new("/w/a.rs"), 4)
+                && !changes.touches_line(Path::new("/w/a.rs"), 5)
+                && changes.touches_line(Path::new("/w/a.rs"), 8)
+        );
         assert!(changes.touches_lines(Path::new("/w/a.rs"), 0..=3) && !changes.touches_lines(Path::new("/w/a.rs"), 5..=9));
         assert!(changes.touches_line(Path::new("/w/new.rs"), 100));
         assert!(!changes.touches(Path::new("/w/b.rs")));

@@ -150,12 +150,15 @@ pub struct ModelFile {
     pub module: Vec<String>,
 }
 
+/// One Rust file as `workspace` hands it to the model: its path, text, summary and facts.
+pub type InputFile = (PathBuf, Arc<str>, Arc<FileSummary>, Arc<FileFacts>);
+
 /// What `workspace` hands the model: manifests, the lock file and every Rust file.
 pub struct ModelInput {
     pub root: PathBuf,
     pub manifests: Vec<(PathBuf, String)>,
     pub lock: Option<String>,
-    pub files: Vec<(PathBuf, Arc<str>, Arc<FileSummary>, Arc<FileFacts>)>,
+    pub files: Vec<InputFile>,
 }
 
 /// The project model of one workspace.
@@ -287,6 +290,23 @@ impl ProjectModel {
             Some(index) => &self.binaries[index],
             None => &[],
         }
+    }
+
+    /// The folders of the packages the code of `path` links: its own package and the
+    /// workspace packages it depends on, directly or not.
+    pub fn linked_packages(&self, path: &Path) -> HashSet<PathBuf> {
+        let mut linked = HashSet::new();
+        let Some(package) = self.package_of(path) else { return linked };
+        let mut queue = vec![package.folder.clone()];
+        while let Some(folder) = queue.pop() {
+            if !linked.insert(folder.clone()) {
+                continue;
+            }
+            if let Some(package) = self.cargo.package_at(&folder) {
+                queue.extend(package.local_dependencies().map(Path::to_path_buf));
+            }
+        }
+        linked
     }
 
     /// Where a function is: its file, the span of its name, and its text.
@@ -425,7 +445,21 @@ fn is_test_support(cargo: &Cargo, package: &Package) -> bool {
     named || cargo.is_dev_only(package)
 }
 
+/// A name that says command-line tool: `cargo-*` subcommands, `*-cli`, `*-tool`, `xtask`.
+fn is_tool_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("cargo-") || lower.split(['-', '_']).any(|word| matches!(word, "cli" | "tool" | "tools" | "xtask" | "ctl"))
+}
+
 fn binary_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees) -> Vec<Vec<(PathBuf, BinaryKind)>> {
+    // A long-running process: a loop that waits (sleeps, ticks, receives) in its own code.
+    let runs_a_loop = |indexes: &[usize]| {
+        indexes.iter().any(|index| {
+            let text = &files[*index].text;
+            text.contains("loop {")
+                && ["sleep(", "interval(", ".recv(", ".tick()", ".next().await", "select!"].iter().any(|sign| text.contains(sign))
+        })
+    };
     let files_of = |root: &Path| -> Vec<usize> {
         trees.reached_from.iter().filter(|(_, roots)| roots.iter().any(|reached| reached == root)).map(|(index, _)| *index).collect()
     };
@@ -443,7 +477,9 @@ fn binary_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees) -> Vec<
                 .iter()
                 .map(|binary| {
                     let own = files_of(&binary.root);
-                    let kind = if (serves(&own) || library_serves) && (parses(&own) || library_parses) {
+                    let kind = if is_tool_name(&package.name) || is_tool_name(&binary.name) {
+                        BinaryKind::CommandLine
+                    } else if (serves(&own) || library_serves) && (parses(&own) || library_parses) {
                         BinaryKind::ServerWithCommandLine
                     } else if serves(&own) || library_serves {
                         BinaryKind::Server
@@ -451,8 +487,11 @@ fn binary_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees) -> Vec<
                         BinaryKind::CommandLine
                     } else if package.depends_on_any(&SERVER_FRAMEWORKS) {
                         BinaryKind::Server
-                    } else {
+                    } else if runs_a_loop(&own) {
                         BinaryKind::Service
+                    } else {
+                        // Neither serving, nor parsing arguments, nor running a loop: a tool.
+                        BinaryKind::CommandLine
                     };
                     (binary.root.clone(), kind)
                 })

@@ -262,7 +262,7 @@ impl<'a> RustFile<'a> {
                 "closure_expression" => {
                     let call = ancestor.parent().filter(|parent| parent.kind() == "arguments").and_then(|arguments| arguments.parent());
                     let callee = call.and_then(|call| call.child_by_field_name("function")).map(|function| self.text_of(function));
-                    if callee.is_some_and(|callee| callee.ends_with("spawn_blocking") || callee.ends_with("block_in_place")) {
+                    if callee.is_some_and(summary::is_blocking_pool) {
                         return false;
                     }
                 }
@@ -311,10 +311,16 @@ impl<'a> RustFile<'a> {
         }
     }
 
+    /// Whether the file belongs to a Cargo package the project model knows: what the model
+    /// says of packages, binaries and logging applies to it.
+    pub fn in_project(&self) -> bool {
+        self.model.file(self.path).is_some_and(|file| file.package.is_some())
+    }
+
     /// How the project logs; for a file outside any project, what the file itself uses
     /// (`tracing` unless it logs through `log` only).
     pub fn observability(&self) -> crate::project::Observability {
-        if self.model.file(self.path).is_some() {
+        if self.in_project() {
             return self.model.observability();
         }
         let signs = &self.summary().signs;
@@ -325,9 +331,9 @@ impl<'a> RustFile<'a> {
     }
 
     /// What kind of code the file is (server, command-line tool, test…), from the project
-    /// model; a file the model does not know is judged by its path.
+    /// model; a file outside any package is judged by its path and `[rust] test-folders`.
     pub fn code_kind(&self) -> crate::project::CodeKind {
-        match self.model.file(self.path) {
+        match self.model.file(self.path).filter(|file| file.package.is_some()) {
             Some(file) => file.kind,
             None => crate::project::CodeKind {
                 test: self.kind == FileKind::Test,
@@ -544,8 +550,8 @@ pub(crate) fn is_test_attribute(attribute: &str) -> bool {
 }
 
 /// The words rules may look for anywhere in a file ([`RustFile::mentions`]).
-pub const FILE_WORDS: [&str; 10] =
-    ["redis", ".timeout(", "crossbeam", "flume", "async_channel", "PgPool", "PgConnection", "Postgres", "MySql", "Sqlite"];
+pub const FILE_WORDS: [&str; 11] =
+    ["redis", "redis::", ".timeout(", "crossbeam", "flume", "async_channel", "PgPool", "PgConnection", "Postgres", "MySql", "Sqlite"];
 
 /// Route attributes of actix-web and rocket.
 pub(crate) const ROUTE_ATTRIBUTES: [&str; 9] = ["get", "post", "put", "delete", "patch", "head", "options", "route", "trace"];

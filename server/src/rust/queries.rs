@@ -19,7 +19,6 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("SCL003_cpu-heavy-in-async.scm", include_str!("../../../queries/rust/SCL003_cpu-heavy-in-async.scm")),
     ("SCL004_unbounded-channel.scm", include_str!("../../../queries/rust/SCL004_unbounded-channel.scm")),
     ("SCL005_retry-without-backoff.scm", include_str!("../../../queries/rust/SCL005_retry-without-backoff.scm")),
-    ("SCL006_query-in-loop.scm", include_str!("../../../queries/rust/SCL006_query-in-loop.scm")),
     ("SCL007_dependency-built-per-request.scm", include_str!("../../../queries/rust/SCL007_dependency-built-per-request.scm")),
     ("SCL008_cache-without-ttl.scm", include_str!("../../../queries/rust/SCL008_cache-without-ttl.scm")),
     ("SEC010_tls-verification-disabled.scm", include_str!("../../../queries/rust/SEC010_tls-verification-disabled.scm")),

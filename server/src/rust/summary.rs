@@ -419,15 +419,35 @@ impl Reader<'_, '_> {
     /// The calls under `node`, in the given context; functions defined inside are collected
     /// in `nested` and read as functions of their own.
     fn calls<'n>(&self, node: Node<'n>, context: CallContext, in_loop: bool, calls: &mut Vec<Call>, nested: &mut Vec<Node<'n>>) {
+        // The variables of loops over a constant (`for interval in INTERVALS`): passing one
+        // passes a constant.
+        let mut constant_loops: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         let mut stack = vec![(node, context, in_loop, false)];
         while let Some((node, context, in_loop, deferred)) = stack.pop() {
+            if node.kind() == "for_expression"
+                && let (Some(pattern), Some(value), Some(body)) =
+                    (node.child_by_field_name("pattern"), node.child_by_field_name("value"), node.child_by_field_name("body"))
+            {
+                let over = self.text[value.byte_range()].trim_start_matches('&');
+                let over = over.strip_suffix(".iter()").unwrap_or(over);
+                if is_constant_name(over.rsplit("::").next().unwrap_or(over)) || over.starts_with('[') {
+                    constant_loops.push((body.byte_range(), self.text[pattern.byte_range()].to_owned()));
+                }
+            }
             match node.kind() {
                 "function_item" => {
                     nested.push(node);
                     continue;
                 }
                 "call_expression" => {
-                    if let Some(call) = self.call(node, context, in_loop, deferred) {
+                    if let Some(mut call) = self.call(node, context, in_loop, deferred) {
+                        for argument in &mut call.arguments {
+                            if let Argument::Name(name) = argument
+                                && constant_loops.iter().any(|(body, variable)| body.contains(&node.start_byte()) && variable == name)
+                            {
+                                *argument = Argument::Constant;
+                            }
+                        }
                         calls.push(call);
                     }
                 }
@@ -451,9 +471,7 @@ impl Reader<'_, '_> {
             "closure_expression" => {
                 let call = parent.parent().filter(|_| parent.kind() == "arguments");
                 let callee = call.and_then(|call| call.child_by_field_name("function")).map(|function| &self.text[function.byte_range()]);
-                let blocking = callee.is_some_and(|callee| {
-                    callee.ends_with("spawn_blocking") || callee.ends_with("block_in_place") || callee.ends_with("thread::spawn")
-                });
+                let blocking = callee.is_some_and(is_blocking_pool);
                 let iterating = callee.is_some_and(|callee| {
                     let method = callee.rsplit(['.', ':']).next().unwrap_or(callee);
                     matches!(method, "for_each" | "map" | "then" | "filter_map" | "flat_map" | "try_for_each" | "and_then")
@@ -660,6 +678,19 @@ fn function_is_async(function: Node<'_>, text: &str) -> bool {
 fn closure_is_async(closure: Node<'_>, text: &str) -> bool {
     text[closure.byte_range()].trim_start().starts_with("async")
         || closure.child_by_field_name("body").is_some_and(|body| body.kind() == "async_block")
+}
+
+/// Whether a callee runs its closure off the async executor: tokio's `spawn_blocking` and
+/// `block_in_place`, actix's `web::block`, a thread, and the project's own wrappers named
+/// after them (`spawn_blocking_with_tracing`).
+pub fn is_blocking_pool(callee: &str) -> bool {
+    let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+    last.contains("spawn_blocking")
+        || last.contains("block_in_place")
+        || callee.ends_with("web::block")
+        || callee.ends_with("thread::spawn")
+        || callee.ends_with("rayon::spawn")
+        || last == "unblock"
 }
 
 /// `TABLE`, `MAX_ROWS`: a constant's name.

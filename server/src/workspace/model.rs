@@ -62,7 +62,7 @@ impl ModelCache {
     /// editor, `own` is what the file being checked says now, which may be ahead of what
     /// the cache has.
     pub fn model_for(&self, path: &Path, source: &dyn FileSource, own: Option<(&Path, Arc<FileSummary>)>) -> Arc<ProjectModel> {
-        let Some(root) = model_root(path) else { return Arc::new(ProjectModel::empty()) };
+        let Some(root) = model_root(path) else { return Arc::new(self.alone(path, source)) };
         let generation = source.generation();
         let open: Vec<(PathBuf, Arc<str>)> =
             source.open_files().into_iter().filter(|(open, _)| open.starts_with(&root) && crate::rust::is_rust_file(open)).collect();
@@ -150,6 +150,15 @@ impl ModelCache {
             entry.1.clone()
         };
         cell.get_or_init(|| super::vcs::changes(&repository, base).map(Arc::new)).clone()
+    }
+
+    /// The model of a file outside any package: the file alone, so that the calls between its
+    /// own functions still carry context.
+    fn alone(&self, path: &Path, source: &dyn FileSource) -> ProjectModel {
+        let Ok(text) = source.read(path) else { return ProjectModel::empty() };
+        let (summary, facts) = self.summary_of(path, &text);
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        ProjectModel::build(ModelInput { root, manifests: Vec::new(), lock: None, files: vec![(path.to_path_buf(), text, summary, facts)] })
     }
 
     /// The summary and facts of a file's text, computed once per text.

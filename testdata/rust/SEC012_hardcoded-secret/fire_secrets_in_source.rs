@@ -13,5 +13,5 @@ pub fn payments_client() -> stripe::Client {
 }
 
 pub fn aws() -> Credentials {
-    Credentials::new("AKIAIOSFODNN7EXAMPLE", read_secret_key(), None)
+    Credentials::new("AKIA2E0A8F3B244C9986", read_secret_key(), None)
 }

@@ -157,7 +157,7 @@ pub fn check(
         }
         rechecked += index - first;
         let scope = bounds[first].0.start..bounds[index - 1].0.end;
-        let mut found = super::run_rules(path, text, &tree, config, crate_facts, model, scope, own.clone());
+        let mut found = super::run_rules(path, text, &tree, config, super::Around { crate_facts, model }, scope, own.clone());
         found.sort_by_key(|(_, finding)| finding.span.start);
         let mut found = found.into_iter().peekable();
         for unit in first..index {

@@ -111,18 +111,25 @@ pub fn check_file_after(
     (Report { files: vec![FileReport { path: path.to_path_buf(), text: text.clone(), diagnostics }] }, Some(checked.state))
 }
 
+/// What a Rust file is checked in: what the other files of its crate say, and the project
+/// model.
+#[derive(Clone, Copy)]
+pub struct Around<'a> {
+    pub crate_facts: &'a facts::CrateFacts,
+    pub model: &'a ProjectModel,
+}
+
 /// The findings of every enabled rule (built-in and the user's) in the items within `scope`.
 pub(crate) fn run_rules(
     path: &Path,
     text: &str,
     tree: &Tree,
     config: &Config,
-    crate_facts: &facts::CrateFacts,
-    model: &ProjectModel,
+    around: Around<'_>,
     scope: std::ops::Range<usize>,
     own_facts: facts::FileFacts,
 ) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
-    let mut file = RustFile::in_crate(path, text, tree, crate_facts, model).scoped(scope, own_facts);
+    let mut file = RustFile::in_crate(path, text, tree, around.crate_facts, around.model).scoped(scope, own_facts);
     file.kind = FileKind::with_test_folders(path, &config.test_folders());
     file.layers = config.layers.clone();
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();

@@ -7,10 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Checks for services whose router has no health, readiness or liveness route
     /// (`/health`, `/healthz`, `/ready`, `/readyz`, `/livez`, `/ping`). A service is a crate
-    /// with a binary (`src/main.rs` or `src/bin/`) whose routers (axum, actix-web, rocket)
-    /// serve at least one route; the finding sits where its top router is created. A router
-    /// that cannot be fully read (merged from another crate) is left alone: the probe may be
-    /// there.
+    /// with a binary that serves (the project model tells which) whose routers (axum,
+    /// actix-web, rocket) serve at least one route; the one finding sits where its first top
+    /// router is created. A router that cannot be fully read (merged from another crate) is
+    /// left alone: the probe may be there.
     ///
     /// ## Why is this bad?
     /// Orchestrators (Kubernetes, ECS, Nomad) and load balancers decide from a probe whether
@@ -44,8 +44,13 @@ impl Check for MissingHealthEndpoint {
         if file.kind != crate::rust::FileKind::Source {
             return;
         }
-        let Some(root) = &file.crate_facts().root else { return };
-        if !root.join("src/main.rs").is_file() && !root.join("src/bin").is_dir() {
+        // A service runs: its crate has a binary that serves.
+        let serves = file
+            .model
+            .binaries_of(file.path)
+            .iter()
+            .any(|(_, kind)| matches!(kind, crate::project::BinaryKind::Server | crate::project::BinaryKind::ServerWithCommandLine));
+        if !serves {
             return;
         }
         let (table, paths) = file.routes();
@@ -54,7 +59,9 @@ impl Check for MissingHealthEndpoint {
             return;
         }
         let count = table.served.len();
-        for (_, span) in table.roots.iter().filter(|(file_index, span)| *file_index == own && file.in_scope_span(span)) {
+        // One finding for the service, on its first top router.
+        let first = table.roots.iter().min_by(|left, right| (&paths[left.0], left.1.start).cmp(&(&paths[right.0], right.1.start)));
+        for (_, span) in first.into_iter().filter(|(file_index, span)| *file_index == own && file.in_scope_span(span)) {
             file.report_span(
                 sink,
                 span.clone(),

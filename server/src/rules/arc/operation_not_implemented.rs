@@ -92,17 +92,40 @@ impl Check for OperationNotImplemented {
         let Some(own) = paths.iter().position(|path| path == file.path) else { return };
         let names: Vec<String> =
             specs.iter().map(|spec| format!("`{}`", spec.document.file_name().unwrap_or_default().to_string_lossy())).collect();
-        for unresolved in table.unresolved.iter().filter(|unresolved| unresolved.file == own && file.in_scope_span(&unresolved.span)) {
-            file.report_span(
+        // One finding for the crate, on the first router it cannot read (by file, then
+        // place), with the others in related information.
+        let mut unresolved: Vec<_> = table.unresolved.iter().collect();
+        unresolved.sort_by(|left, right| (&paths[left.file], left.span.start).cmp(&(&paths[right.file], right.span.start)));
+        let Some((first, others)) = unresolved.split_first() else { return };
+        if first.file != own || !file.in_scope_span(&first.span) {
+            return;
+        }
+        let more = match others.len() {
+            0 => String::new(),
+            count => format!(" (and {count} more)"),
+        };
+        let finding = file
+            .report_span(
                 sink,
-                unresolved.span.clone(),
+                first.span.clone(),
                 format!(
-                    "the router could not be fully resolved: `{}` is built where archlens cannot read it, so the operations of {} are not checked against the routes",
-                    unresolved.text,
+                    "the router could not be fully resolved: `{}`{more} is built where archlens cannot read it, so the operations of {} are not checked against the routes",
+                    first.text,
                     names.join(" and ")
                 ),
             )
             .severity(Severity::Info);
+        for other in others.iter().take(50) {
+            if other.file == own {
+                finding.related(0, other.span.clone(), format!("`{}` is not read either", other.text));
+            } else if let Some(known) = file.model.file(&paths[other.file]) {
+                finding.elsewhere(
+                    known.path.clone(),
+                    known.text.clone(),
+                    other.span.clone(),
+                    format!("`{}` is not read either", other.text),
+                );
+            }
         }
     }
 }

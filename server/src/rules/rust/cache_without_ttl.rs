@@ -5,7 +5,8 @@ use crate::rust::RustFile;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for Redis writes without an expiry in files that use the `redis` crate:
+    /// Checks for Redis writes without an expiry in files that use the `redis` crate (an
+    /// import or a `redis::` path):
     /// `set`, `mset` and `set_multiple` commands, and a `cmd("SET")` whose arguments carry
     /// no `EX`, `PX`, `EXAT`, `PXAT` or `KEEPTTL`. Tests are left alone.
     ///
@@ -40,7 +41,10 @@ const EXPIRY_ARGUMENTS: [&str; 5] = ["\"EX\"", "\"PX\"", "\"EXAT\"", "\"PXAT\"",
 
 impl Check for CacheWithoutTtl {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
-        if !file.mentions("redis") {
+        // The redis crate, through an import or a path: not the word in a licence header.
+        let uses_redis = file.summary().imports.iter().any(|import| import.path.first().is_some_and(|first| first == "redis"))
+            || file.mentions("redis::");
+        if !uses_redis {
             return;
         }
         for found in file.matches(self.meta().code) {

@@ -6,9 +6,11 @@ declare_rule! {
     /// ## What it does
     /// Checks for database connections with TLS turned off: `sslmode=disable` in a
     /// connection string (PostgreSQL; `ssl-mode=DISABLED` for MySQL), and sqlx's
-    /// `PgSslMode::Disable` or `MySqlSslMode::Disabled`. Connection strings to a loopback
-    /// host (`localhost`, `127.0.0.1`, `[::1]`) and tests are left alone: that traffic does
-    /// not leave the machine.
+    /// `PgSslMode::Disable` or `MySqlSslMode::Disabled` passed as the mode. Connection
+    /// strings to a loopback host (`localhost`, `127.0.0.1`, `[::1]`) and tests are left
+    /// alone: that traffic does not leave the machine. So is a mode the operator sets: the
+    /// value compared with, matched on, or mapped from a setting (`"disable" =>
+    /// PgSslMode::Disable`).
     ///
     /// ## Why is this bad?
     /// Without TLS, the database password and every row travel in clear text between the
@@ -43,6 +45,11 @@ impl Check for DatabaseTlsDisabled {
             }
             let text = file.text_of(node);
             if node.kind() == "scoped_identifier" {
+                // Compared with, matched on, or chosen from a setting: the mode is the
+                // operator's to set.
+                if decided_by_setting(node) {
+                    continue;
+                }
                 file.report(sink, node, format!("`{text}` connects to the database without TLS"));
                 continue;
             }
@@ -54,4 +61,12 @@ impl Check for DatabaseTlsDisabled {
             file.report(sink, node, "this connection string turns TLS off: the database password and data travel in clear text");
         }
     }
+}
+
+/// Whether an SSL mode value is compared, matched or mapped from a setting rather than set.
+fn decided_by_setting(node: tree_sitter::Node<'_>) -> bool {
+    crate::rust::ancestors(node)
+        .skip(1)
+        .take(4)
+        .any(|ancestor| matches!(ancestor.kind(), "match_arm" | "match_pattern" | "binary_expression" | "if_expression" | "let_condition"))
 }

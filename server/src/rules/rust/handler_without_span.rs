@@ -61,9 +61,19 @@ impl Check for HandlerWithoutSpan {
             return;
         }
         let model = file.model;
-        let handlers: Vec<_> = model.calls.handlers().collect();
+        // The handlers of the code this crate links (its own, its workspace dependencies').
+        let linked = model.linked_packages(file.path);
+        let handlers: Vec<_> = model
+            .calls
+            .handlers()
+            .filter(|handler| {
+                linked.is_empty()
+                    || model.package_of(&model.files[handler.file].path).is_some_and(|package| linked.contains(&package.folder))
+            })
+            .filter(|handler| !crate::rust::routes::is_probe(&model.function(*handler).name))
+            .collect();
         let instrumented = handlers.iter().filter(|handler| model.function(**handler).instrumented).count();
-        if model.file(file.path).is_some() && instrumented * 2 < handlers.len() {
+        if file.in_project() && instrumented * 2 < handlers.len() {
             report_once(file, sink, &handlers);
             return;
         }

@@ -15,9 +15,14 @@ declare_rule! {
     /// - any string in a known key format: AWS access key ids, Stripe live keys, GitHub and
     ///   Slack tokens, Google API keys, PEM private keys.
     ///
-    /// Values that only name something are left alone: header and field names
+    /// A named value must look like a secret: at least 12 characters without whitespace,
+    /// varied enough to be random, and neither a URL without credentials nor a route. So
+    /// values that only name or describe something are left alone: header and field names
     /// (`const CSRF_TOKEN: &str = "csrf_token"`, `"x-api-key"`), environment variable names
-    /// (`"JWT_SECRET"`), short placeholders, and everything in tests.
+    /// (`"JWT_SECRET"`), messages (`TOKEN_FORMAT_ERROR`), URLs (`token_url`), prefixes. So
+    /// are documented examples and placeholders (`AKIAIOSFODNN7EXAMPLE`,
+    /// `sk_live_1234567890…`), the patterns and samples of a secret detector, and tests
+    /// (test modules outside `cfg(test)` included: `test_keys.rs`, `fixtures/`).
     ///
     /// ## Why is this bad?
     /// A secret in the source is in every clone, every build artifact, every fork and the
@@ -64,12 +69,14 @@ impl Check for HardcodedSecret {
         let mut reported = HashSet::new();
         for found in file.matches(self.meta().code) {
             let Some(item) = found.get("item").or_else(|| found.get("literal")) else { continue };
-            if file.is_test(item) {
+            if file.is_test(item) || is_test_module(file) {
                 continue;
             }
             if let Some(literal) = found.get("literal") {
                 let text = unquote(file.text_of(literal));
                 if let Some(format) = known_key_format(text)
+                    && !is_placeholder(text)
+                    && !in_detector_table(file, literal)
                     && reported.insert(literal.byte_range())
                 {
                     file.report(sink, literal, format!("{format} in the source"));
@@ -83,7 +90,11 @@ impl Check for HardcodedSecret {
                     let name = file.text_of(name);
                     let lower = name.to_ascii_lowercase();
                     let literal = unquote(file.text_of(value));
-                    if !SECRET_WORDS.iter().any(|word| lower.contains(word)) || names_something(literal) {
+                    if !SECRET_WORDS.iter().any(|word| lower.contains(word))
+                        || ABOUT_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
+                        || names_something(literal)
+                        || !looks_like_a_secret(literal)
+                    {
                         continue;
                     }
                     if item.kind() == "let_declaration" {
@@ -125,6 +136,99 @@ impl Check for HardcodedSecret {
             }
         }
     }
+}
+
+/// Names that say what a value is about rather than hold the secret: `TOKEN_FORMAT_ERROR`,
+/// `token_url`, `TOKEN_PREFIX`, `password_header`.
+const ABOUT_SUFFIXES: [&str; 17] = [
+    "_err",
+    "_error",
+    "_msg",
+    "_message",
+    "_text",
+    "_help",
+    "_hint",
+    "_desc",
+    "_url",
+    "_uri",
+    "_path",
+    "_route",
+    "_endpoint",
+    "_prefix",
+    "_suffix",
+    "_header",
+    "_name",
+];
+
+/// Whether a value has the shape of a secret: no whitespace, not a URL without credentials,
+/// not a route, at least 12 characters, and varied enough to be random (Shannon entropy of at
+/// least 3 bits a character).
+fn looks_like_a_secret(value: &str) -> bool {
+    if value.chars().any(char::is_whitespace) || value.starts_with('/') || value.len() < 12 {
+        return false;
+    }
+    if let Some((scheme, rest)) = value.split_once("://") {
+        let is_url = scheme.chars().all(|character| character.is_ascii_alphanumeric() || matches!(character, '+' | '.' | '-'));
+        // `postgres://user:password@host` carries a credential; a plain URL does not.
+        let credentials = rest.split('/').next().is_some_and(|authority| authority.contains('@') && authority.contains(':'));
+        return !is_url || credentials;
+    }
+    entropy(value) >= 3.0 && !is_placeholder(value)
+}
+
+/// Bits of Shannon entropy per character.
+fn entropy(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    for character in value.chars() {
+        *counts.entry(character).or_insert(0usize) += 1;
+    }
+    let length = value.chars().count() as f64;
+    counts.values().map(|count| *count as f64 / length).map(|share| -share * share.log2()).sum()
+}
+
+/// A documented example or a made-up value: `AKIAIOSFODNN7EXAMPLE`, `sk_live_1234567890…`,
+/// `xxxx`, a run of sequential characters; or a pattern (`xoxb-[0-9]{11}…`).
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let sequential = bytes.windows(8).any(|window| window.windows(2).all(|pair| pair[1] == pair[0].wrapping_add(1)));
+    lower.contains("example")
+        || lower.contains("xxxx")
+        || lower.contains("0000")
+        || lower.contains("changeme")
+        || lower.contains("your")
+        || sequential
+        || value.chars().any(|character| matches!(character, '[' | ']' | '{' | '}' | '\\' | '|' | '^' | '$'))
+}
+
+/// Whether a literal sits in a table of secret-detector patterns and samples: an array (or
+/// item) that holds a regular expression, or whose item is named like one.
+fn in_detector_table(file: &RustFile<'_>, literal: tree_sitter::Node<'_>) -> bool {
+    let item = crate::rust::ancestors(literal).find(|node| node.kind().ends_with("_item") || node.kind() == "let_declaration");
+    let named = item.and_then(|item| item.child_by_field_name("name")).map(|name| file.text_of(name).to_ascii_lowercase());
+    if named.is_some_and(|name| ["pattern", "regex", "rule", "detector", "sample"].iter().any(|word| name.contains(word))) {
+        return true;
+    }
+    let array = crate::rust::ancestors(literal).take(4).find(|node| matches!(node.kind(), "array_expression" | "tuple_expression"));
+    array.is_some_and(|array| {
+        let text = file.text_of(array);
+        text.contains("[0-9]") || text.contains("{") && text.contains("}\\") || text.contains("Regex")
+    })
+}
+
+/// Whether the file is a test module outside `cfg(test)`: `test_keys.rs`, `testing.rs`,
+/// `fixtures/`, `mocks/`.
+fn is_test_module(file: &RustFile<'_>) -> bool {
+    // Folders inside the package only: a checkout in `~/test-project` is not test code.
+    let inside = match file.model.package_of(file.path) {
+        Some(package) => file.path.strip_prefix(&package.folder).unwrap_or(file.path),
+        None => std::path::Path::new(file.path.file_name().unwrap_or_default()),
+    };
+    inside.components().any(|component| {
+        let part = component.as_os_str().to_string_lossy().to_ascii_lowercase();
+        let stem = part.strip_suffix(".rs").unwrap_or(&part);
+        stem.split(['_', '-']).any(|word| matches!(word, "test" | "tests" | "testing" | "fixture" | "fixtures" | "mock" | "mocks"))
+    })
 }
 
 /// Reads an environment variable, failing with a message that names it.

@@ -50,7 +50,7 @@ impl Check for HttpClientWithoutTimeout {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
-            if file.is_test(call) {
+            if file.is_test(call) || file.code_kind().is_command_line_only() || !is_reqwest_client(file, function, call) {
                 continue;
             }
             let path = file.text_of(function).trim_start_matches("::");
@@ -62,7 +62,7 @@ impl Check for HttpClientWithoutTimeout {
                 continue;
             }
             let (methods, end) = chain(file, call);
-            if methods.iter().any(|method| TIMEOUTS.contains(method)) || bound_and_timed_later(file, end) {
+            if methods.iter().any(|method| TIMEOUTS.contains(method)) || bound_and_timed_later(file, end) || returns_builder(file, call) {
                 continue;
             }
             let finding =
@@ -72,6 +72,23 @@ impl Check for HttpClientWithoutTimeout {
             finding.fix(Fix::new("Add `.timeout(Duration::from_secs(10))`", edits).preferred());
         }
     }
+}
+
+/// Whether `Client::new()` / `Client::builder()` is reqwest's: the path says so, or the file
+/// imports `Client` from reqwest (a project's own `Client::new(url, timeout)` is not), and
+/// `new` takes no argument.
+fn is_reqwest_client(file: &RustFile<'_>, function: Node<'_>, call: Node<'_>) -> bool {
+    let canonical = file.canonical_path(file.text_of(function), call);
+    let arguments = call.child_by_field_name("arguments").map_or(0, |arguments| arguments.named_child_count());
+    canonical.first().is_some_and(|first| first == "reqwest") && !(canonical.last().is_some_and(|last| last == "new") && arguments > 0)
+}
+
+/// Whether the builder is what its function returns (`fn client_builder() ->
+/// reqwest::ClientBuilder`): its callers finish it, timeouts included.
+fn returns_builder(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    file.enclosing_fn(call)
+        .and_then(|function| function.child_by_field_name("return_type"))
+        .is_some_and(|kind| file.text_of(kind).contains("ClientBuilder"))
 }
 
 /// The methods called on a builder, in order, and the outermost call of the chain.

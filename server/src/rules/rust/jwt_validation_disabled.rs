@@ -54,10 +54,24 @@ impl Check for JwtValidationDisabled {
             let method = found.get("method").map(|method| file.text_of(method)).unwrap_or_default();
             if method.ends_with("insecure_decode") {
                 // Claims read to choose how to validate, then validated: fine.
-                let validated_after = file
-                    .enclosing_fn(call)
-                    .map(|function| &file.text[call.end_byte()..function.end_byte()])
-                    .is_some_and(|rest| rest.contains("decode(") || rest.contains("decode::<"));
+                let validated_after =
+                    file.enclosing_fn(call).map(|function| &file.text[call.end_byte()..function.end_byte()]).is_some_and(|rest| {
+                        // `decode(` or `decode::<`, not another `insecure_decode`.
+                        rest.match_indices("decode").any(|(at, _)| {
+                            !rest[..at].ends_with("insecure_") && (rest[at..].starts_with("decode(") || rest[at..].starts_with("decode::<"))
+                        })
+                    });
+                // A wrapper that only returns the claims to a caller that validates.
+                let wrapper = file.enclosing_fn(call).and_then(|function| function.child_by_field_name("name")).is_some_and(|name| {
+                    let name = file.text_of(name).to_ascii_lowercase();
+                    ["unverified", "insecure", "dangerous", "peek", "header", "unvalidated"].iter().any(|word| name.contains(word))
+                }) || crate::rust::ancestors(call)
+                    .find(|node| node.kind() == "impl_item")
+                    .and_then(|item| item.child_by_field_name("type"))
+                    .is_some_and(|kind| file.text_of(kind).to_ascii_lowercase().contains("unverified"));
+                if wrapper {
+                    continue;
+                }
                 if validated_after {
                     continue;
                 }

@@ -13,9 +13,16 @@ declare_rule! {
     /// layers it may use. A layer may always use itself; code outside every layer is not
     /// checked.
     ///
-    /// Without `[[layers]]`, a module named `domain`, `core` or `model` (or under one) may not
-    /// use web frameworks (axum, actix-web, rocket, warp), database crates (sqlx, diesel,
-    /// sea-orm, redis) or HTTP clients (reqwest).
+    /// Without `[[layers]]`, a module's name alone is not evidence: a `domain` module (or one
+    /// under it) may not use web frameworks (axum, actix-web, rocket, warp), database crates
+    /// (sqlx, diesel, sea-orm, redis) or HTTP clients (reqwest) when its crate is layered on
+    /// purpose (a module of an outer layer beside it: `infrastructure`, `adapters`, `db`,
+    /// `api`, `web`, `routes`…) and the file holds no HTTP endpoints or ORM entities, which
+    /// would say the project keeps them there by design. Modules named `core` or `model`
+    /// are judged only through `[[layers]]`.
+    ///
+    /// A file that uses a crate is reported once for it: at its `use`, or at the first path
+    /// that names it.
     ///
     /// Modules come from file paths under `src/` (`src/domain/order.rs` is
     /// `crate::domain::order`) and inline `mod` items. Tests are left alone.
@@ -62,11 +69,42 @@ const OUTER_CRATES: [(&str, &str); 9] = [
     ("reqwest", "an HTTP client"),
 ];
 
-/// Module names that make a module inner by default.
-const INNER_MODULES: [&str; 3] = ["domain", "core", "model"];
+/// The module name that makes a module inner by default, when the crate is layered.
+const INNER_MODULES: [&str; 1] = ["domain"];
+
+/// Module names of outer layers: beside a `domain` module, one of them shows that the crate
+/// is layered on purpose.
+const OUTER_MODULES: [&str; 18] = [
+    "infra",
+    "infrastructure",
+    "adapters",
+    "adapter",
+    "persistence",
+    "repository",
+    "repositories",
+    "db",
+    "database",
+    "storage",
+    "store",
+    "api",
+    "web",
+    "http",
+    "handlers",
+    "routes",
+    "controllers",
+    "ports",
+];
 
 impl Check for LayerViolation {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
+        // Without declared layers, a module's name is not evidence enough: the crate must be
+        // layered (a `domain` module beside outer ones), and the module must not hold what
+        // the project keeps there on purpose (HTTP endpoints, ORM entities).
+        if file.layers.is_empty() && (!is_layered(file) || holds_infrastructure(file)) {
+            return;
+        }
+        // One finding per crate a file uses: its `use`, or the first path that names it.
+        let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
         for found in file.matches(self.meta().code) {
             let (node, target) = if let Some(path) = found.get("path") {
                 (path, file.text_of(path).to_owned())
@@ -86,10 +124,44 @@ impl Check for LayerViolation {
             let Some(module) = file.module_of(node) else { continue };
             let segments: Vec<&str> = target.split("::").map(str::trim).collect();
             if let Some(message) = violation(&file.layers, &module, &segments) {
-                file.report(sink, node, message);
+                let used = segments.first().copied().unwrap_or_default();
+                let key = if used == "crate" { segments.iter().take(2).copied().collect::<Vec<_>>().join("::") } else { used.to_owned() };
+                if found.get("path").is_some() || reported.insert(key.clone()) {
+                    reported.insert(key);
+                    file.report(sink, node, message);
+                }
             }
         }
     }
+}
+
+/// Whether the file's crate is layered on purpose: the file sits in a `domain` module that
+/// has, beside it, a module of an outer layer (`infrastructure`, `adapters`, `db`, `api`…).
+fn is_layered(file: &RustFile<'_>) -> bool {
+    // A file outside any project is judged by its module's name alone.
+    if !file.in_project() {
+        return true;
+    }
+    let Some(module) = file.module_of(file.tree.root_node()) else { return false };
+    let Some(position) = module.iter().position(|segment| INNER_MODULES.contains(&segment.as_str())) else { return false };
+    let parent = &module[1..position];
+    let package = file.model.package_of(file.path).map(|package| package.folder.clone());
+    file.model.files.iter().filter(|other| package.as_ref().is_some_and(|folder| other.path.starts_with(folder))).any(|other| {
+        other.module.len() > parent.len() + 1
+            && other.module[1..parent.len() + 1] == *parent
+            && OUTER_MODULES.contains(&other.module[parent.len() + 1].as_str())
+    })
+}
+
+/// Whether the file holds HTTP endpoints or ORM entities: then its module is not the domain
+/// layer the name suggests, whatever it is called.
+fn holds_infrastructure(file: &RustFile<'_>) -> bool {
+    let entities = ["DeriveEntityModel", "#[diesel(", "table_name", "derive(Queryable", "Insertable", "#[sea_orm("];
+    entities.iter().any(|sign| file.text.contains(sign))
+        || file.model.file_index(file.path).is_some_and(|index| {
+            (0..file.model.files[index].summary.functions.len())
+                .any(|function| file.model.calls.is_handler(crate::project::FunctionId { file: index, index: function }))
+        })
 }
 
 /// What is wrong with module `module` using the path `target`, if anything.

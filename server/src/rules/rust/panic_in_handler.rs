@@ -71,7 +71,7 @@ declare_rule! {
 impl Check for PanicInHandler {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         // The panicking calls of each handler, in order: one finding per handler.
-        let mut handlers: Vec<(Node<'_>, Vec<(Node<'_>, Node<'_>, String, Option<Fix>)>)> = Vec::new();
+        let mut handlers: Vec<(Node<'_>, Vec<Panicking<'_>>)> = Vec::new();
         for found in file.matches(self.meta().code) {
             let Some(call) = found.get("call") else { continue };
             let Some(function) = file.enclosing_fn(call) else { continue };
@@ -126,6 +126,10 @@ impl Check for PanicInHandler {
         }
     }
 }
+
+/// One panicking call of a handler: where its report starts and ends, its message, and the
+/// edit that returns its error instead.
+type Panicking<'t> = (Node<'t>, Node<'t>, String, Option<Fix>);
 
 /// A function that exists only in debug builds.
 fn is_debug_only(file: &RustFile<'_>, function: Node<'_>) -> bool {

@@ -58,7 +58,12 @@ impl Check for RetryWithoutBackoff {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(looped), Some(body)) = (found.get("loop"), found.get("body")) else { continue };
-            if file.is_test(looped) || !is_retry(file, looped, body) {
+            if file.is_test(looped) || file.is_start_up(looped) || !file.in_service(looped) || !is_retry(file, looped, body) {
+                continue;
+            }
+            // One retry cannot storm; a loop that repairs between attempts is not retrying a
+            // failing dependency.
+            if at_most_two_attempts(file, looped) || repairs_between_attempts(file, body) {
                 continue;
             }
             let sleeps = descendants(body).filter(|node| is_sleep(file, *node)).collect::<Vec<_>>();
@@ -74,6 +79,26 @@ impl Check for RetryWithoutBackoff {
             sink.span(0, looped.start_byte()..end, file.pointer(looped), message);
         }
     }
+}
+
+/// `for attempt in 0..2`, `1..=2`: at most two attempts.
+fn at_most_two_attempts(file: &RustFile<'_>, looped: Node<'_>) -> bool {
+    let Some(range) = looped.child_by_field_name("value") else { return false };
+    let text: String = file.text_of(range).split_whitespace().collect();
+    let bounds: Option<(u32, u32)> = if let Some((start, end)) = text.split_once("..=") {
+        start.parse().ok().zip(end.parse::<u32>().ok().map(|end| end + 1))
+    } else if let Some((start, end)) = text.split_once("..") {
+        start.parse().ok().zip(end.parse().ok())
+    } else {
+        None
+    };
+    bounds.is_some_and(|(start, end)| end.saturating_sub(start) <= 2)
+}
+
+/// Whether the loop body repairs something between attempts (purges, invalidates, resets).
+fn repairs_between_attempts(file: &RustFile<'_>, body: Node<'_>) -> bool {
+    let text = file.text_of(body).to_ascii_lowercase();
+    ["purge", "invalidate", "evict", "clear(", "reset", "refresh_cache", "reconnect"].iter().any(|word| text.contains(word))
 }
 
 /// Whether a loop retries an awaited operation until it succeeds, counting attempts.

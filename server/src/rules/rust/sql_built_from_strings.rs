@@ -251,7 +251,7 @@ fn built_by(file: &RustFile<'_>, node: Node<'_>) -> Option<&'static str> {
     match node.kind() {
         "macro_invocation" => {
             let name = node.child_by_field_name("macro").map(|name| file.text_of(name))?;
-            (name == "format" && !format_of_constants(file.text_of(node))).then_some("`format!`")
+            (name == "format" && !format_of_constants(file.text_of(node), &|value| constant_here(file, node, value))).then_some("`format!`")
         }
         "binary_expression" => {
             let text = file.text_of(node);
@@ -264,15 +264,106 @@ fn built_by(file: &RustFile<'_>, node: Node<'_>) -> Option<&'static str> {
 
 /// Whether every argument of a `format!` (and every name inside its braces) is a literal,
 /// a number or a constant.
-fn format_of_constants(text: &str) -> bool {
+fn format_of_constants(text: &str, constant: &dyn Fn(&str) -> bool) -> bool {
     let inner = text.split_once('(').or_else(|| text.split_once('[')).map_or("", |(_, rest)| &rest[..rest.len().saturating_sub(1)]);
     let Some(start) = inner.find('"') else { return false };
     let Some(end) = inner[start + 1..].find('"').map(|end| start + 1 + end) else { return false };
     let template = &inner[start + 1..end];
     let captured =
         template.split('{').skip(1).filter_map(|part| part.split('}').next()).map(|inside| inside.split(':').next().unwrap_or_default());
-    let arguments = inner[end + 1..].split(',').map(str::trim).filter(|argument| !argument.is_empty());
-    captured.chain(arguments).all(|argument| argument.is_empty() || is_constant(argument))
+    // After a raw string's closing quote come its `#`s.
+    let arguments = inner[end + 1..].trim_start_matches('#').split(',').map(str::trim).filter(|argument| !argument.is_empty());
+    captured.chain(arguments).all(|argument| argument.is_empty() || is_constant(argument) || constant(argument))
+}
+
+/// Whether a value used at `node` is a constant one step away: a number (`timeout.as_millis()`,
+/// a length), a parameter that every caller passes a constant (the project model's call
+/// graph), a variable bound to a `match` or `if` of literals, or the variable of a loop over
+/// a constant.
+fn constant_here(file: &RustFile<'_>, node: Node<'_>, value: &str) -> bool {
+    constant_within(file, node, value, 0)
+}
+
+fn constant_within(file: &RustFile<'_>, node: Node<'_>, value: &str, depth: usize) -> bool {
+    let value = value.trim().trim_start_matches('&');
+    if [".as_millis()", ".as_secs()", ".as_micros()", ".len()", ".count()", ".num_days()", ".num_seconds()"]
+        .iter()
+        .any(|end| value.ends_with(end))
+        || value.contains(" as i")
+        || value.contains(" as u")
+    {
+        return true;
+    }
+    let base = value.split(['.', '[']).next().unwrap_or(value).trim();
+    let Some(function) = file.enclosing_fn(node) else { return false };
+    // A parameter whose callers all pass constants.
+    if let Some(id) = file.function_id(function)
+        && file.model.function(id).parameters.iter().any(|parameter| parameter == base)
+        && file.model.calls.constant_values(&file.model.files, id, base).is_some()
+    {
+        return true;
+    }
+    let mut stack = vec![function];
+    while let Some(current) = stack.pop() {
+        if current.start_byte() > node.start_byte() {
+            continue;
+        }
+        match current.kind() {
+            "let_declaration"
+                if current
+                    .child_by_field_name("pattern")
+                    .is_some_and(|pattern| file.text_of(pattern).trim_start_matches("mut ") == base)
+                    && current.child_by_field_name("value").is_some_and(|bound| {
+                        let bound = strip(bound);
+                        literal_choice(file, bound)
+                            // `let table = &format!("temp_{}", interval.1);` of constants.
+                            || (depth < 3
+                                && bound.kind() == "macro_invocation"
+                                && bound.child_by_field_name("macro").is_some_and(|name| file.text_of(name) == "format")
+                                && format_of_constants(file.text_of(bound), &|inner| constant_within(file, bound, inner, depth + 1)))
+                    }) =>
+            {
+                return true;
+            }
+            "for_expression" if current.child_by_field_name("pattern").is_some_and(|pattern| file.text_of(pattern).contains(base)) => {
+                let over =
+                    current.child_by_field_name("value").map(|value| file.text_of(value).trim_start_matches('&')).unwrap_or_default();
+                if is_constant(over.trim_end_matches(".iter()")) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = current.walk();
+        stack.extend(current.named_children(&mut cursor));
+    }
+    false
+}
+
+/// A `match` or `if` whose every branch is a string literal.
+fn literal_choice(file: &RustFile<'_>, node: Node<'_>) -> bool {
+    let branches: Vec<Node<'_>> = match node.kind() {
+        "match_expression" => {
+            let Some(body) = node.child_by_field_name("body") else { return false };
+            let mut cursor = body.walk();
+            body.named_children(&mut cursor)
+                .filter(|arm| arm.kind() == "match_arm")
+                .filter_map(|arm| arm.child_by_field_name("value"))
+                .collect()
+        }
+        "if_expression" => {
+            let consequence = node.child_by_field_name("consequence");
+            let alternative = node.child_by_field_name("alternative").and_then(|alternative| alternative.named_child(0));
+            consequence.into_iter().chain(alternative).collect()
+        }
+        "string_literal" | "raw_string_literal" => return true,
+        _ => return false,
+    };
+    !branches.is_empty()
+        && branches.iter().all(|branch| {
+            let text = file.text_of(*branch).trim().trim_start_matches('{').trim_end_matches('}').trim();
+            text.starts_with('"') && text.ends_with('"') || literal_choice(file, *branch)
+        })
 }
 
 fn is_constant(expression: &str) -> bool {

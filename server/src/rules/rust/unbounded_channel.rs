@@ -41,11 +41,41 @@ declare_rule! {
     }
 }
 
+/// Whether the channel cannot grow without bound: its receiver is dropped at once
+/// (`let (tx, _) = …`, sends fail), or received from once, outside any loop (a reply
+/// channel).
+fn cannot_grow(file: &RustFile<'_>, call: tree_sitter::Node<'_>) -> bool {
+    let Some(declaration) = call.parent().filter(|parent| parent.kind() == "let_declaration") else { return false };
+    let Some(pattern) = declaration.child_by_field_name("pattern").filter(|pattern| pattern.kind() == "tuple_pattern") else {
+        return false;
+    };
+    let Some(receiver) = pattern.named_child(1) else { return false };
+    let receiver = file.text_of(receiver).trim_start_matches("mut ").to_owned();
+    if receiver == "_" {
+        return true;
+    }
+    let Some(function) = file.enclosing_fn(call) else { return false };
+    let after = &file.text[declaration.end_byte()..function.end_byte()];
+    let uses = after.match_indices(receiver.as_str()).filter(|(at, _)| {
+        let before = after[..*at].chars().next_back();
+        let next = after[at + receiver.len()..].chars().next();
+        !before.is_some_and(|character| character.is_alphanumeric() || character == '_')
+            && !next.is_some_and(|character| character.is_alphanumeric() || character == '_')
+    });
+    let uses: Vec<usize> = uses.map(|(at, _)| at).collect();
+    uses.len() == 1 && {
+        let rest = &after[uses[0]..];
+        (rest.starts_with(&format!("{receiver}.recv")) || rest.starts_with(&format!("{receiver}.await")))
+            && !after[..uses[0]].contains("loop")
+            && !after[..uses[0]].contains("while ")
+    }
+}
+
 impl Check for UnboundedChannel {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
-            if file.is_test(call) {
+            if file.is_test(call) || !file.in_service(call) || cannot_grow(file, call) {
                 continue;
             }
             // `unbounded()` alone is a channel only where a channel crate is in use.
