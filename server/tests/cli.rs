@@ -26,12 +26,15 @@ fn check_prints_rustc_style_findings_and_exits_1_on_errors() {
     assert!(text.contains("= help: Use https"), "{text}");
     assert_eq!(
         text.lines().last(),
-        Some("archlens: 7 errors, 25 warnings, 23 infos in 1 OpenAPI document, 9 Rust files and 3 migrations"),
+        Some("archlens: 7 errors, 22 warnings, 21 infos in 1 OpenAPI document, 9 Rust files and 3 migrations"),
         "{text}"
     );
+    // The migration under review (after `[sql] released-before`) is judged; the released
+    // ones are not, and a problem a later migration fixed is gone.
     assert!(text.contains("warning[DB001]: dropping column `sku` of `order_items`"), "{text}");
-    assert!(text.contains("warning[DB003]: adding the NOT NULL column `channel` to `orders` without a default"), "{text}");
-    assert!(text.contains("--> testdata/sample-service/migrations/20240618141500_add_order_discounts.sql:3:31"), "{text}");
+    assert!(!text.contains("[DB003]") && !text.contains("[DB002]"), "released migrations: {text}");
+    assert!(!text.contains("[DB005]"), "the last migration indexes `order_items.order_id`: {text}");
+    assert!(text.contains("info[DB007]: `shipped_at` of `orders` is a `timestamp` without time zone"), "{text}");
     assert!(text.contains("error[SEC013]: SQL built with `format!` (`sql`) reaches `sqlx::query_as`"), "{text}");
 }
 
@@ -217,4 +220,58 @@ fn user_query_rules_for_rust() {
     assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][index]["id"], "ACME001");
     let ignored = run("human", &["--ignore", "ACME001"]);
     assert!(!ignored.contains("ACME001"), "{ignored}");
+}
+
+#[test]
+fn diff_reports_only_the_lines_changed_since_a_revision() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let root = folder.path();
+    let git = |arguments: &[&str]| {
+        let status = Command::new("git").args(arguments).current_dir(root).output().expect("git runs");
+        assert!(status.status.success(), "git {arguments:?}: {}", String::from_utf8_lossy(&status.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "dev@example.com"]);
+    git(&["config", "user.name", "dev"]);
+    let old = "const OLD_API_SECRET: &str = \"k9Xq2LmP8vR4tZ7wQ3\";\n";
+    std::fs::write(root.join("keys.rs"), old).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "keys"]);
+    let new = format!("{old}const NEW_API_SECRET: &str = \"Zt4Wq8Lm2Pk7Rv9Xn5\";\n");
+    std::fs::write(root.join("keys.rs"), new).unwrap();
+    let run = |arguments: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_archlens")).args(arguments).current_dir(root).output().expect("the binary runs");
+        let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+        findings.as_array().unwrap().iter().map(|finding| finding["start"]["line"].as_u64().unwrap()).collect::<Vec<_>>()
+    };
+    assert_eq!(run(&["check", ".", "--format", "json", "--select", "SEC012"]), [1, 2]);
+    assert_eq!(run(&["check", ".", "--format", "json", "--select", "SEC012", "--diff", "HEAD"]), [2], "only the new line");
+    let bad =
+        Command::new(env!("CARGO_BIN_EXE_archlens")).args(["check", ".", "--diff", "no-such-revision"]).current_dir(root).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn rules_off_by_default_run_when_selected_by_name() {
+    let listing = stdout(&archlens(&["rules"]));
+    let personal = listing.lines().find(|line| line.starts_with("SEC017")).expect("SEC017 is listed");
+    assert!(personal.contains(" off "), "{personal}");
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        folder.path().join("login.rs"),
+        "pub async fn login(form: Form) {\n    tracing::info!(email = %form.email, \"login\");\n}\n",
+    )
+    .unwrap();
+    let file = folder.path().join("login.rs");
+    let run = |extra: &[&str]| {
+        let mut arguments = vec!["check", file.to_str().unwrap(), "--format", "json"];
+        arguments.extend_from_slice(extra);
+        let output = archlens(&arguments);
+        let findings: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+        findings.as_array().unwrap().iter().filter(|finding| finding["code"] == "SEC017").count()
+    };
+    assert_eq!(run(&[]), 0, "off by default");
+    assert_eq!(run(&["--select", "SEC"]), 0, "an area selects only the rules on by default");
+    assert_eq!(run(&["--extend-select", "personal-data-logged"]), 1);
+    assert_eq!(run(&["--select", "SEC017"]), 1);
 }

@@ -957,10 +957,15 @@ fn rust_files_get_diagnostics_and_fixes() {
 #[test]
 fn rust_handlers_follow_the_router_of_their_crate_as_it_is_edited() {
     let workspace = Workspace::new();
-    workspace.write("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
-    let router = "mod handlers;\n\nfn app() -> axum::Router {\n    axum::Router::new().route(\"/status\", get(handlers::status))\n}\n";
+    // A service that logs through tracing and instruments its handlers one by one: the one
+    // left out is reported.
+    workspace.write(
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n[dependencies]\naxum = \"0.8\"\ntracing = \"0.1\"\ntracing-subscriber = \"0.3\"\n",
+    );
+    let router = "mod handlers;\n\nfn app() -> axum::Router {\n    axum::Router::new().route(\"/status\", get(handlers::status)).route(\"/version\", get(handlers::version))\n}\n";
     let main_uri = workspace.write("src/main.rs", router);
-    let handlers = "pub async fn status() -> &'static str {\n    \"ok\"\n}\n";
+    let handlers = "pub async fn status() -> &'static str {\n    \"ok\"\n}\n#[tracing::instrument]\npub async fn version() -> &'static str {\n    \"1\"\n}\n";
     let handlers_uri = workspace.write("src/handlers.rs", handlers);
     let mut server = Client::start();
     server.initialize(&workspace.root, utf16_client());
@@ -1229,6 +1234,9 @@ fn a_design_choice_can_be_recorded_as_an_adr() {
 #[test]
 fn a_migration_is_checked_again_when_an_earlier_one_changes() {
     let workspace = Workspace::new();
+    // A repository where the migrations are not committed yet: unreleased, so judged.
+    let git = std::process::Command::new("git").args(["init", "-q"]).current_dir(&workspace.root).status();
+    assert!(git.is_ok_and(|status| status.success()), "git init");
     let create = "CREATE TABLE orders (id uuid PRIMARY KEY);\n";
     let first = workspace.write("migrations/20240101000000_create_orders.sql", create);
     let add = "ALTER TABLE orders ADD COLUMN channel text NOT NULL;\n";

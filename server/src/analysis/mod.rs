@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod incremental;
 pub mod migrations;
+pub mod records;
 pub mod rust_source;
 pub mod suppression;
 

@@ -107,3 +107,49 @@ fn digests_ignore_positions() {
     assert_eq!(one.digest(), moved.digest());
     assert_ne!(one.digest(), other.digest());
 }
+
+#[test]
+fn constants_flow_through_loops_and_the_callers_own_parameters() {
+    let model = model_of(&[
+        ("Cargo.toml", "[package]\nname = \"jobs\"\n"),
+        (
+            "src/lib.rs",
+            "const DAY: (&str, &str) = (\"1 day\", \"day\");\nconst ALL: [(&str, &str); 1] = [DAY];\npub async fn all(conn: &mut Conn) { for interval in ALL { counts(conn, interval).await; } counts(conn, DAY).await; }\nasync fn counts(conn: &mut Conn, interval: (&str, &str)) { refresh(conn, interval).await; }\nasync fn refresh(conn: &mut Conn, interval: (&str, &str)) {}\npub async fn open(conn: &mut Conn, name: String) { refresh(conn, (name.as_str(), \"x\")).await; }\nasync fn rank(table: &str) {}\npub async fn ranks(user_table: &str) { rank(\"post\").await; rank(user_table).await; }\n",
+        ),
+    ]);
+    let file = model.file_index(&PathBuf::from("/w/src/lib.rs")).unwrap();
+    let function = |name: &str| FunctionId {
+        file,
+        index: model.files[file].summary.functions.iter().position(|function| function.name == name).unwrap(),
+    };
+    assert_eq!(
+        model.calls.constant_values(&model.files, function("counts"), "interval"),
+        Some(Vec::new()),
+        "a loop over a constant and a constant"
+    );
+    assert_eq!(model.calls.constant_values(&model.files, function("refresh"), "interval"), None, "`open` passes something else");
+    assert_eq!(
+        model.calls.constant_values(&model.files, function("rank"), "table"),
+        None,
+        "a caller passes its own parameter, which its callers do not pass a constant"
+    );
+}
+
+#[test]
+fn a_name_routed_in_another_package_makes_handlers_only_of_the_packages_it_links() {
+    let model = model_of(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"server\", \"api\", \"client\"]\n"),
+        ("server/Cargo.toml", "[package]\nname = \"server\"\n[dependencies]\napi = { path = \"../api\" }\naxum = \"0.8\"\n"),
+        ("server/src/main.rs", "fn main() { let app = Router::new().route(\"/login\", post(api::login)); axum::serve(listener, app); }\n"),
+        ("api/Cargo.toml", "[package]\nname = \"api\"\n"),
+        ("api/src/lib.rs", "pub async fn login(body: String) {}\n"),
+        ("client/Cargo.toml", "[package]\nname = \"client\"\n"),
+        ("client/src/lib.rs", "pub async fn login(settings: &Settings) {}\n"),
+    ]);
+    let handler = |path: &str| {
+        let file = model.file_index(&PathBuf::from("/w").join(path)).unwrap();
+        model.calls.is_handler(FunctionId { file, index: 0 })
+    };
+    assert!(handler("api/src/lib.rs"), "routed by the server, which depends on it");
+    assert!(!handler("client/src/lib.rs"), "a namesake in a package the server does not link");
+}

@@ -368,7 +368,7 @@ pub fn check_document(
 ) -> Result<Option<Report>, String> {
     if crate::adr::is_record(path, config) {
         let text = source.read(path)?;
-        return Ok(Some(crate::adr::check_file(path, text, config)));
+        return Ok(Some(crate::analysis::records::check_file(path, text, config)));
     }
     if crate::sql::is_sql_file(path) {
         let text = source.read(path)?;

@@ -35,9 +35,14 @@ pub fn changes(repository: &Path, base: Option<&str>) -> Option<Changes> {
 }
 
 /// The merge-base of `HEAD` with the default branch; `HEAD` itself when there is no default
-/// branch to compare with (then only what is not committed is new).
+/// branch to compare with (then only what is not committed is new); the empty tree before
+/// the first commit.
 fn default_base(repository: &Path) -> Option<String> {
-    let head = git(repository, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])?.trim().to_owned();
+    let Some(head) = git(repository, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) else {
+        // Nothing committed yet: everything is new, compared with the empty tree.
+        return git(repository, &["hash-object", "-t", "tree", "/dev/null"]).map(|tree| tree.trim().to_owned());
+    };
+    let head = head.trim().to_owned();
     let symbolic = git(repository, &["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]).map(|name| name.trim().to_owned());
     let candidates = symbolic.into_iter().chain(["origin/main", "origin/master", "main", "master"].map(str::to_owned));
     for branch in candidates {

@@ -20,7 +20,7 @@ declare_rule! {
     /// values that only name or describe something are left alone: header and field names
     /// (`const CSRF_TOKEN: &str = "csrf_token"`, `"x-api-key"`), environment variable names
     /// (`"JWT_SECRET"`), messages (`TOKEN_FORMAT_ERROR`), URLs (`token_url`), prefixes. So
-    /// are documented examples and placeholders (`AKIAIOSFODNN7EXAMPLE`,
+    /// are documented examples and placeholders (AWS's example key id, values with `EXAMPLE`,
     /// `sk_live_1234567890…`), the patterns and samples of a secret detector, and tests
     /// (test modules outside `cfg(test)` included: `test_keys.rs`, `fixtures/`).
     ///

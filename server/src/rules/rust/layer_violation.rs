@@ -21,8 +21,8 @@ declare_rule! {
     /// would say the project keeps them there by design. Modules named `core` or `model`
     /// are judged only through `[[layers]]`.
     ///
-    /// A file that uses a crate is reported once for it: at its `use`, or at the first path
-    /// that names it.
+    /// A file that uses a crate is reported once for it: at its `use`, or, without one, at
+    /// the first path that names it in each item.
     ///
     /// Modules come from file paths under `src/` (`src/domain/order.rs` is
     /// `crate::domain::order`) and inline `mod` items. Tests are left alone.
@@ -103,7 +103,8 @@ impl Check for LayerViolation {
         if file.layers.is_empty() && (!is_layered(file) || holds_infrastructure(file)) {
             return;
         }
-        // One finding per crate a file uses: its `use`, or the first path that names it.
+        // One finding per crate a file uses: its `use`, or the first path that names it in an
+        // item.
         let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
         for found in file.matches(self.meta().code) {
             let (node, target) = if let Some(path) = found.get("path") {
@@ -125,9 +126,14 @@ impl Check for LayerViolation {
             let segments: Vec<&str> = target.split("::").map(str::trim).collect();
             if let Some(message) = violation(&file.layers, &module, &segments) {
                 let used = segments.first().copied().unwrap_or_default();
-                let key = if used == "crate" { segments.iter().take(2).copied().collect::<Vec<_>>().join("::") } else { used.to_owned() };
-                if found.get("path").is_some() || reported.insert(key.clone()) {
-                    reported.insert(key);
+                let used = if used == "crate" { segments.iter().take(2).copied().collect::<Vec<_>>().join("::") } else { used.to_owned() };
+                // A `use` is always reported; a path in code only when no `use` of the file
+                // names its crate, and once per top-level item.
+                let imported = file.summary().imports.iter().any(|import| import.path.first().is_some_and(|first| *first == used));
+                let item =
+                    crate::rust::ancestors(node).find(|ancestor| ancestor.parent().is_some_and(|parent| parent.kind() == "source_file"));
+                let key = format!("{used}@{}", item.map_or(0, |item| item.start_byte()));
+                if found.get("path").is_some() || (!imported && reported.insert(key)) {
                     file.report(sink, node, message);
                 }
             }
