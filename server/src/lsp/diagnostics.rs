@@ -23,8 +23,8 @@ const PULL_WAIT: Duration = Duration::from_secs(10);
 const MAX_SCANNED_DOCUMENTS: usize = 1_000;
 
 /// The roots whose check covers `path`: itself when it is an OpenAPI document (or a Rust
-/// file, a decision record, a migration), every document that referenced it in its last
-/// check, and the migrations after it in its folder.
+/// file, a decision record, a migration), and every document that referenced it in its last
+/// check.
 pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
     let mut roots = state.file_roots.get(path).map(|roots| roots.clone()).unwrap_or_default();
     let is_document = match state.documents.get(path) {
@@ -35,12 +35,7 @@ pub fn roots_for(state: &State, path: &Path) -> BTreeSet<PathBuf> {
         }),
         None => workspace::sniff_file(path),
     };
-    let is_migration =
-        crate::sql::is_migration_file(path) || (crate::sql::is_sql_file(path) && state.config_for(path).is_declared_migration(path));
-    if is_migration {
-        // The other migrations of its folder are checked against the schema they all build.
-        roots.extend(state.reports.iter().map(|entry| entry.key().clone()).filter(|other| crate::sql::same_history(other, path)));
-    }
+    let is_migration = is_migration(state, path);
     if is_document
         || is_migration
         || crate::rust::is_rust_file(path)
@@ -84,9 +79,21 @@ pub fn schedule(client: &Client, state: &Arc<State>, path: &Path) {
         }
         return;
     }
-    for root in roots {
+    // The other migrations of its folder are checked against the schema they all build: a
+    // change to one checks them again (their reports do not cover this file).
+    let siblings: Vec<PathBuf> = if is_migration(state, path) {
+        state.reports.iter().map(|entry| entry.key().clone()).filter(|other| crate::sql::same_history(other, path)).collect()
+    } else {
+        Vec::new()
+    };
+    for root in roots.into_iter().chain(siblings) {
         tokio::spawn(check_root(client.clone(), state.clone(), root));
     }
+}
+
+/// Whether `path` is an SQL migration, by its folder or `[sql] migrations`.
+fn is_migration(state: &State, path: &Path) -> bool {
+    crate::sql::is_migration_file(path) || (crate::sql::is_sql_file(path) && state.config_for(path).is_declared_migration(path))
 }
 
 /// Checks one root from a snapshot of the open documents, off the async runtime.

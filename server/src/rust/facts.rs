@@ -43,26 +43,16 @@ impl FileFacts {
     /// it names `.route(`, `web::`, `routing::`, `MethodRouter`, `TraceLayer`,
     /// `TracingLogger`, a router or a route attribute.
     pub fn of_text(text: &str) -> FileFacts {
-        const SIGNS: [&str; 14] = [
-            ".route(",
-            "web::",
-            "routing::",
-            "MethodRouter",
-            "TraceLayer",
-            "TracingLogger",
-            "Router",
-            ".nest",
-            ".merge(",
-            ".service(",
-            ".mount(",
-            "#[get(",
-            "#[post(",
-            "#[route(",
-        ];
-        if !SIGNS.iter().any(|sign| text.contains(sign)) {
+        if !has_signs(text) {
             return FileFacts::default();
         }
         super::parse(text).map(|tree| FileFacts::of_tree(&tree, text)).unwrap_or_default()
+    }
+
+    /// The facts of a file already parsed; a file whose text shows no sign of routing or
+    /// layers says nothing, without a walk of its tree.
+    pub fn of_parsed(tree: &Tree, text: &str) -> FileFacts {
+        if has_signs(text) { FileFacts::of_tree(tree, text) } else { FileFacts::default() }
     }
 
     /// The facts of a parsed file, from one walk of its tree.
@@ -112,6 +102,28 @@ impl FileFacts {
             self.routed.push(name.to_owned());
         }
     }
+}
+
+/// Whether a text can register routes or layers: it names `.route(`, `web::`, `routing::`,
+/// `MethodRouter`, `TraceLayer`, `TracingLogger`, a router or a route attribute.
+pub(crate) fn has_signs(text: &str) -> bool {
+    const SIGNS: [&str; 14] = [
+        ".route(",
+        "web::",
+        "routing::",
+        "MethodRouter",
+        "TraceLayer",
+        "TracingLogger",
+        "Router",
+        ".nest",
+        ".merge(",
+        ".service(",
+        ".mount(",
+        "#[get(",
+        "#[post(",
+        "#[route(",
+    ];
+    SIGNS.iter().any(|sign| text.contains(sign))
 }
 
 /// Files of a crate that are not part of the service it runs: tests, benches, examples and

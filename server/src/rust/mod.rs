@@ -78,8 +78,9 @@ pub struct RustFile<'a> {
     /// the root each step.
     items: std::cell::OnceCell<Vec<Item<'a>>>,
     handlers: std::cell::RefCell<std::collections::HashMap<usize, bool>>,
-    /// What the file says to its project, read from its tree when first asked.
-    summary: std::cell::OnceCell<summary::FileSummary>,
+    /// What the file says to its project: the model's when it read this very text, else read
+    /// from its tree when first asked.
+    summary: std::cell::OnceCell<std::sync::Arc<summary::FileSummary>>,
     /// The routing of the whole file as it is now (see [`RustFile::routes`]).
     routes: std::cell::OnceCell<(routes::RouteTable, Vec<std::path::PathBuf>)>,
 }
@@ -295,7 +296,10 @@ impl<'a> RustFile<'a> {
 
     /// What the file says to its project: its imports, functions and calls.
     pub fn summary(&self) -> &summary::FileSummary {
-        self.summary.get_or_init(|| summary::FileSummary::of_tree(self.tree, self.text))
+        self.summary.get_or_init(|| match self.model.file(self.path).filter(|file| &*file.text == self.text) {
+            Some(file) => file.summary.clone(),
+            None => std::sync::Arc::new(summary::FileSummary::of_tree(self.tree, self.text)),
+        })
     }
 
     /// A path as the file's imports make it: `fs::read` is `std::fs::read` after `use

@@ -45,8 +45,43 @@ impl CrateIndex {
     /// What the other files of the crate of the Rust file `path` say, and the documents that
     /// describe the crate's routes.
     pub fn crate_facts(&self, path: &Path, source: &dyn FileSource, config: &crate::config::Config) -> CrateFacts {
+        self.crate_facts_in(path, source, config, None)
+    }
+
+    /// [`CrateIndex::crate_facts`], taking the files' facts from the project model when it
+    /// has the crate (it read every file of the workspace already).
+    pub fn crate_facts_in(
+        &self,
+        path: &Path,
+        source: &dyn FileSource,
+        config: &crate::config::Config,
+        model: Option<&crate::project::ProjectModel>,
+    ) -> CrateFacts {
         let Some(root) = crate_root(path) else { return CrateFacts::default() };
-        let mut facts = self.facts_of_crate(&root, source, Some(path));
+        let mut facts = match model.and_then(|model| Some((model, model.file(path)?.package?))) {
+            Some((model, package)) => {
+                // The files of the same package, under its `src/`, `tests/`, `benches/`,
+                // `examples/` or `build.rs` (what `crate_root` takes for the crate).
+                let files = model
+                    .files
+                    .iter()
+                    .filter(|file| file.path != path && file.package == Some(package))
+                    .filter(|file| {
+                        file.path.strip_prefix(&root).is_ok_and(|inside| {
+                            inside == Path::new("build.rs")
+                                || inside.components().next().is_some_and(|first| {
+                                    ["src", "tests", "benches", "examples"].iter().any(|folder| first.as_os_str() == *folder)
+                                })
+                        })
+                    })
+                    .map(|file| (file.path.clone(), file.facts.clone()))
+                    .collect();
+                let mut facts = CrateFacts::new(files);
+                facts.root = Some(root.clone());
+                facts
+            }
+            None => self.facts_of_crate(&root, source, Some(path)),
+        };
         let documents = self.scan(&root, source).documents_for(&root, config);
         facts.specs = super::services::specs_for_crate(&root, &documents, source, &self.specs);
         facts

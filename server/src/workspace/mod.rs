@@ -30,10 +30,17 @@ pub struct DiskSource;
 
 /// Files on disk, with what the crates of one run of `check` say to each other, gathered
 /// once per crate.
-#[derive(Default)]
 pub struct RunSource {
     pub crates: crates::CrateIndex,
     pub models: model::ModelCache,
+}
+
+impl Default for RunSource {
+    /// Every file is checked once in a run: the trees parsed for the project model are kept
+    /// for the checks.
+    fn default() -> RunSource {
+        RunSource { crates: crates::CrateIndex::default(), models: model::ModelCache::keeping_trees() }
+    }
 }
 
 impl FileSource for RunSource {
@@ -384,20 +391,32 @@ pub fn check_document(
         return Ok(Some(crate::analysis::migrations::check_file(path, text, config, history.as_deref(), released)));
     }
     if crate::rust::is_rust_file(path) {
-        let text = source.read(path)?;
         if !compiled_by_cargo(path) {
+            let text = source.read(path)?;
             return Ok(Some(Report { files: vec![analysis::FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }));
         }
-        let facts = match source.crate_index() {
-            Some(index) => index.crate_facts(path, source, config),
-            None => crates::CrateIndex::default().crate_facts(path, source, config),
-        };
         let model = match source.model_cache() {
             Some(cache) => cache.model_for(path, source, None),
             None => model::ModelCache::default().model_for(path, source, None),
         };
-        let (report, state) =
-            crate::analysis::rust_source::check_file_after(path, text, config, &facts, &model, source.take_rust_state(path));
+        // The model read the file from this source already (an open buffer, or the disk of
+        // this run); the server's disk may have changed since, so it reads again.
+        let text = match model.file(path).filter(|_| source.model_cache().is_some_and(|cache| cache.keeps_trees())) {
+            Some(file) => file.text.clone(),
+            None => source.read(path)?,
+        };
+        let facts = match source.crate_index() {
+            Some(index) => index.crate_facts_in(path, source, config, Some(&model)),
+            None => crates::CrateIndex::default().crate_facts_in(path, source, config, Some(&model)),
+        };
+        let previous = source.take_rust_state(path);
+        let parsed = match (&previous, model.file(path)) {
+            (None, Some(file)) => {
+                source.model_cache().and_then(|cache| cache.take_tree(path, &text)).map(|tree| (tree, file.facts.clone()))
+            }
+            _ => None,
+        };
+        let (report, state) = crate::analysis::rust_source::check_file_parsed(path, text, config, &facts, &model, previous, parsed);
         if let Some(state) = state {
             source.keep_rust_state(path, state);
         }

@@ -40,6 +40,9 @@ struct HistoryEntry {
     history: Arc<OnceLock<Arc<MigrationHistory>>>,
 }
 
+/// The generation a manifest was read at, and its workspace members if it has any.
+type Manifest = (u64, Option<Arc<Members>>);
+
 /// What version control says, once per generation and base.
 type ChangesEntry = (u64, Arc<OnceLock<Option<Arc<Changes>>>>);
 
@@ -51,6 +54,12 @@ pub struct ModelCache {
     summaries: Mutex<Summaries>,
     histories: Mutex<HashMap<(PathBuf, SqlDialect), HistoryEntry>>,
     changes: Mutex<HashMap<(PathBuf, Option<String>), ChangesEntry>>,
+    /// The compiled `[workspace]` members of each folder looked at.
+    manifests: Mutex<HashMap<PathBuf, Manifest>>,
+    /// The model root of each package seen, per generation.
+    roots: Mutex<HashMap<PathBuf, (u64, Option<PathBuf>)>>,
+    /// In `check`, the trees parsed for the model, handed to the checks of their files once.
+    trees: Option<Mutex<HashMap<PathBuf, (u64, tree_sitter::Tree)>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,8 +70,48 @@ impl ModelCache {
     /// The model of the Cargo workspace that holds `path` (an empty one outside any). In the
     /// editor, `own` is what the file being checked says now, which may be ahead of what
     /// the cache has.
+    /// A cache that keeps the trees it parses for the model until each file's check takes
+    /// its own (`take_tree`): for `check`, where every file is checked once.
+    pub fn keeping_trees() -> ModelCache {
+        ModelCache { trees: Some(Mutex::default()), ..ModelCache::default() }
+    }
+
+    /// Whether this cache is one run's (`check`): files do not change during it.
+    pub fn keeps_trees(&self) -> bool {
+        self.trees.is_some()
+    }
+
+    /// The tree parsed for the model from this text, if kept.
+    pub fn take_tree(&self, path: &Path, text: &str) -> Option<tree_sitter::Tree> {
+        let (hash, tree) = lock(self.trees.as_ref()?).remove(path)?;
+        (hash == text_hash(text)).then_some(tree)
+    }
+
     pub fn model_for(&self, path: &Path, source: &dyn FileSource, own: Option<(&Path, Arc<FileSummary>)>) -> Arc<ProjectModel> {
-        let Some(root) = model_root(path) else { return Arc::new(self.alone(path, source)) };
+        // The model root depends only on the file's package, whose manifests are read once.
+        let package = crate::workspace::crates::crate_root(path);
+        let key = package.clone().unwrap_or_default();
+        let known = lock(&self.roots).get(&key).filter(|(generation, _)| *generation == source.generation()).map(|(_, root)| root.clone());
+        let root = match known {
+            Some(root) => root,
+            None => {
+                let root = package.and_then(|package| {
+                    model_root_with(&package, &mut |folder| {
+                        let generation = source.generation();
+                        let mut manifests = lock(&self.manifests);
+                        let entry =
+                            manifests.entry(folder.to_path_buf()).or_insert_with(|| (generation, workspace_members(folder).map(Arc::new)));
+                        if entry.0 != generation {
+                            *entry = (generation, workspace_members(folder).map(Arc::new));
+                        }
+                        entry.1.clone()
+                    })
+                });
+                lock(&self.roots).insert(key, (source.generation(), root.clone()));
+                root
+            }
+        };
+        let Some(root) = root else { return Arc::new(self.alone(path, source)) };
         let generation = source.generation();
         let open: Vec<(PathBuf, Arc<str>)> =
             source.open_files().into_iter().filter(|(open, _)| open.starts_with(&root) && crate::rust::is_rust_file(open)).collect();
@@ -149,7 +198,15 @@ impl ModelCache {
             }
             entry.1.clone()
         };
-        cell.get_or_init(|| super::vcs::changes(&repository, base).map(Arc::new)).clone()
+        cell.get_or_init(|| {
+            // A git that failed (busy, interrupted) is asked again before it is believed.
+            let changes = (0..3).find_map(|_| super::vcs::changes(&repository, base)).map(Arc::new);
+            if changes.is_none() {
+                tracing::debug!(repository = %repository.display(), "git gave no answer about what changed");
+            }
+            changes
+        })
+        .clone()
     }
 
     /// The model of a file outside any package: the file alone, so that the calls between its
@@ -163,16 +220,20 @@ impl ModelCache {
 
     /// The summary and facts of a file's text, computed once per text.
     fn summary_of(&self, path: &Path, text: &str) -> (Arc<FileSummary>, Arc<FileFacts>) {
-        let mut hasher = std::hash::DefaultHasher::new();
-        text.hash(&mut hasher);
-        let hash = hasher.finish();
+        let hash = text_hash(text);
         if let Some((known, summary, facts)) = lock(&self.summaries).get(path)
             && *known == hash
         {
             return (summary.clone(), facts.clone());
         }
         let (summary, facts) = match crate::rust::parse(text) {
-            Some(tree) => (FileSummary::of_tree(&tree, text), FileFacts::of_tree(&tree, text)),
+            Some(tree) => {
+                let read = (FileSummary::of_tree(&tree, text), FileFacts::of_parsed(&tree, text));
+                if let Some(trees) = &self.trees {
+                    lock(trees).insert(path.to_path_buf(), (hash, tree));
+                }
+                read
+            }
             None => Default::default(),
         };
         let (summary, facts) = (Arc::new(summary), Arc::new(facts));
@@ -200,41 +261,61 @@ impl ModelCache {
     }
 }
 
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The folder whose `Cargo.toml` makes up the workspace of `path`: the nearest folder above
 /// with a `[workspace]` manifest whose members (or whose own package) hold the package of
 /// `path`, else the package's own folder. `None` outside any package's `src/`, `tests/`,
 /// `benches/`, `examples/` and `build.rs` (test data, scripts).
 pub fn model_root(path: &Path) -> Option<PathBuf> {
     let package = if path.is_dir() { path.to_path_buf() } else { crate::workspace::crates::crate_root(path)? };
-    let package = package.as_path();
+    model_root_with(&package, &mut |folder| workspace_members(folder).map(Arc::new))
+}
+
+/// [`model_root`] of a package folder, the members of each workspace manifest given by
+/// `members` (`None` for a folder without a `[workspace]` manifest).
+fn model_root_with(package: &Path, members: &mut dyn FnMut(&Path) -> Option<Arc<Members>>) -> Option<PathBuf> {
     for folder in package.ancestors() {
-        let manifest = folder.join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
-        let Ok(table) = text.parse::<toml::Table>() else { continue };
-        let Some(workspace) = table.get("workspace").and_then(|workspace| workspace.as_table()) else { continue };
-        if folder == package || is_member(folder, workspace, package) {
+        let Some(workspace) = members(folder) else { continue };
+        if folder == package || workspace.hold(folder, package) {
             return Some(folder.to_path_buf());
         }
     }
     Some(package.to_path_buf())
 }
 
-/// Whether `[workspace] members` (globs, minus `exclude`) of the workspace at `root` name
-/// the package at `package`.
-fn is_member(root: &Path, workspace: &toml::Table, package: &Path) -> bool {
-    let Ok(inside) = package.strip_prefix(root) else { return false };
-    let globs = |key: &str| -> Vec<globset::GlobMatcher> {
-        workspace
-            .get(key)
-            .and_then(|list| list.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|member| member.as_str())
-            .filter_map(|member| globset::Glob::new(member.trim_start_matches("./").trim_end_matches('/')).ok())
-            .map(|glob| glob.compile_matcher())
-            .collect()
+/// The `[workspace] members` and `exclude` globs of a manifest, compiled.
+pub struct Members {
+    members: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl Members {
+    /// Whether the workspace at `root` has the package at `package` among its members.
+    fn hold(&self, root: &Path, package: &Path) -> bool {
+        package.strip_prefix(root).is_ok_and(|inside| self.members.is_match(inside) && !self.exclude.is_match(inside))
+    }
+}
+
+/// The members of the `[workspace]` manifest in `folder`, if it has one.
+fn workspace_members(folder: &Path) -> Option<Members> {
+    let text = std::fs::read_to_string(folder.join("Cargo.toml")).ok()?;
+    let table = text.parse::<toml::Table>().ok()?;
+    let workspace = table.get("workspace")?.as_table()?;
+    let globs = |key: &str| {
+        let mut set = globset::GlobSetBuilder::new();
+        for member in workspace.get(key).and_then(|list| list.as_array()).into_iter().flatten().filter_map(|member| member.as_str()) {
+            if let Ok(glob) = globset::Glob::new(member.trim_start_matches("./").trim_end_matches('/')) {
+                set.add(glob);
+            }
+        }
+        set.build().unwrap_or_else(|_| globset::GlobSet::empty())
     };
-    globs("members").iter().any(|glob| glob.is_match(inside)) && !globs("exclude").iter().any(|glob| glob.is_match(inside))
+    Some(Members { members: globs("members"), exclude: globs("exclude") })
 }
 
 /// The Rust files and the folders with a `Cargo.toml` under `root`, the way git sees the

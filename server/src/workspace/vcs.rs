@@ -81,18 +81,24 @@ fn parse_diff(top: &Path, diff: &str) -> HashMap<PathBuf, Option<Vec<std::ops::R
     files
 }
 
-/// Runs git in `folder`; its output, or `None` when it fails.
+/// Runs git in `folder`, read-only (no optional locks, so that it never waits for nor
+/// blocks another git); its output, or `None` when it fails.
 fn git(folder: &Path, arguments: &[&str]) -> Option<String> {
     let output = Command::new("git")
+        .arg("--no-optional-locks")
+        .arg("-c")
+        .arg("core.fsmonitor=false")
         .arg("-C")
         .arg(folder)
         .args(arguments)
         .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .output()
         .ok()?;
     if !output.status.success() {
+        tracing::debug!(?arguments, stderr = %String::from_utf8_lossy(&output.stderr).trim(), "git failed");
         return None;
     }
     String::from_utf8(output.stdout).ok()

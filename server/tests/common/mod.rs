@@ -51,7 +51,7 @@ impl Client {
     pub fn start_with_env(variables: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_archlens"))
             .arg("lsp")
-            .env_remove("ARCHLENS_LOG")
+            .env("ARCHLENS_LOG", std::env::var("ARCHLENS_TEST_SERVER_LOG").unwrap_or_default())
             .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -65,7 +65,14 @@ pub fn check(
     crate_facts: &CrateFacts,
     model: &ProjectModel,
     previous: Option<RustState>,
+    parsed: Option<(Tree, std::sync::Arc<FileFacts>)>,
 ) -> Option<Checked> {
+    // A file checked once (by `check`), parsed for the project model already: its tree and
+    // facts are known, and no later check needs the facts of each unit.
+    let (parsed, known_facts) = match parsed {
+        Some((tree, facts)) if previous.is_none() => (Some(tree), Some(facts)),
+        _ => (None, None),
+    };
     let previous = previous.filter(|previous| previous.config == *config);
     let (tree, previous, change, changed) = match previous {
         Some(previous) => {
@@ -94,7 +101,7 @@ pub fn check(
             };
             (tree, Some(previous), change, changed)
         }
-        None => (parse_with(text, None)?, None, None, Vec::new()),
+        None => (parsed.map_or_else(|| parse_with(text, None), Some)?, None, None, Vec::new()),
     };
     let bounds = unit_bounds(&tree);
     // Units the edit left alone keep their facts and findings, moved by the edit.
@@ -126,13 +133,23 @@ pub fn check(
             }
         }
     }
+    // A file that shows no sign of routing says nothing to its crate (as `FileFacts::of_text`).
+    let signs = crate::rust::facts::has_signs(text);
     let mut facts: Vec<Option<FileFacts>> = bounds
         .iter()
         .zip(&kept)
-        .map(|((range, _), kept)| kept.is_none().then(|| FileFacts::of_range(&tree, text, range.clone())))
+        .map(|((range, _), kept)| {
+            kept.is_none().then(|| {
+                if known_facts.is_some() || !signs { FileFacts::default() } else { FileFacts::of_range(&tree, text, range.clone()) }
+            })
+        })
         .collect();
-    let own =
-        FileFacts::merge(facts.iter().zip(&kept).filter_map(|(fresh, kept)| fresh.as_ref().or(kept.as_ref().map(|unit| &unit.facts))));
+    let own = match &known_facts {
+        Some(known) => (**known).clone(),
+        None => {
+            FileFacts::merge(facts.iter().zip(&kept).filter_map(|(fresh, kept)| fresh.as_ref().or(kept.as_ref().map(|unit| &unit.facts))))
+        }
+    };
     let context = context_of(&tree, text, &own, crate_facts, model);
     if context_before != Some(context) || !self_contained(&tree) {
         for (slot, facts) in kept.iter_mut().zip(facts.iter_mut()) {

@@ -68,9 +68,23 @@ pub fn check_file_after(
     model: &ProjectModel,
     previous: Option<incremental::RustState>,
 ) -> (Report, Option<incremental::RustState>) {
+    check_file_parsed(path, text, config, crate_facts, model, previous, None)
+}
+
+/// [`check_file_after`] with the file's tree when it was parsed already (for the project
+/// model, in `check`).
+pub fn check_file_parsed(
+    path: &Path,
+    text: Arc<str>,
+    config: &Config,
+    crate_facts: &facts::CrateFacts,
+    model: &ProjectModel,
+    previous: Option<incremental::RustState>,
+    parsed: Option<(Tree, Arc<facts::FileFacts>)>,
+) -> (Report, Option<incremental::RustState>) {
     let config = config.for_file(path);
     let started = std::time::Instant::now();
-    let Some(checked) = incremental::check(path, &text, &config, crate_facts, model, previous) else {
+    let Some(checked) = incremental::check(path, &text, &config, crate_facts, model, previous, parsed) else {
         return (Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }, None);
     };
     let rules_done = started.elapsed();
