@@ -9,7 +9,7 @@ use std::sync::Arc;
 use archlens::analysis::incremental::{Before, PROSE_KEYS, shift_file};
 use archlens::analysis::{Diagnostic, FileReport, Report};
 use archlens::config::Config;
-use archlens::openapi::project::{guess_format, normalize};
+use archlens::openapi::project::{FileSource, guess_format, normalize};
 use archlens::openapi::syntax::{Format, Node, Value, parse};
 use archlens::workspace::{OverlaySource, check_document, is_openapi_document};
 
@@ -238,6 +238,15 @@ fn rust_checked_after_an_edit_equals_a_fresh_check() {
             fresh.open.insert(path.clone(), shared.clone());
             let full = check_document(&path, path.parent().unwrap(), &fresh, &config, &|| false).unwrap().unwrap();
             assert_eq!(describe(&kept.files[0]), describe(&full.files[0]), "{} after edit {step}:\n{text}", path.display());
+            // What the file says to its project, put together from its items' parts and
+            // moved by the edits, is what a fresh read says, to the position.
+            let summary = incremental.rust_said(&path, &shared).expect("the check keeps what the file says").summary;
+            assert_eq!(
+                format!("{summary:#?}"),
+                format!("{:#?}", archlens::rust::summary::FileSummary::of_text(&text)),
+                "{} after edit {step}:\n{text}",
+                path.display()
+            );
             edits += 1;
             partial += usize::from(!full.files[0].diagnostics.is_empty());
         }

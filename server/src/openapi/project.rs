@@ -53,6 +53,12 @@ pub trait FileSource: Sync {
         None
     }
 
+    /// What the last check of an open Rust file found it says to its project, when that check
+    /// read this text.
+    fn rust_said(&self, _path: &Path, _text: &str) -> Option<crate::rust::Said> {
+        None
+    }
+
     /// The files whose text here differs from the disk: the editor's open buffers.
     fn open_files(&self) -> Vec<(PathBuf, Arc<str>)> {
         Vec::new()

@@ -165,7 +165,13 @@ impl<'a> RustFile<'a> {
 
     /// Limits the matches the rules see to the items within `scope`, with what the whole
     /// file says to its crate already known.
-    pub fn scoped(mut self, scope: std::ops::Range<usize>, own_facts: facts::FileFacts) -> Self {
+    pub fn scoped(
+        mut self,
+        scope: std::ops::Range<usize>,
+        own_facts: facts::FileFacts,
+        summary: std::sync::Arc<summary::FileSummary>,
+    ) -> Self {
+        self.summary = std::cell::OnceCell::from(summary);
         self.scope = scope;
         self.own_facts = std::cell::OnceCell::from(own_facts);
         self
@@ -659,6 +665,46 @@ pub fn top_level(tree: &Tree, range: std::ops::Range<usize>) -> Vec<Node<'_>> {
         }
     }
     found
+}
+
+/// What a file says to its project: its summary, and a fingerprint of that summary and of
+/// its facts (what it says to its crate), positions left out. The project model is kept
+/// while the fingerprints of the open files stay the same.
+#[derive(Clone)]
+pub struct Said {
+    pub summary: std::sync::Arc<summary::FileSummary>,
+    pub fingerprint: u64,
+}
+
+impl Said {
+    pub fn new(summary: std::sync::Arc<summary::FileSummary>, facts: &facts::FileFacts) -> Said {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        summary.fingerprint().hash(&mut hasher);
+        facts.hash(&mut hasher);
+        Said { fingerprint: hasher.finish(), summary }
+    }
+}
+
+/// The units of a file: each top-level item with the attributes and comments right above
+/// it, in order, and the kind of the item.
+pub fn units(tree: &Tree) -> Vec<(std::ops::Range<usize>, u16)> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut bounds = Vec::new();
+    let mut start = None;
+    for child in root.children(&mut cursor) {
+        let begin = *start.get_or_insert(child.start_byte());
+        if matches!(child.kind(), "attribute_item" | "line_comment" | "block_comment") {
+            continue;
+        }
+        bounds.push((begin..child.end_byte(), child.kind_id()));
+        start = None;
+    }
+    if let Some(begin) = start {
+        bounds.push((begin..root.end_byte(), root.kind_id()));
+    }
+    bounds
 }
 
 /// The node and its ancestors, innermost first.

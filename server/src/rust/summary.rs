@@ -6,7 +6,9 @@
 //! Spans are kept as [`Place`]s, which comparisons and hashes leave out: a summary changes
 //! only when what the file says changes, not when code moves within it.
 
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
@@ -58,8 +60,11 @@ pub struct FunctionSummary {
     pub test: bool,
     /// An actix-web or rocket route attribute (`#[get("/…")]`).
     pub route_attribute: bool,
-    /// Takes a web framework extractor (`Json`, `State`, `web::Data`…).
+    /// Takes a web framework extractor (`Json`, `State`, `web::Data`…), as the file's
+    /// imports name its parameter types.
     pub extractor: bool,
+    /// The types of its parameters as written, in order.
+    pub parameter_types: Vec<String>,
     /// Carries `#[instrument]` (`#[tracing::instrument]`): it runs in a span of its own.
     pub instrumented: bool,
     /// The names of its parameters, in order (`self` left out).
@@ -183,30 +188,150 @@ impl FileSummary {
     }
 
     pub fn of_tree(tree: &Tree, text: &str) -> FileSummary {
-        let mut summary = FileSummary { signs: Signs::of_text(text), ..FileSummary::default() };
-        let root = tree.root_node();
-        let mut cursor = root.walk();
-        summary.test_only = root
-            .children(&mut cursor)
-            .any(|child| child.kind() == "inner_attribute_item" && compact(&text[child.byte_range()]).contains("cfg(test)"));
+        // Item by item, as the editor keeps it (`analysis::rust_source::incremental`).
+        FileSummary::merge(super::units(tree).into_iter().map(|(range, _)| FileSummary::of_range(tree, text, range)))
+    }
+
+    /// What the top-level items that start in `range` say: a part of a file's summary, which
+    /// [`FileSummary::merge`] joins (the incremental check keeps one per item).
+    pub fn of_range(tree: &Tree, text: &str, range: std::ops::Range<usize>) -> FileSummary {
+        // The items that start in the range.
+        let nodes: Vec<Node<'_>> = super::top_level(tree, range.clone())
+            .into_iter()
+            .filter(|node| range.start <= node.start_byte() && node.start_byte() < range.end)
+            .collect();
+        let end = range.end.min(text.len());
+        let mut summary =
+            FileSummary { signs: Signs::of_text(text.get(range.start.min(end)..end).unwrap_or_default()), ..FileSummary::default() };
+        summary.test_only =
+            nodes.iter().any(|child| child.kind() == "inner_attribute_item" && compact(&text[child.byte_range()]).contains("cfg(test)"));
         let mut reader = Reader { text, summary: &mut summary };
-        reader.items(root, &[], false, None);
-        // `use axum::serve;` then `serve(listener, app)`: the imports say what a call is.
-        let serves = summary.functions.iter().any(|function| {
+        reader.item_list(nodes, &[], false, None);
+        summary
+    }
+
+    /// A file's summary from the summaries of its parts, in order.
+    pub fn merge(parts: impl IntoIterator<Item = FileSummary>) -> FileSummary {
+        let mut summary = FileSummary::default();
+        for part in parts {
+            summary.imports.extend(part.imports);
+            summary.modules.extend(part.modules);
+            summary.functions.extend(part.functions);
+            summary.test_only |= part.test_only;
+            summary.signs.merge(part.signs);
+        }
+        summary.finish()
+    }
+
+    /// [`FileSummary::merge`] of parts that are kept.
+    pub fn merge_shared(parts: &[Arc<FileSummary>]) -> FileSummary {
+        let mut summary = FileSummary::default();
+        for part in parts {
+            summary.imports.extend_from_slice(&part.imports);
+            summary.modules.extend_from_slice(&part.modules);
+            summary.functions.extend_from_slice(&part.functions);
+            summary.test_only |= part.test_only;
+            summary.signs.merge(part.signs.clone());
+        }
+        summary.finish()
+    }
+
+    /// [`FileSummary::merge_shared`] that moves what it can out of an earlier merge: `old`
+    /// is the merge of the parts of an earlier text, with positions already moved to the new
+    /// one, and `from_old[i]` is where part `i` sat in it when the part was one of those
+    /// (unchanged but for positions). Typing in one item of a long file then copies one
+    /// item's summary, not the file's.
+    pub fn remerge(old: FileSummary, parts: &[Arc<FileSummary>], from_old: &[Option<Offsets>]) -> FileSummary {
+        let mut imports = Moving { items: old.imports.into_iter(), at: 0 };
+        let mut modules = Moving { items: old.modules.into_iter(), at: 0 };
+        let mut functions = Moving { items: old.functions.into_iter(), at: 0 };
+        let mut summary = FileSummary::default();
+        for (part, from) in parts.iter().zip(from_old.iter().copied().chain(std::iter::repeat(None))) {
+            match from {
+                Some(from) => {
+                    imports.take(from.imports, &part.imports, &mut summary.imports);
+                    modules.take(from.modules, &part.modules, &mut summary.modules);
+                    functions.take(from.functions, &part.functions, &mut summary.functions);
+                }
+                None => {
+                    summary.imports.extend_from_slice(&part.imports);
+                    summary.modules.extend_from_slice(&part.modules);
+                    summary.functions.extend_from_slice(&part.functions);
+                }
+            }
+            summary.test_only |= part.test_only;
+            summary.signs.merge(part.signs.clone());
+        }
+        summary.finish()
+    }
+
+    /// Where each part's items start in the merge of `parts`.
+    pub fn offsets<'a>(parts: impl IntoIterator<Item = &'a FileSummary>) -> Vec<Offsets> {
+        let mut at = Offsets::default();
+        parts
+            .into_iter()
+            .map(|part| {
+                let here = at;
+                at.imports += part.imports.len();
+                at.modules += part.modules.len();
+                at.functions += part.functions.len();
+                here
+            })
+            .collect()
+    }
+
+    /// What only the whole file tells: which parameters are extractors, and whether it
+    /// serves (`use axum::serve;` then `serve(listener, app)`: the imports say what a call
+    /// is).
+    fn finish(mut self) -> FileSummary {
+        for function in &mut self.functions {
+            function.extractor = function.parameter_types.iter().any(|kind| super::is_extractor_type(kind, &self.imports));
+        }
+        let last = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
+        let ends: HashSet<String> = SERVE_APIS.iter().map(|api| last(api)).collect();
+        // Names imported from a serving API, under any alias.
+        let aliases: HashSet<&str> = self
+            .imports
+            .iter()
+            .filter(|import| import.path.last().is_some_and(|end| ends.contains(end)))
+            .map(|import| import.alias.as_str())
+            .collect();
+        let serves = self.functions.iter().any(|function| {
             function.calls.iter().any(|call| match &call.target {
                 Target::Path(path) => {
-                    let full: Vec<String> =
-                        match path.split_first().and_then(|(first, rest)| Some((summary.import(first, &function.module)?, rest))) {
-                            Some((import, rest)) => import.path.iter().chain(rest).cloned().collect(),
-                            None => path.clone(),
-                        };
-                    SERVE_APIS.contains(&full.join("::").as_str())
+                    let candidate = match path.as_slice() {
+                        [only] => ends.contains(only) || aliases.contains(only.as_str()),
+                        [.., end] => ends.contains(end),
+                        [] => false,
+                    };
+                    candidate && {
+                        let full: Vec<String> =
+                            match path.split_first().and_then(|(first, rest)| Some((self.import(first, &function.module)?, rest))) {
+                                Some((import, rest)) => import.path.iter().chain(rest).cloned().collect(),
+                                None => path.clone(),
+                            };
+                        SERVE_APIS.contains(&full.join("::").as_str())
+                    }
                 }
                 Target::Method { .. } => false,
             })
         });
-        summary.signs.serves |= serves;
-        summary
+        self.signs.serves |= serves;
+        self
+    }
+
+    /// Moves the positions after an edit: `at` is where the old text ended, `delta` how much
+    /// longer the new one is.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        let moved = |offset: usize| if offset >= at { offset.saturating_add_signed(delta) } else { offset };
+        let span = |place: &mut Place| place.0 = moved(place.0.start)..moved(place.0.end);
+        for function in &mut self.functions {
+            span(&mut function.place);
+            span(&mut function.item);
+            for call in &mut function.calls {
+                span(&mut call.place);
+            }
+        }
     }
 
     /// A fingerprint of what the file says, positions left out.
@@ -226,7 +351,51 @@ impl FileSummary {
     }
 }
 
+/// Where a part's items start in a file's summary: its first import, module and function.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Offsets {
+    pub imports: usize,
+    pub modules: usize,
+    pub functions: usize,
+}
+
+/// The items of an earlier merge, taken in order.
+struct Moving<T> {
+    items: std::vec::IntoIter<T>,
+    /// The index of the next item.
+    at: usize,
+}
+
+impl<T: Clone> Moving<T> {
+    /// Moves the `part.len()` items from `from` on to `out`; copies `part` when they were
+    /// passed already or are missing.
+    fn take(&mut self, from: usize, part: &[T], out: &mut Vec<T>) {
+        if from < self.at || from + part.len() > self.at + self.items.len() {
+            out.extend_from_slice(part);
+            return;
+        }
+        self.items.by_ref().take(from - self.at).for_each(drop);
+        out.extend(self.items.by_ref().take(part.len()));
+        self.at = from + part.len();
+    }
+}
+
 impl Signs {
+    /// Adds what another part of the file shows.
+    fn merge(&mut self, other: Signs) {
+        self.serves |= other.serves;
+        self.parses_arguments |= other.parses_arguments;
+        self.tracing_subscriber |= other.tracing_subscriber;
+        self.logger |= other.logger;
+        self.uses_tracing |= other.uses_tracing;
+        self.uses_log |= other.uses_log;
+        for layer in other.layers {
+            if !self.layers.contains(&layer) {
+                self.layers.push(layer);
+            }
+        }
+    }
+
     fn of_text(text: &str) -> Signs {
         let any = |signs: &[&str]| signs.iter().any(|sign| text.contains(sign));
         Signs {
@@ -307,6 +476,11 @@ impl Reader<'_, '_> {
     fn items(&mut self, node: Node<'_>, module: &[String], test: bool, owner: Option<&str>) {
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        self.item_list(children, module, test, owner);
+    }
+
+    /// Reads a list of sibling items (attributes apply to the item after them).
+    fn item_list(&mut self, children: Vec<Node<'_>>, module: &[String], test: bool, owner: Option<&str>) {
         let mut attributes: Vec<&str> = Vec::new();
         for child in children {
             match child.kind() {
@@ -373,7 +547,6 @@ impl Reader<'_, '_> {
             super::ROUTE_ATTRIBUTES.contains(&name)
         });
         let mut parameters = Vec::new();
-        let mut extractor = false;
         let mut has_self = false;
         let mut types = Vec::new();
         if let Some(list) = function.child_by_field_name("parameters") {
@@ -384,12 +557,10 @@ impl Reader<'_, '_> {
                     parameters.push(self.text[pattern.byte_range()].trim_start_matches("mut ").to_owned());
                 }
                 if let Some(kind) = parameter.child_by_field_name("type") {
-                    types.push(&self.text[kind.byte_range()]);
+                    types.push(self.text[kind.byte_range()].to_owned());
                 }
             }
         }
-        // Imports come first in a file: those read so far are the ones that name the types.
-        extractor |= types.iter().any(|kind| super::is_extractor_type(kind, &self.summary.imports));
         let mut summary = FunctionSummary {
             name: self.text[name_node.byte_range()].to_owned(),
             module: module.to_vec(),
@@ -397,7 +568,9 @@ impl Reader<'_, '_> {
             is_async,
             test,
             route_attribute,
-            extractor,
+            // Known once the whole file's imports are (`finish`).
+            extractor: false,
+            parameter_types: types,
             instrumented: attributes.iter().any(|attribute| attribute.contains("instrument")),
             parameters,
             has_self,

@@ -186,6 +186,10 @@ impl FileSource for OverlaySource {
         self.cache.as_ref().map(|cache| &cache.models)
     }
 
+    fn rust_said(&self, path: &Path, text: &str) -> Option<crate::rust::Said> {
+        self.cache.as_ref()?.rust.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(path)?.said_of(text)
+    }
+
     fn open_files(&self) -> Vec<(PathBuf, Arc<str>)> {
         self.open.iter().map(|(path, text)| (path.clone(), text.clone())).collect()
     }
@@ -395,28 +399,31 @@ pub fn check_document(
             let text = source.read(path)?;
             return Ok(Some(Report { files: vec![analysis::FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }));
         }
-        let model = match source.model_cache() {
-            Some(cache) => cache.model_for(path, source, None),
-            None => model::ModelCache::default().model_for(path, source, None),
-        };
-        // The model read the file from this source already (an open buffer, or the disk of
-        // this run); the server's disk may have changed since, so it reads again.
-        let text = match model.file(path).filter(|_| source.model_cache().is_some_and(|cache| cache.keeps_trees())) {
-            Some(file) => file.text.clone(),
-            None => source.read(path)?,
-        };
-        let facts = match source.crate_index() {
-            Some(index) => index.crate_facts_in(path, source, config, Some(&model)),
-            None => crates::CrateIndex::default().crate_facts_in(path, source, config, Some(&model)),
-        };
+        let fallback = model::ModelCache::default();
+        let cache = source.model_cache().unwrap_or(&fallback);
+        let index_fallback = crates::CrateIndex::default();
+        let index = source.crate_index().unwrap_or(&index_fallback);
         let previous = source.take_rust_state(path);
-        let parsed = match (&previous, model.file(path)) {
-            (None, Some(file)) => {
-                source.model_cache().and_then(|cache| cache.take_tree(path, &text)).map(|tree| (tree, file.facts.clone()))
-            }
-            _ => None,
+        // In `check`, the model reads every file first: this one's text and tree come from it.
+        let (text, parsed) = if cache.keeps_trees() {
+            let model = cache.model_for(path, source, None);
+            let text = match model.file(path) {
+                Some(file) => file.text.clone(),
+                None => source.read(path)?,
+            };
+            let parsed = model.file(path).and_then(|file| Some((cache.take_tree(path, &text)?, file.facts.clone())));
+            (text, parsed)
+        } else {
+            (source.read(path)?, None)
         };
-        let (report, state) = crate::analysis::rust_source::check_file_parsed(path, text, config, &facts, &model, previous, parsed);
+        // The model and the crate's facts, once the check knows what this file says now (an
+        // edit that says nothing new keeps the model).
+        let surroundings = |said: crate::rust::Said| {
+            let model = cache.model_for(path, source, Some((path, said)));
+            let facts = index.crate_facts_in(path, source, config, Some(&model));
+            (model, Arc::new(facts))
+        };
+        let (report, state) = crate::analysis::rust_source::check_file_parsed(path, text, config, &surroundings, previous, parsed);
         if let Some(state) = state {
             source.keep_rust_state(path, state);
         }

@@ -1,8 +1,8 @@
 //! Gathers what the project model is built from (manifests, the lock file, every Rust file
 //! with its summary) and keeps the model of each Cargo workspace between checks: once per
 //! run of `check`, and in the server until the disk changes or an open file says something
-//! new to its project (its summary's fingerprint changes; typing inside a function body
-//! that calls nothing new does not).
+//! new to its project (the fingerprint of its summary and facts changes; typing inside a
+//! function body that calls nothing new does not).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -13,6 +13,7 @@ use crate::config::{Config, SqlDialect};
 use crate::openapi::project::FileSource;
 use crate::project::migrations::{Changes, MigrationHistory};
 use crate::project::{ModelInput, ProjectModel};
+use crate::rust::Said;
 use crate::rust::facts::FileFacts;
 use crate::rust::summary::FileSummary;
 
@@ -87,7 +88,7 @@ impl ModelCache {
         (hash == text_hash(text)).then_some(tree)
     }
 
-    pub fn model_for(&self, path: &Path, source: &dyn FileSource, own: Option<(&Path, Arc<FileSummary>)>) -> Arc<ProjectModel> {
+    pub fn model_for(&self, path: &Path, source: &dyn FileSource, own: Option<(&Path, Said)>) -> Arc<ProjectModel> {
         // The model root depends only on the file's package, whose manifests are read once.
         let package = crate::workspace::crates::crate_root(path);
         let key = package.clone().unwrap_or_default();
@@ -111,32 +112,34 @@ impl ModelCache {
                 root
             }
         };
-        let Some(root) = root else { return Arc::new(self.alone(path, source)) };
         let generation = source.generation();
+        let Some(root) = root else {
+            // A file alone: its model is kept while what it says stays the same.
+            let Some((_, said)) = own else { return Arc::new(self.alone(path, source, None)) };
+            let cell = self.cell(path.to_path_buf(), generation, said.fingerprint);
+            return cell.get_or_init(|| Arc::new(self.alone(path, source, Some(said.summary)))).clone();
+        };
         let open: Vec<(PathBuf, Arc<str>)> =
             source.open_files().into_iter().filter(|(open, _)| open.starts_with(&root) && crate::rust::is_rust_file(open)).collect();
-        let mut open_summaries: Vec<(PathBuf, Arc<FileSummary>)> = open
+        let mut open_said: Vec<(&Path, u64)> = open
             .iter()
-            .map(|(open_path, text)| match own {
-                Some((own_path, ref summary)) if own_path == open_path => (open_path.clone(), summary.clone()),
-                _ => (open_path.clone(), self.summary_of(open_path, text).0),
+            .map(|(open_path, text)| match &own {
+                Some((own_path, said)) if own_path == open_path => (open_path.as_path(), said.fingerprint),
+                // What the last check of the open file read, when it read this text.
+                _ => match source.rust_said(open_path, text) {
+                    Some(said) => (open_path.as_path(), said.fingerprint),
+                    None => {
+                        let (summary, facts) = self.summary_of(open_path, text);
+                        (open_path.as_path(), Said::new(summary, &facts).fingerprint)
+                    }
+                },
             })
             .collect();
-        open_summaries.sort_by(|left, right| left.0.cmp(&right.0));
+        open_said.sort();
         let mut hasher = std::hash::DefaultHasher::new();
-        for (open_path, summary) in &open_summaries {
-            open_path.hash(&mut hasher);
-            summary.fingerprint().hash(&mut hasher);
-        }
+        open_said.hash(&mut hasher);
         let open_fingerprint = hasher.finish();
-        let cell = {
-            let mut models = lock(&self.models);
-            let entry = models.entry(root.clone()).or_insert_with(|| Entry { generation, open: open_fingerprint, model: Arc::default() });
-            if entry.generation != generation || entry.open != open_fingerprint {
-                *entry = Entry { generation, open: open_fingerprint, model: Arc::default() };
-            }
-            entry.model.clone()
-        };
+        let cell = self.cell(root.clone(), generation, open_fingerprint);
         cell.get_or_init(|| {
             let started = std::time::Instant::now();
             let model = Arc::new(self.build(&root, source, &open));
@@ -144,6 +147,17 @@ impl ModelCache {
             model
         })
         .clone()
+    }
+
+    /// The model kept for `key` (a model root, or a file alone), empty when it was built at
+    /// another generation or from other open files.
+    fn cell(&self, key: PathBuf, generation: u64, open: u64) -> Arc<OnceLock<Arc<ProjectModel>>> {
+        let mut models = lock(&self.models);
+        let entry = models.entry(key).or_insert_with(|| Entry { generation, open, model: Arc::default() });
+        if entry.generation != generation || entry.open != open {
+            *entry = Entry { generation, open, model: Arc::default() };
+        }
+        entry.model.clone()
     }
 
     /// The history of the migration folder of `path` (read through `source`, open buffers
@@ -211,9 +225,13 @@ impl ModelCache {
 
     /// The model of a file outside any package: the file alone, so that the calls between its
     /// own functions still carry context.
-    fn alone(&self, path: &Path, source: &dyn FileSource) -> ProjectModel {
+    fn alone(&self, path: &Path, source: &dyn FileSource, own: Option<Arc<FileSummary>>) -> ProjectModel {
         let Ok(text) = source.read(path) else { return ProjectModel::empty() };
-        let (summary, facts) = self.summary_of(path, &text);
+        let (summary, facts) = match own {
+            // What the check read: facts are the crate's business, and a file alone has none.
+            Some(summary) => (summary, Arc::new(FileFacts::default())),
+            None => self.summary_of(path, &text),
+        };
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         ProjectModel::build(ModelInput { root, manifests: Vec::new(), lock: None, files: vec![(path.to_path_buf(), text, summary, facts)] })
     }

@@ -49,9 +49,14 @@ impl Client {
     }
 
     pub fn start_with_env(variables: &[(&str, &str)]) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_archlens"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_archlens"));
+        // The server's own log filter unless `ARCHLENS_TEST_SERVER_LOG` gives one.
+        match std::env::var("ARCHLENS_TEST_SERVER_LOG") {
+            Ok(filter) => command.env("ARCHLENS_LOG", filter),
+            Err(_) => command.env_remove("ARCHLENS_LOG"),
+        };
+        let mut child = command
             .arg("lsp")
-            .env("ARCHLENS_LOG", std::env::var("ARCHLENS_TEST_SERVER_LOG").unwrap_or_default())
             .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -20,7 +20,9 @@ use crate::config::Config;
 use crate::openapi::edit::Change;
 use crate::project::ProjectModel;
 use crate::rules::RuleMeta;
+use crate::rust::Said;
 use crate::rust::facts::{CrateFacts, FileFacts};
+use crate::rust::summary::{FileSummary, Offsets};
 
 /// What a check of a Rust file leaves for the next one.
 pub struct RustState {
@@ -29,6 +31,8 @@ pub struct RustState {
     config: Config,
     context: u64,
     units: Vec<Unit>,
+    /// What the file says to its project, as of `text`.
+    said: Said,
 }
 
 impl RustState {
@@ -36,7 +40,16 @@ impl RustState {
     pub fn facts(&self) -> FileFacts {
         FileFacts::merge(self.units.iter().map(|unit| &unit.facts))
     }
+
+    /// What the file says to its project, when it is for this text.
+    pub fn said_of(&self, text: &str) -> Option<Said> {
+        (*self.text == *text).then(|| self.said.clone())
+    }
 }
+
+/// What a Rust file is checked in, once what the file says is known: the project model and
+/// what the other files of its crate say.
+pub type Surroundings<'a> = &'a dyn Fn(Said) -> (Arc<ProjectModel>, Arc<CrateFacts>);
 
 /// One top-level item (with the attributes and comments above it) and what the rules found
 /// in it.
@@ -44,6 +57,8 @@ struct Unit {
     range: Range<usize>,
     kind: u16,
     facts: FileFacts,
+    /// What the item says to its project (a part of the file's summary).
+    summary: Arc<FileSummary>,
     findings: Vec<(&'static RuleMeta, Finding)>,
 }
 
@@ -62,8 +77,7 @@ pub fn check(
     path: &Path,
     text: &Arc<str>,
     config: &Config,
-    crate_facts: &CrateFacts,
-    model: &ProjectModel,
+    surroundings: Surroundings<'_>,
     previous: Option<RustState>,
     parsed: Option<(Tree, std::sync::Arc<FileFacts>)>,
 ) -> Option<Checked> {
@@ -103,15 +117,24 @@ pub fn check(
         }
         None => (parsed.map_or_else(|| parse_with(text, None), Some)?, None, None, Vec::new()),
     };
-    let bounds = unit_bounds(&tree);
+    let bounds = crate::rust::units(&tree);
     // Units the edit left alone keep their facts and findings, moved by the edit.
     let mut kept: Vec<Option<Unit>> = bounds.iter().map(|_| None).collect();
+    // Where each kept unit's part sat in the last summary of the file.
+    let mut kept_at: Vec<Option<Offsets>> = bounds.iter().map(|_| None).collect();
     let mut context_before = None;
+    let mut summary_before = None;
     if let Some(previous) = previous {
         context_before = Some(previous.context);
-        let mut old: std::collections::HashMap<(usize, usize, u16), Unit> =
-            previous.units.into_iter().map(|unit| ((unit.range.start, unit.range.end, unit.kind), unit)).collect();
-        for (slot, (range, kind)) in kept.iter_mut().zip(&bounds) {
+        summary_before = Some(previous.said.summary);
+        let offsets = FileSummary::offsets(previous.units.iter().map(|unit| &*unit.summary));
+        let mut old: std::collections::HashMap<(usize, usize, u16), (Unit, Offsets)> = previous
+            .units
+            .into_iter()
+            .zip(offsets)
+            .map(|(unit, offsets)| ((unit.range.start, unit.range.end, unit.kind), (unit, offsets)))
+            .collect();
+        for ((slot, at), (range, kind)) in kept.iter_mut().zip(kept_at.iter_mut()).zip(&bounds) {
             let touched = |dirty: &Range<usize>| dirty.start <= range.end && range.start <= dirty.end;
             if changed.iter().any(touched) || change.is_some_and(|change| touched(&(change.start..change.new_end))) {
                 continue;
@@ -122,14 +145,18 @@ pub fn check(
                 }
                 _ => range.clone(),
             };
-            let Some(mut unit) = old.remove(&(old_range.start, old_range.end, *kind)) else { continue };
+            let Some((mut unit, offsets)) = old.remove(&(old_range.start, old_range.end, *kind)) else { continue };
             let moved = match change {
                 Some(change) => unit.findings.iter_mut().all(|(_, finding)| shift(finding, &change)),
                 None => true,
             };
             if moved {
+                if let Some(change) = change {
+                    Arc::make_mut(&mut unit.summary).shift(change.old_end, change.new_end as isize - change.old_end as isize);
+                }
                 unit.range = range.clone();
                 *slot = Some(unit);
+                *at = Some(offsets);
             }
         }
     }
@@ -150,6 +177,29 @@ pub fn check(
             FileFacts::merge(facts.iter().zip(&kept).filter_map(|(fresh, kept)| fresh.as_ref().or(kept.as_ref().map(|unit| &unit.facts))))
         }
     };
+    // What the file says to its project, from the summaries of its units.
+    let mut summaries: Vec<Arc<FileSummary>> = bounds
+        .iter()
+        .zip(&kept)
+        .map(|((range, _), kept)| match kept {
+            Some(unit) => unit.summary.clone(),
+            None => Arc::new(FileSummary::of_range(&tree, text, range.clone())),
+        })
+        .collect();
+    // The last summary moved to this text gives the kept parts' items, when nothing else
+    // holds it (a model built from it does until what the file says changes).
+    let summary = Arc::new(match summary_before.and_then(|summary| Arc::try_unwrap(summary).ok()) {
+        Some(mut before) => {
+            if let Some(change) = change {
+                before.shift(change.old_end, change.new_end as isize - change.old_end as isize);
+            }
+            FileSummary::remerge(before, &summaries, &kept_at)
+        }
+        None => FileSummary::merge_shared(&summaries),
+    });
+    let said = Said::new(summary.clone(), &own);
+    let (model, crate_facts) = surroundings(said.clone());
+    let (model, crate_facts) = (&*model, &*crate_facts);
     let context = context_of(&tree, text, &own, crate_facts, model);
     if context_before != Some(context) || !self_contained(&tree) {
         for (slot, facts) in kept.iter_mut().zip(facts.iter_mut()) {
@@ -174,7 +224,8 @@ pub fn check(
         }
         rechecked += index - first;
         let scope = bounds[first].0.start..bounds[index - 1].0.end;
-        let mut found = super::run_rules(path, text, &tree, config, super::Around { crate_facts, model }, scope, own.clone());
+        let mut found =
+            super::run_rules(path, text, &tree, config, super::Around { crate_facts, model, summary: &summary }, scope, own.clone());
         found.sort_by_key(|(_, finding)| finding.span.start);
         let mut found = found.into_iter().peekable();
         for unit in first..index {
@@ -184,7 +235,13 @@ pub fn check(
             while let Some((meta, finding)) = found.next_if(|(_, finding)| unit + 1 == index || finding.span.start < next_start) {
                 findings.push((meta, finding));
             }
-            units.push(Unit { range, kind, facts: facts[unit].take().unwrap_or_default(), findings });
+            units.push(Unit {
+                range,
+                kind,
+                facts: facts[unit].take().unwrap_or_default(),
+                summary: std::mem::take(&mut summaries[unit]),
+                findings,
+            });
         }
     }
     let findings = units.iter().flat_map(|unit| unit.findings.iter().cloned()).collect();
@@ -192,7 +249,7 @@ pub fn check(
     Some(Checked {
         tree: tree.clone(),
         findings,
-        state: RustState { text: text.clone(), tree, config: config.clone(), context, units },
+        state: RustState { text: text.clone(), tree, config: config.clone(), context, units, said },
         rechecked: (rechecked, total),
     })
 }
@@ -220,27 +277,6 @@ fn point(text: &str, offset: usize) -> Point {
     let row = before.iter().filter(|byte| **byte == b'\n').count();
     let column = offset - before.iter().rposition(|byte| *byte == b'\n').map_or(0, |newline| newline + 1);
     Point { row, column }
-}
-
-/// The units of a file: each top-level item with the attributes and comments right above
-/// it, in order, and the kind of the item.
-fn unit_bounds(tree: &Tree) -> Vec<(Range<usize>, u16)> {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let mut bounds = Vec::new();
-    let mut start = None;
-    for child in root.children(&mut cursor) {
-        let begin = *start.get_or_insert(child.start_byte());
-        if matches!(child.kind(), "attribute_item" | "line_comment" | "block_comment") {
-            continue;
-        }
-        bounds.push((begin..child.end_byte(), child.kind_id()));
-        start = None;
-    }
-    if let Some(begin) = start {
-        bounds.push((begin..root.end_byte(), root.kind_id()));
-    }
-    bounds
 }
 
 /// Whether each top-level item stands on its own. A syntax error at the top level (a

@@ -55,36 +55,25 @@ impl RustFile<'_> {
 
 /// Checks one Rust file with every enabled Rust rule.
 pub fn check_file(path: &Path, text: Arc<str>, config: &Config, crate_facts: &facts::CrateFacts) -> Report {
-    check_file_after(path, text, config, crate_facts, &ProjectModel::empty(), None).0
+    let model = Arc::new(ProjectModel::empty());
+    let crate_facts = Arc::new(crate_facts.clone());
+    check_file_parsed(path, text, config, &|_| (model.clone(), crate_facts.clone()), None, None).0
 }
 
-/// Checks one Rust file, starting from the state its last check left (see [`incremental`]),
-/// and returns the state for the next.
-pub fn check_file_after(
-    path: &Path,
-    text: Arc<str>,
-    config: &Config,
-    crate_facts: &facts::CrateFacts,
-    model: &ProjectModel,
-    previous: Option<incremental::RustState>,
-) -> (Report, Option<incremental::RustState>) {
-    check_file_parsed(path, text, config, crate_facts, model, previous, None)
-}
-
-/// [`check_file_after`] with the file's tree when it was parsed already (for the project
-/// model, in `check`).
+/// Checks one Rust file, starting from the state its last check left (see [`incremental`])
+/// or from its tree when it was parsed already (for the project model, in `check`), in the
+/// surroundings that what it says gives it; returns the state for the next check.
 pub fn check_file_parsed(
     path: &Path,
     text: Arc<str>,
     config: &Config,
-    crate_facts: &facts::CrateFacts,
-    model: &ProjectModel,
+    surroundings: incremental::Surroundings<'_>,
     previous: Option<incremental::RustState>,
     parsed: Option<(Tree, Arc<facts::FileFacts>)>,
 ) -> (Report, Option<incremental::RustState>) {
     let config = config.for_file(path);
     let started = std::time::Instant::now();
-    let Some(checked) = incremental::check(path, &text, &config, crate_facts, model, previous, parsed) else {
+    let Some(checked) = incremental::check(path, &text, &config, surroundings, previous, parsed) else {
         return (Report { files: vec![FileReport { path: path.to_path_buf(), text, diagnostics: Vec::new() }] }, None);
     };
     let rules_done = started.elapsed();
@@ -131,6 +120,8 @@ pub fn check_file_parsed(
 pub struct Around<'a> {
     pub crate_facts: &'a facts::CrateFacts,
     pub model: &'a ProjectModel,
+    /// What the whole file says to its project now.
+    pub summary: &'a Arc<crate::rust::summary::FileSummary>,
 }
 
 /// The findings of every enabled rule (built-in and the user's) in the items within `scope`.
@@ -143,7 +134,7 @@ pub(crate) fn run_rules(
     scope: std::ops::Range<usize>,
     own_facts: facts::FileFacts,
 ) -> Vec<(&'static RuleMeta, crate::analysis::Finding)> {
-    let mut file = RustFile::in_crate(path, text, tree, around.crate_facts, around.model).scoped(scope, own_facts);
+    let mut file = RustFile::in_crate(path, text, tree, around.crate_facts, around.model).scoped(scope, own_facts, around.summary.clone());
     file.kind = FileKind::with_test_folders(path, &config.test_folders());
     file.layers = config.layers.clone();
     let mut findings: Vec<(&'static RuleMeta, crate::analysis::Finding)> = Vec::new();

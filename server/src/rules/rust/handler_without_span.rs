@@ -136,8 +136,7 @@ fn report_once(file: &RustFile<'_>, sink: &mut Sink, handlers: &[crate::project:
         ),
     );
     for handler in missing.into_iter().take(50) {
-        let (path, text, place) = model.place_of(*handler);
         let name = model.function(*handler).name.clone();
-        finding.elsewhere(path, text, place, format!("handler `{name}`"));
+        super::relate(file, finding, *handler, |function| Some(function.place.0.clone()), format!("handler `{name}`"));
     }
 }

@@ -68,16 +68,37 @@ pub(crate) fn on_executor(file: &RustFile<'_>, node: Node<'_>) -> Option<OnExecu
 /// Related information for work that reaches the executor through a sync function: where
 /// async code calls into it.
 pub(crate) fn add_async_caller(file: &RustFile<'_>, finding: &mut Finding, caller: FunctionId, call: usize) {
-    let model = file.model;
-    let caller_file = &model.files[caller.file];
-    let function = &caller_file.summary.functions[caller.index];
-    let Some(site) = function.calls.get(call) else { return };
-    finding.elsewhere(
-        caller_file.path.clone(),
-        caller_file.text.clone(),
-        site.place.0.clone(),
-        format!("async `{}` calls it here, on the executor", function.name),
+    let name = file.model.function(caller).name.clone();
+    relate(
+        file,
+        finding,
+        caller,
+        |function| Some(function.calls.get(call)?.place.0.clone()),
+        format!("async `{name}` calls it here, on the executor"),
     );
+}
+
+/// Points a finding at a place in a function of the model. In the file being checked, the
+/// place is read from what the file says now: the model may date from an earlier text
+/// whose edit moved things but said nothing new (see `workspace::model`).
+pub(crate) fn relate(
+    file: &RustFile<'_>,
+    finding: &mut Finding,
+    function: FunctionId,
+    place: impl Fn(&crate::rust::summary::FunctionSummary) -> Option<std::ops::Range<usize>>,
+    message: String,
+) {
+    let model = file.model;
+    let other = &model.files[function.file];
+    if other.path == file.path {
+        if let Some(span) = file.summary().functions.get(function.index).and_then(&place) {
+            finding.related(0, span, message);
+        }
+        return;
+    }
+    if let Some(span) = place(model.function(function)) {
+        finding.elsewhere(other.path.clone(), other.text.clone(), span, message);
+    }
 }
 
 #[cfg(test)]
