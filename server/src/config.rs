@@ -45,8 +45,8 @@ pub struct Config {
     /// `[[layers]]`: the layers of the code and what each may use; empty for the default
     /// (`domain`, `core` and `model` modules use no web, database or HTTP client crate).
     pub layers: Vec<Layer>,
-    /// `[sql] dialect`: the database the migrations run on.
-    pub sql_dialect: SqlDialect,
+    /// `[sql] dialect`: the database the migrations run on, when the file says.
+    pub sql_dialect: Option<SqlDialect>,
     /// `[sql] migrations`: files that are SQL migrations besides `.sql` files under a
     /// `migrations` folder.
     pub sql_migrations: Globs,
@@ -67,7 +67,7 @@ pub struct Config {
 
 /// The database SQL migrations are written for (`[sql] dialect`), which decides how they are
 /// parsed and which rules apply: PostgreSQL's locks, MySQL's implicit foreign-key indexes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SqlDialect {
     #[default]
@@ -407,7 +407,7 @@ impl Config {
         config.rust_queries = file.rust.queries;
         config.rust_test_folders = file.rust.test_folders;
         config.llm = file.llm;
-        config.sql_dialect = file.sql.dialect.unwrap_or_default();
+        config.sql_dialect = file.sql.dialect;
         config.sql_migrations = Globs::new(file.sql.migrations.unwrap_or_default())?;
         config.sql_released_before = match file.sql.released_before {
             None => None,
@@ -726,7 +726,7 @@ mod tests {
         assert!(Config::from_toml("[openapi]\nversioning = \"query\"\n").is_err());
         assert!(Config::from_toml("[layers]\n").is_err());
         let sql = Config::from_toml("[sql]\ndialect = \"sqlite\"\nmigrations = [\"db/changes/**/*.sql\"]\n").unwrap();
-        assert_eq!((sql.sql_dialect, Config::default().sql_dialect), (SqlDialect::Sqlite, SqlDialect::Postgres));
+        assert_eq!((sql.sql_dialect, Config::default().sql_dialect), (Some(SqlDialect::Sqlite), None));
         assert!(sql.is_declared_migration(Path::new("db/changes/2024/01_init.sql")));
         assert!(Config::from_toml("[sql]\ndialect = \"oracle\"\n").is_err());
         assert_eq!(Config::from_toml("[sql]\nreleased-before = 20240101\n").unwrap().sql_released_before.as_deref(), Some("20240101"));

@@ -115,19 +115,20 @@ pub fn sql_migration(data: &[u8]) {
     };
     let Some(text) = text_of(checked) else { return };
     let mut config = Config::default();
-    config.sql_dialect = match selector % 4 {
+    let dialect = match selector % 4 {
         0 => crate::config::SqlDialect::Postgres,
         1 => crate::config::SqlDialect::Mysql,
         2 => crate::config::SqlDialect::Sqlite,
         _ => crate::config::SqlDialect::Generic,
     };
+    config.sql_dialect = Some(dialect);
     let mut migrations: Vec<(PathBuf, Arc<str>)> = Vec::new();
     if let Some(earlier) = earlier.and_then(text_of) {
         migrations.push((PathBuf::from("/fuzz/migrations/20240101000000_first.sql"), Arc::from(earlier.as_str())));
     }
     let path = Path::new("/fuzz/migrations/20240102000000_second.sql");
     migrations.push((path.to_path_buf(), Arc::from(text.as_str())));
-    let history = crate::project::migrations::MigrationHistory::build(Path::new("/fuzz/migrations"), config.sql_dialect, migrations);
+    let history = crate::project::migrations::MigrationHistory::build(Path::new("/fuzz/migrations"), dialect, migrations);
     let released = selector & 4 != 0;
     let report = crate::analysis::migrations::check_file(path, Arc::from(text.as_str()), &config, Some(&history), released);
     for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {

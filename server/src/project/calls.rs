@@ -1,8 +1,8 @@
 //! The workspace call graph, by name resolution: a call's path goes through the file's `use`
 //! imports, `crate::`, `self::`, `super::` and the workspace's crate names to a function
 //! or method of the workspace; `self.method()` finds the method of the same type; another
-//! method call finds the one method of that name in the workspace, when there is exactly
-//! one and the name is not one every library has. Calls that stay ambiguous are left out:
+//! method call finds the one method of that name (and number of arguments) in the
+//! workspace, when there is exactly one and the name is not one every library has. Calls that stay ambiguous are left out:
 //! the graph is good enough to carry context along calls, not a compiler's.
 //!
 //! Context flows along the edges:
@@ -439,12 +439,12 @@ impl Resolver<'_> {
 
     fn resolve(&self, caller: usize, call: &Call) -> Option<usize> {
         match &call.target {
-            Target::Method { name, on_self } => self.resolve_method(caller, name, *on_self),
+            Target::Method { name, on_self } => self.resolve_method(caller, name, *on_self, call.arguments.len()),
             Target::Path(path) => self.resolve_path(caller, path),
         }
     }
 
-    fn resolve_method(&self, caller: usize, name: &str, on_self: bool) -> Option<usize> {
+    fn resolve_method(&self, caller: usize, name: &str, on_self: bool, arguments: usize) -> Option<usize> {
         let candidates = self.by_name.get(name)?;
         let methods = candidates.iter().copied().filter(|candidate| self.summary(*candidate).has_self);
         if on_self {
@@ -458,7 +458,9 @@ impl Resolver<'_> {
         if COMMON_METHODS.contains(&name) {
             return None;
         }
-        single(methods.filter(|candidate| !self.summary(*candidate).test))
+        // By name alone, the method must at least take as many arguments: `chars().count()`
+        // is not the project's `count(self, pool)`.
+        single(methods.filter(|candidate| !self.summary(*candidate).test && self.summary(*candidate).parameters.len() == arguments))
     }
 
     fn resolve_path(&self, caller: usize, written: &[String]) -> Option<usize> {

@@ -415,9 +415,10 @@ fn fallback_module(cargo: &Cargo, file: &ModelFile) -> Vec<String> {
     module
 }
 
-/// Whether a package only supports tests by its name or its use: `test-utils`,
-/// `*-testing`, mocks and fixtures, benchmarks, `xtask`, or a package that other packages
-/// use only as a dev-dependency.
+/// Whether a package only supports tests or shows how to use others, by its name, its place
+/// or its use: `test-utils`, `*-testing`, mocks and fixtures, benchmarks, `xtask`, a package
+/// in another package's `examples/`, or a package that other packages use only as a
+/// dev-dependency.
 fn is_test_support(cargo: &Cargo, package: &Package) -> bool {
     let name = package.name.to_ascii_lowercase();
     let words: Vec<&str> = name.split(['-', '_']).collect();
@@ -442,7 +443,17 @@ fn is_test_support(cargo: &Cargo, package: &Package) -> bool {
         )
     }) || name.ends_with("test")
         || name.ends_with("tests");
-    named || cargo.is_dev_only(package)
+    // A crate in another's `examples/` shows how to use it: not the project's own service.
+    let example = cargo.packages.iter().any(|other| {
+        other.folder != package.folder
+            && package
+                .folder
+                .strip_prefix(&other.folder)
+                .ok()
+                .and_then(|inside| inside.components().next())
+                .is_some_and(|first| matches!(first.as_os_str().to_str(), Some("examples" | "example" | "demo" | "demos")))
+    });
+    named || example || cargo.is_dev_only(package)
 }
 
 /// A name that says command-line tool: `cargo-*` subcommands, `*-cli`, `*-tool`, `xtask`.

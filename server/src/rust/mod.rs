@@ -407,7 +407,7 @@ impl<'a> RustFile<'a> {
 
     /// Whether a function is an HTTP handler:
     /// - it has a route attribute (actix-web and rocket: `#[get("/path")]`, `#[route(…)]`);
-    /// - or it is an `async fn`, not a test and not `main`, that is registered as a route in
+    /// - or it is an `async fn`, not a test, not `main` and not a trait's method, that is registered as a route in
     ///   this file or another file of its crate (axum `get(handler)`, `.post(handler)`,
     ///   `on(filter, handler)`; actix `web::get().to(handler)`) or that takes an extractor (`Json`, `Path`, `Query`,
     ///   `State`, `Form`, `Extension`, `HeaderMap`, actix `web::Data`, `HttpRequest`…), which
@@ -423,6 +423,15 @@ impl<'a> RustFile<'a> {
 
     fn decide_handler(&self, function: Node<'_>) -> bool {
         if self.is_test(function) || self.name_of(function) == Some("main") {
+            return false;
+        }
+        // A trait's method (`FromRequest::from_request`, `IntoResponse::into_response`…) is
+        // a hook the framework calls around handlers, not a route.
+        let in_trait_impl = function
+            .parent()
+            .and_then(|list| list.parent())
+            .is_some_and(|item| item.kind() == "impl_item" && item.child_by_field_name("trait").is_some());
+        if in_trait_impl {
             return false;
         }
         let routed = self.attributes(function).any(|attribute| {

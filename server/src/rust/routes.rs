@@ -1035,9 +1035,16 @@ pub fn is_probe(path: &str) -> bool {
 }
 
 /// Operational routes that an API contract does not describe: probes, metrics, the API
-/// description itself and its viewers.
+/// description itself and its viewers, static files (`/assets/…`, `/static/…`, a file
+/// name with a web asset's extension).
 pub fn is_operational(path: &str) -> bool {
-    is_probe(path)
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let asset = matches!(first, "assets" | "static" | "css" | "js" | "img" | "images" | "fonts")
+        || path.rsplit('/').next().and_then(|last| last.rsplit_once('.')).is_some_and(|(_, extension)| {
+            matches!(extension, "ico" | "png" | "svg" | "css" | "js" | "map" | "html" | "txt" | "webmanifest" | "woff2" | "jpg")
+        });
+    asset
+        || is_probe(path)
         || path.split('/').any(|segment| {
             matches!(
                 segment,
@@ -1216,6 +1223,7 @@ fn app(admin: Router) -> Router {
         assert_eq!(openapi_path("/orders/:order_id/items/<item_id>"), "/orders/{order_id}/items/{item_id}");
         assert_eq!(parameter_names("/a/:x/b/{y}"), ["x", "y"]);
         assert!(is_probe("/healthz") && is_probe("/v1/health/ready") && !is_probe("/orders/status"));
+        assert!(is_operational("/assets/{_:.*}") && is_operational("/site.webmanifest") && !is_operational("/v1/orders/{id}"));
         assert_eq!(join("/v1", "/"), "/v1");
         assert_eq!(join("", "/a"), "/a");
     }

@@ -41,7 +41,8 @@ pub struct Statement {
 pub enum StatementKind {
     /// Read by the rules: a parse error is reported.
     Schema,
-    /// Only changes the schema the rules read (`DROP INDEX`).
+    /// Read for what it does to the schema or its rows (`DROP INDEX`, `DELETE`, `TRUNCATE`): a
+    /// parse error is not reported.
     SchemaOnly,
     Other,
 }
@@ -307,7 +308,7 @@ fn kind_of(leading_words: &[String]) -> StatementKind {
             }
         }
         ["ALTER", "TABLE", ..] | ["DROP", "TABLE", ..] | ["RENAME", "TABLE", ..] => StatementKind::Schema,
-        ["DROP", "INDEX", ..] => StatementKind::SchemaOnly,
+        ["DROP", "INDEX", ..] | ["DELETE", ..] | ["TRUNCATE", ..] => StatementKind::SchemaOnly,
         _ => StatementKind::Other,
     }
 }

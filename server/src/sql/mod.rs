@@ -82,8 +82,9 @@ fn migration_name(path: &Path) -> Option<&str> {
 }
 
 /// The order migrations run in: by the numbers of their version (sqlx's `20240101120000_`,
-/// diesel's `2024-01-01-000000_`, refinery's `V3__` and `V3.1__`), then by name. A file with
-/// no version number has no place in the sequence: it is checked alone.
+/// diesel's `2024-01-01-000000_`, refinery's `V3__` and `V3.1__`), then by name. Dashes do not
+/// separate numbers (diesel drops them), so the two timestamp styles mixed in one folder run in
+/// time order. A file with no version number has no place in the sequence: it is checked alone.
 type OrderKey = (Vec<(usize, String)>, String);
 
 fn order_key(path: &Path) -> Option<OrderKey> {
@@ -93,6 +94,7 @@ fn order_key(path: &Path) -> Option<OrderKey> {
         && name.as_bytes().get(1).is_some_and(u8::is_ascii_digit)
         && name.contains("__");
     let version = if refinery { &name[1..name.find("__").unwrap_or(name.len())] } else { name.split('_').next().unwrap_or(name) };
+    let version = version.replace('-', "");
     let numbers: Vec<(usize, String)> = version
         .split(|character: char| !character.is_ascii_digit())
         .filter(|digits| !digits.is_empty())
@@ -133,8 +135,9 @@ pub fn is_versioned(path: &Path) -> bool {
 }
 
 /// The database a migration is written for: the one its folder names (`migrations/mysql`,
-/// `db-sqlx-maria/migrations`, `migrations/sqlite`, `migrations/postgres`), else
-/// `[sql] dialect`.
+/// `db-sqlx-maria/migrations`, `migrations/sqlite` or `hiqlite`, `migrations/postgres`), else
+/// `[sql] dialect`, else the one database the crate that holds the folder is built for (see
+/// [`manifest_dialect`]), else PostgreSQL.
 pub fn dialect_for(path: &Path, config: &Config) -> SqlDialect {
     let root = migration_root(path);
     let folders: Vec<String> =
@@ -144,14 +147,87 @@ pub fn dialect_for(path: &Path, config: &Config) -> SqlDialect {
         if words.iter().any(|word| matches!(*word, "mysql" | "mariadb" | "maria")) {
             return SqlDialect::Mysql;
         }
-        if words.iter().any(|word| matches!(*word, "sqlite" | "sqlite3")) {
+        if words.iter().any(|word| matches!(*word, "sqlite" | "sqlite3" | "hiqlite")) {
             return SqlDialect::Sqlite;
         }
         if words.iter().any(|word| matches!(*word, "postgres" | "postgresql" | "pg" | "pgsql")) {
             return SqlDialect::Postgres;
         }
     }
-    config.sql_dialect
+    config.sql_dialect.or_else(|| crate_dialect(root)).unwrap_or_default()
+}
+
+/// The dialect of the crate whose `Cargo.toml` is nearest above `folder`, read once per
+/// manifest and again when it changes.
+fn crate_dialect(folder: &Path) -> Option<SqlDialect> {
+    type Known = std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, Option<SqlDialect>)>;
+    static KNOWN: std::sync::LazyLock<std::sync::Mutex<Known>> = std::sync::LazyLock::new(Default::default);
+    let manifest = folder.ancestors().take(4).map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file())?;
+    let modified = std::fs::metadata(&manifest).and_then(|metadata| metadata.modified()).ok();
+    let mut known = KNOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, dialect)) = known.get(&manifest)
+        && *seen == modified
+    {
+        return *dialect;
+    }
+    let text = std::fs::read_to_string(&manifest).ok()?;
+    let workspace = manifest
+        .parent()
+        .and_then(Path::parent)
+        .and_then(|above| above.ancestors().map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file()))
+        .and_then(|manifest| std::fs::read_to_string(manifest).ok());
+    let dialect = manifest_dialect(&text, workspace.as_deref());
+    known.insert(manifest, (modified, dialect));
+    dialect
+}
+
+/// The one database a crate's manifest builds its database crates for: sqlx's, diesel's and
+/// sea-orm's features (the workspace's too, for `workspace = true`), and drivers such as
+/// `rusqlite` or `tokio-postgres`. `None` when it names none, or several.
+pub fn manifest_dialect(manifest: &str, workspace: Option<&str>) -> Option<SqlDialect> {
+    let manifest: toml::Table = toml::from_str(manifest).ok()?;
+    let workspace: Option<toml::Table> = workspace.and_then(|text| toml::from_str(text).ok());
+    let inherited =
+        workspace.as_ref().and_then(|table| table.get("workspace")?.get("dependencies")?.as_table().cloned()).unwrap_or_default();
+    let mut found = std::collections::BTreeSet::new();
+    for table in ["dependencies", "dev-dependencies"] {
+        let Some(dependencies) = manifest.get(table).and_then(toml::Value::as_table) else { continue };
+        for (name, spec) in dependencies {
+            let package = spec.get("package").and_then(toml::Value::as_str).unwrap_or(name);
+            let shared = inherited.get(name).filter(|_| spec.get("workspace").and_then(toml::Value::as_bool) == Some(true));
+            let features: Vec<&str> = [Some(spec), shared]
+                .into_iter()
+                .flatten()
+                .filter_map(|spec| spec.get("features").and_then(toml::Value::as_array))
+                .flatten()
+                .filter_map(toml::Value::as_str)
+                .collect();
+            let driver = match package {
+                "rusqlite" | "libsqlite3-sys" => Some(SqlDialect::Sqlite),
+                "tokio-postgres" | "postgres" | "deadpool-postgres" | "bb8-postgres" => Some(SqlDialect::Postgres),
+                "mysql" | "mysql_async" => Some(SqlDialect::Mysql),
+                _ => None,
+            };
+            found.extend(driver);
+            let orm = package.starts_with("sqlx") || package.starts_with("diesel") || package.starts_with("sea-orm");
+            if orm {
+                for feature in features {
+                    let feature = feature.strip_prefix("sqlx-").unwrap_or(feature);
+                    found.extend(match feature {
+                        "postgres" | "postgresql" | "runtime-postgres" => Some(SqlDialect::Postgres),
+                        "mysql" => Some(SqlDialect::Mysql),
+                        "sqlite" | "sqlite-unbundled" => Some(SqlDialect::Sqlite),
+                        _ => None,
+                    });
+                }
+            }
+        }
+    }
+    let mut dialects = found.into_iter();
+    match (dialects.next(), dialects.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
 }
 
 /// Whether a migration is released (has run in production), so that the operational rules
@@ -210,6 +286,9 @@ mod tests {
         assert!(!same_history(Path::new("/w/migrations/0002_b.sql"), Path::new("/w/migrations/0001_a.down.sql")));
         assert_eq!(order_key(Path::new("/w/migrations/seed.sql")), None);
         assert!(order_key(Path::new("/w/migrations/0009_a.sql")) < order_key(Path::new("/w/migrations/00010_a.sql")));
+        let mixed = |name: &str| order_key(&PathBuf::from(format!("/w/migrations/{name}/up.sql")));
+        assert!(mixed("20170804200817_add_email") < mixed("2017-09-23-182408_move_tokens"));
+        assert!(mixed("2017-09-23-182408_move_tokens") < mixed("20171001000000_later"));
     }
 
     #[test]
@@ -238,6 +317,20 @@ mod tests {
         assert_eq!(dialect_for(Path::new("/w/db/db-sqlx-maria/migrations/0001_a.sql"), &config), SqlDialect::Mysql);
         assert_eq!(dialect_for(Path::new("/w/migrations/sqlite/0001_a.sql"), &config), SqlDialect::Sqlite);
         assert_eq!(dialect_for(Path::new("/w/migrations/0001_a.sql"), &config), SqlDialect::Postgres);
+        assert_eq!(
+            manifest_dialect("[dependencies]\nsqlx = { workspace = true, features = [\"sqlite\"] }", None),
+            Some(SqlDialect::Sqlite)
+        );
+        assert_eq!(
+            manifest_dialect(
+                "[dependencies]\nsqlx = { workspace = true }",
+                Some("[workspace.dependencies]\nsqlx = { version = \"0.8\", features = [\"postgres\"] }")
+            ),
+            Some(SqlDialect::Postgres)
+        );
+        assert_eq!(manifest_dialect("[dependencies]\nrusqlite = \"0.39\"", None), Some(SqlDialect::Sqlite));
+        assert_eq!(manifest_dialect("[dependencies]\nsea-orm = { features = [\"sqlx-postgres\", \"sqlx-sqlite\"] }", None), None, "both");
+        assert_eq!(manifest_dialect("[dependencies]\nserde = \"1\"", None), None);
         let released = Config { sql_released_before: Some("20240102000000".into()), ..Config::default() };
         assert!(is_released(Path::new("/w/migrations/20240101000000_a.sql"), &released, None));
         assert!(!is_released(Path::new("/w/migrations/20240102000000_b.sql"), &released, None));

