@@ -10,27 +10,39 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         _ => format!("`# archlens: allow({code})` (YAML) or `x-archlens-allow: [{code}]` (JSON)", code = meta.code),
     };
     format!(
-        "# {code} {name}\n\nArea: {area} · Default severity: {severity} · Suppress with {suppress}\n\n{docs}\n",
+        "# {code} {name}\n\nArea: {area} · Default severity: {severity} · {default} · Suppress with {suppress}\n\n{docs}\n",
         code = meta.code,
         name = meta.name,
         area = meta.area.title(),
         severity = meta.severity.label(),
+        default = default_state(meta),
         docs = meta.documentation(),
     )
+}
+
+/// Whether the rule is on by default, and its measured precision when it was measured.
+fn default_state(meta: &RuleMeta) -> String {
+    let state = if meta.on_by_default() { "On by default" } else { "Off by default (turn it on with `extend-select`)" };
+    match crate::rules::precision::measured(meta.code) {
+        Some(_) => format!("{state}, precision measured on real projects: {}", crate::rules::precision::label(meta.code)),
+        None => state.to_owned(),
+    }
 }
 
 /// The index page listing every rule.
 pub fn index_page() -> String {
     let mut page = String::from(
-        "# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand.\n\n| code | name | area | severity | summary |\n|---|---|---|---|---|\n",
+        "# archlens rules\n\nGenerated from the rule sources by `archlens gen-docs docs/rules`; do not edit by hand. Precision is measured on real projects (`scripts/precision`); a rule under 0.9 is off by default.\n\n| code | name | area | severity | default | precision | summary |\n|---|---|---|---|---|---|---|\n",
     );
     for meta in documented() {
         page.push_str(&format!(
-            "| [{code}]({code}.md) | {name} | {area} | {severity} | {summary} |\n",
+            "| [{code}]({code}.md) | {name} | {area} | {severity} | {default} | {precision} | {summary} |\n",
             code = meta.code,
             name = meta.name,
             area = meta.area.title(),
             severity = meta.severity.label(),
+            default = if meta.on_by_default() { "on" } else { "off" },
+            precision = crate::rules::precision::label(meta.code),
             summary = meta.summary()
         ));
     }

@@ -23,9 +23,11 @@ fn testdata() -> PathBuf {
     archlens::openapi::project::normalize(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/openapi"))
 }
 
-/// Checks a fixture with the `archlens.toml` of its folder, if it has one.
+/// Checks a fixture with the `archlens.toml` of its folder, if it has one, and every rule on:
+/// a fixture tests its rule whether it is on by default or not.
 fn check(root: &Path, workspace: &Path, overlay: &OverlaySource) -> Report {
-    let config = Config::load_for(root.parent().unwrap_or(workspace)).expect("a valid archlens.toml");
+    let mut config = Config::load_for(root.parent().unwrap_or(workspace)).expect("a valid archlens.toml");
+    config.extend_select.push("ALL".to_owned());
     check_document(root, workspace, overlay, &config, &|| false).expect("fixture loads").expect("not cancelled")
 }
 

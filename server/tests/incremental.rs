@@ -50,7 +50,9 @@ fn prose_values(node: &Node, out: &mut Vec<std::ops::Range<usize>>) {
 fn check(path: &Path, text: &Arc<str>) -> Report {
     let mut overlay = OverlaySource::default();
     overlay.open.insert(path.to_path_buf(), text.clone());
-    let config = Config::load_for(path).expect("a valid archlens.toml");
+    // Every rule on, by default or not: each must give the same findings incrementally.
+    let mut config = Config::load_for(path).expect("a valid archlens.toml");
+    config.extend_select.push("ALL".to_owned());
     check_document(path, path.parent().unwrap(), &overlay, &config, &|| false).expect("loads").expect("not cancelled")
 }
 
@@ -96,7 +98,8 @@ fn findings_moved_after_an_edit_of_prose_equal_a_full_check() {
             continue;
         }
         let before_report = check(&path, &text);
-        let config = Config::load_for(&path).expect("a valid archlens.toml");
+        let mut config = Config::load_for(&path).expect("a valid archlens.toml");
+        config.extend_select.push("ALL".to_owned());
         for site in sites {
             // Type a character, delete one, empty the value, name a replacement.
             let inside = site.start + usize::from(site.len() > 1);
@@ -209,7 +212,8 @@ fn rust_checked_after_an_edit_equals_a_fresh_check() {
     let (mut edits, mut partial) = (0, 0);
     for path in rust_files() {
         let original = std::fs::read_to_string(&path).expect("readable");
-        let config = Config::load_for(&path).expect("a valid archlens.toml");
+        let mut config = Config::load_for(&path).expect("a valid archlens.toml");
+        config.extend_select.push("ALL".to_owned());
         let cache = Arc::new(archlens::workspace::ParseCache::default());
         let mut text = original.clone();
         for step in 0..steps {

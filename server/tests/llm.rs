@@ -36,6 +36,10 @@ const EXPLAIN_COMMAND: &str = "archlens.explainWithAi";
 /// The secret planted in [`CODE`]; no model may ever see it.
 const PLANTED: &str = "sk_live_51HxJq2KZvbnT8wq9Yb3pLmN4";
 
+/// The rules section of every workspace here: PRC002 is off by default (its measured
+/// precision is under the bar), and these tests explain its findings.
+const RULES: &str = "[rules]\nextend-select = [\"PRC002\"]\n";
+
 /// PRC002 on line 3 (the `println!`), SEC012 on line 0 (the constant).
 const CODE: &str = "const API_KEY: &str = \"sk_live_51HxJq2KZvbnT8wq9Yb3pLmN4\";
 
@@ -107,6 +111,7 @@ impl Folders {
         let (cache, cache_path) = temporary_folder("archlens-llm-cache-");
         let folders = Folders { _workspace: workspace, root, _cache: cache, cache: cache_path, text: text.to_owned() };
         folders.write("src/main.rs", text);
+        folders.write("archlens.toml", RULES);
         folders
     }
 
@@ -947,7 +952,7 @@ fn explain_with_ai_shows_a_message_without_show_document() {
 fn cli_explains_with_the_model() {
     let model = FakeModel::start(Reply::Answer(ANSWER), Duration::ZERO);
     let folders = Folders::new(CODE);
-    folders.write("archlens.toml", &format!("[llm]\nenabled = true\nendpoint = \"{}\"\nmodel = \"test-model\"\n", model.endpoint()));
+    folders.write("archlens.toml", &format!("{RULES}[llm]\nenabled = true\nendpoint = \"{}\"\nmodel = \"test-model\"\n", model.endpoint()));
     let arguments = ["explain", "PRC002", "--llm", "src/main.rs:4"];
     let (status, stdout, stderr) = run_archlens(&arguments, &folders.root, &folders.cache);
     assert!(status.success(), "{status}\n{stdout}\n{stderr}");
@@ -969,7 +974,7 @@ fn archlens_toml_settings_reach_the_editor() {
     folders.write(
         "archlens.toml",
         &format!(
-            "[llm]\nenabled = true\nendpoint = \"{}\"\nmodel = \"test-model\"\napi-key-env = \"{KEY_VARIABLE}\"\nhover-budget-ms = 5000\n",
+            "{RULES}[llm]\nenabled = true\nendpoint = \"{}\"\nmodel = \"test-model\"\napi-key-env = \"{KEY_VARIABLE}\"\nhover-budget-ms = 5000\n",
             model.endpoint()
         ),
     );

@@ -938,6 +938,7 @@ fn edits_of_prose_in_a_large_document_publish_what_a_full_check_finds() {
 fn rust_files_get_diagnostics_and_fixes() {
     let text = "pub async fn create(body: String) -> String {\n    println!(\"created {body}\");\n    body\n}\n";
     let workspace = Workspace::new();
+    workspace.extend_select(&["PRC002"]);
     let uri = workspace.write("src/routes.rs", text);
     let mut server = Client::start();
     server.initialize(&workspace.root, utf16_client());
@@ -957,6 +958,7 @@ fn rust_files_get_diagnostics_and_fixes() {
 #[test]
 fn rust_handlers_follow_the_router_of_their_crate_as_it_is_edited() {
     let workspace = Workspace::new();
+    workspace.extend_select(&["PRC005"]);
     // A service that logs through tracing and instruments its handlers one by one: the one
     // left out is reported.
     workspace.write(
@@ -1142,6 +1144,7 @@ fn helix_session_gets_diagnostics_hover_and_fixes() {
     let settings: Value = serde_json::to_value(&server_table["config"]).unwrap();
 
     let workspace = Workspace::new();
+    workspace.extend_select(&["PRC002"]);
     let text = "pub async fn create(body: String) -> String {\n    println!(\"créé {body}\");\n    body\n}\n";
     let uri = workspace.write("src/routes.rs", text);
     let mut server = Client::start();
@@ -1234,6 +1237,7 @@ fn a_design_choice_can_be_recorded_as_an_adr() {
 #[test]
 fn a_migration_is_checked_again_when_an_earlier_one_changes() {
     let workspace = Workspace::new();
+    workspace.extend_select(&["DB003"]);
     // A repository where the migrations are not committed yet: unreleased, so judged.
     let git = std::process::Command::new("git").args(["init", "-q"]).current_dir(&workspace.root).status();
     assert!(git.is_ok_and(|status| status.success()), "git init");
@@ -1262,6 +1266,7 @@ fn a_migration_is_checked_again_when_an_earlier_one_changes() {
 #[test]
 fn spec_drift_follows_both_files_and_the_fix_adds_the_operation() {
     let workspace = Workspace::new();
+    workspace.extend_select(&["ARC002", "ARC003"]);
     workspace.write("Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
     let spec = "openapi: 3.1.0\ninfo: {title: Shop, version: '1'}\nservers:\n  - url: https://shop.example.com/v1\npaths:\n  /orders:\n    get:\n      operationId: listOrders\n      responses:\n        '200': {description: OK}\n";
     let spec_uri = workspace.write("openapi.yaml", spec);

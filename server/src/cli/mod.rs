@@ -5,7 +5,7 @@ mod human;
 mod json;
 mod sarif;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -232,10 +232,7 @@ fn print_rules() {
     let mut out = format!("{:<8} {:<32} {:<28} {:<9} {:<8} precision\n", "code", "name", "area", "severity", "default");
     for rule in registry() {
         let meta = rule.meta();
-        let precision = match crate::rules::precision::measured(meta.code) {
-            Some(measured) => format!("{:.2} of {}", measured.precision(), measured.sample),
-            None => "-".to_owned(),
-        };
+        let precision = crate::rules::precision::label(meta.code);
         out.push_str(&format!(
             "{:<8} {:<32} {:<28} {:<9} {:<8} {precision}\n",
             meta.code,
@@ -422,7 +419,9 @@ fn load_config(arguments: &CheckArgs, first_path: &Path) -> Result<Config, Strin
         None => Config::load_for(&workspace::absolute(first_path))?,
     };
     if !arguments.select.is_empty() {
+        // `--select` says which rules run: the configuration's `extend-select` gives way too.
         config.select = arguments.select.clone();
+        config.extend_select.clear();
     }
     config.extend_select.extend(arguments.extend_select.iter().cloned());
     config.diff = arguments.diff.clone();
@@ -447,13 +446,23 @@ fn keep_changed_lines(files: &mut [FileReport], changes: &crate::project::migrat
 /// document that cannot be read is a finding about that file, not the end of the run.
 fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<FileReport> {
     let source = RunSource::default();
-    let reports = crate::parallel::map(documents, |document| {
-        let absolute = workspace::absolute(document);
-        let root = workspace::workspace_root_for(&absolute);
-        match workspace::check_document(&absolute, &root, &source, config, &|| false) {
-            Ok(report) => report,
-            Err(error) => Some(Report::unreadable(&absolute, &error)),
+    if documents.iter().any(|document| crate::rust::is_rust_file(document)) {
+        crate::rust::queries::prepare();
+    }
+    // What git says changed, and the history of the first migration folder, are asked while
+    // the other files are checked: the migrations' checks need them.
+    let migration = documents.iter().map(|document| workspace::absolute(document)).find(|path| crate::sql::is_versioned(path));
+    let reports = std::thread::scope(|scope| {
+        if let Some(migration) = &migration {
+            let source = &source;
+            scope.spawn(move || {
+                if config.sql_released_before.is_none() || config.diff.is_some() {
+                    source.models.changes_for(migration, config.diff.as_deref(), source);
+                }
+                source.models.history_for(migration, config, source);
+            });
         }
+        check_each(documents, config, &source)
     });
     let mut merged: BTreeMap<PathBuf, FileReport> = BTreeMap::new();
     for report in reports.into_iter().flatten() {
@@ -464,6 +473,25 @@ fn check_documents(documents: &[PathBuf], config: &Config) -> Vec<FileReport> {
         file.diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.rule.code));
     }
     files
+}
+
+fn check_each(documents: &[PathBuf], config: &Config, source: &RunSource) -> Vec<Option<Report>> {
+    // The workspace root of each folder, looked up once.
+    let roots: std::sync::Mutex<HashMap<PathBuf, PathBuf>> = Default::default();
+    crate::parallel::map(documents, |document| {
+        let absolute = workspace::absolute(document);
+        let folder = absolute.parent().unwrap_or(&absolute).to_path_buf();
+        let known = roots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&folder).cloned();
+        let root = known.unwrap_or_else(|| {
+            let root = workspace::workspace_root_for(&absolute);
+            roots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(folder, root.clone());
+            root
+        });
+        match workspace::check_document(&absolute, &root, source, config, &|| false) {
+            Ok(report) => report,
+            Err(error) => Some(Report::unreadable(&absolute, &error)),
+        }
+    })
 }
 
 /// Adds a document's report; a file reached from several documents keeps one copy of each

@@ -46,6 +46,15 @@ pub fn measured(code: &str) -> Option<Measured> {
     TABLE.iter().find(|(known, _)| known == code).map(|(_, measured)| *measured)
 }
 
+/// What was measured of `code`, as the rule list and the rule pages show it: `0.92 of 12`,
+/// or `-` for a rule not measured.
+pub fn label(code: &str) -> String {
+    match measured(code) {
+        Some(measured) => format!("{:.2} of {}", measured.precision(), measured.sample),
+        None => "-".to_owned(),
+    }
+}
+
 /// Whether a rule is on when the configuration does not say: not measured, or measured at
 /// [`THRESHOLD`] or above.
 pub fn on_by_default(code: &str) -> bool {

@@ -455,6 +455,13 @@ impl Workspace {
     pub fn uri(&self, relative: &str) -> String {
         file_uri(&self.root.join(relative))
     }
+
+    /// An `archlens.toml` that turns on these rules besides the default ones: the rules
+    /// whose measured precision keeps them off by default.
+    pub fn extend_select(&self, codes: &[&str]) -> String {
+        let quoted: Vec<String> = codes.iter().map(|code| format!("\"{code}\"")).collect();
+        self.write("archlens.toml", &format!("[rules]\nextend-select = [{}]\n", quoted.join(", ")))
+    }
 }
 
 pub fn file_uri(path: &Path) -> String {

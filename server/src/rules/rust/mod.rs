@@ -109,10 +109,15 @@ mod fix_tests {
     use crate::config::Config;
     use crate::openapi::edit::apply_edits;
 
+    /// Every rule on, whether on by default or not.
+    fn every_rule() -> Config {
+        Config { extend_select: vec!["ALL".to_owned()], ..Config::default() }
+    }
+
     /// The text after applying the first fix of the first finding of `code`.
     fn fixed(code: &str, text: &str) -> String {
         let report =
-            crate::analysis::rust_source::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &Config::default(), &Default::default());
+            crate::analysis::rust_source::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &every_rule(), &Default::default());
         let diagnostic = report.files[0].diagnostics.iter().find(|diagnostic| diagnostic.rule.code == code).expect("a finding");
         apply_edits(text, &diagnostic.fixes.first().expect("a fix").edits)
     }
@@ -150,12 +155,8 @@ mod fix_tests {
     #[test]
     fn no_fix_where_it_would_not_compile() {
         let fixes = |code: &str, text: &str| {
-            let report = crate::analysis::rust_source::check_file(
-                Path::new("/w/src/app.rs"),
-                Arc::from(text),
-                &Config::default(),
-                &Default::default(),
-            );
+            let report =
+                crate::analysis::rust_source::check_file(Path::new("/w/src/app.rs"), Arc::from(text), &every_rule(), &Default::default());
             let found: Vec<_> = report.files[0].diagnostics.iter().filter(|diagnostic| diagnostic.rule.code == code).collect();
             assert!(!found.is_empty(), "{code} reports {text}");
             found.iter().map(|diagnostic| diagnostic.fixes.len()).sum::<usize>()
