@@ -134,8 +134,10 @@ impl Explainer {
                     explainer.failed();
                 }
             }
-            let _ = sender.send(Some(result));
+            // Gone from the requests in flight before anyone hears the outcome: a hover that
+            // comes next asks again (or finds the pause), never this finished request.
             explainer.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key_owned);
+            let _ = sender.send(Some(result));
         });
         *entry.task.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(task.abort_handle());
         entry
