@@ -1264,6 +1264,38 @@ fn a_migration_is_checked_again_when_an_earlier_one_changes() {
 }
 
 #[test]
+fn a_referenced_file_opened_while_its_document_is_checked_gets_its_findings() {
+    // The editor restores a session: the document and the file it references open at once,
+    // so the referenced file opens while the document's first check still runs and no report
+    // holds it yet. Its findings come from that check, or from one it asks for afterwards.
+    for _ in 0..5 {
+        let workspace = Workspace::new();
+        // Enough operations that the check takes a while.
+        let mut document = String::from("openapi: 3.0.3\ninfo: {title: Orders, version: '1'}\npaths:\n");
+        for number in 0..400 {
+            document.push_str(&format!(
+                "  /orders{number}:\n    get:\n      operationId: listOrders{number}\n      responses:\n        '200':\n          description: The orders.\n          content:\n            application/json:\n              schema: {{$ref: 'schemas.yaml#/Order'}}\n"
+            ));
+        }
+        let document = document.as_str();
+        let schemas = "Order:\n  type: object\n  properties: {id: {type: string}\n";
+        let document_uri = workspace.write("openapi.yaml", document);
+        let schemas_uri = workspace.write("schemas.yaml", schemas);
+        let mut server = Client::start();
+        server.initialize(&workspace.root, utf16_client());
+        server.open(&document_uri, 1, document);
+        std::thread::sleep(Duration::from_millis(30));
+        server.open(&schemas_uri, 1, schemas);
+        let published = server.wait_for_notification(
+            PUBLISH,
+            |params| params["uri"] == schemas_uri.as_str() && codes(params).contains(&"API024"),
+            TIMEOUT,
+        );
+        assert_eq!(published["version"], 1, "{published:#}");
+    }
+}
+
+#[test]
 fn spec_drift_follows_both_files_and_the_fix_adds_the_operation() {
     let workspace = Workspace::new();
     workspace.extend_select(&["ARC002", "ARC003"]);

@@ -160,14 +160,31 @@ pub async fn check_root(client: Client, state: Arc<State>, root: PathBuf) {
             None
         }
     };
+    // The files the check read, with the versions it read them at.
+    let read: Vec<(PathBuf, Option<i32>)> = new_report
+        .as_ref()
+        .map(|report| report.files.keys().map(|path| (path.clone(), report.versions.get(path).copied())).collect())
+        .unwrap_or_default();
     let affected = store(&state, &root, new_report);
     state.analysis_done.notify_waiters();
     deliver(&client, &state, affected).await;
+    // A file the check reached was opened, changed or closed while it ran, and no check
+    // of this root was asked for since (the file's own change found no report holding it
+    // yet): its findings would wait for the next edit. Check again with what is open now.
+    let moved = read.iter().any(|(path, version)| state.documents.get(path).map(|document| document.version) != *version);
+    if moved && state.is_current(&root, generation) {
+        check_again(&client, &state, &root);
+    }
     if crate::rust::is_rust_file(&root) {
         recheck_crate_if_facts_changed(&client, &state, &root);
     } else {
         recheck_described_crate(&client, &state, &root);
     }
+}
+
+/// Checks `root` again, from a task of its own.
+fn check_again(client: &Client, state: &Arc<State>, root: &Path) {
+    tokio::spawn(check_root(client.clone(), state.clone(), root.to_path_buf()));
 }
 
 /// After a document's check, the open Rust files of the crate it describes are checked again:
