@@ -809,6 +809,7 @@ fn assert_panics_logged(server: &mut Client, uri: &str, count: usize) {
 #[test]
 fn a_panicking_rule_is_logged_once_and_the_other_rules_still_report() {
     let workspace = Workspace::new();
+    workspace.extend_select(&["PRC002"]);
     let document = format!("# archlens-test-panic\n{DOCUMENT}");
     let code = "// archlens-test-panic\npub async fn create(body: String) -> String {\n    println!(\"created {body}\");\n    body\n}\n";
     let uri = workspace.write("openapi.yaml", &document);
