@@ -64,6 +64,12 @@ fn rules_and_explain() {
     let rules = stdout(&archlens(&["rules"]));
     assert_eq!(rules.lines().count(), 1 + archlens::rules::registry().len());
     assert!(rules.contains("API004   trailing-slash-path"), "{rules}");
+    // Runs of two spaces or more separate the columns (editors split on them), whatever the
+    // length of a name or an area.
+    for line in rules.lines() {
+        let columns: Vec<&str> = line.split("  ").map(str::trim).filter(|column| !column.is_empty()).collect();
+        assert!(columns.len() == 6, "{line}: {columns:?}");
+    }
     let explained = archlens(&["explain", "trailing-slash-path"]);
     assert_eq!(explained.status.code(), Some(0));
     assert!(stdout(&explained).starts_with("# API004 trailing-slash-path"));

@@ -35,8 +35,14 @@ async function pickRule(server: string): Promise<string | undefined> {
       .split("\n")
       .slice(1)
       .map((line) => line.trim().split(/\s{2,}/))
-      .filter((columns) => columns.length === 4)
-      .map(([code, name, area, severity]) => ({ label: code, description: name, detail: `${area} · ${severity}` })),
+      .filter((columns) => columns.length >= 4)
+      .map(([code, name, area, severity, state, precision]) => ({
+        label: code,
+        description: name,
+        detail: [area, severity, state && `${state} by default`, precision && precision !== "-" && `precision ${precision}`]
+          .filter(Boolean)
+          .join(" · "),
+      })),
   );
   const picked = await vscode.window.showQuickPick(rules, {
     title: "archlens: Explain Rule",

@@ -229,12 +229,14 @@ fn print_model(path: &Path) {
 }
 
 fn print_rules() {
-    let mut out = format!("{:<8} {:<32} {:<28} {:<9} {:<8} precision\n", "code", "name", "area", "severity", "default");
+    // Columns are two spaces apart at least, so that a reader can split on runs of spaces
+    // (areas hold single spaces).
+    let mut out = format!("{:<8} {:<33} {:<28}  {:<9} {:<8} precision\n", "code", "name", "area", "severity", "default");
     for rule in registry() {
         let meta = rule.meta();
         let precision = crate::rules::precision::label(meta.code);
         out.push_str(&format!(
-            "{:<8} {:<32} {:<28} {:<9} {:<8} {precision}\n",
+            "{:<8} {:<33} {:<28}  {:<9} {:<8} {precision}\n",
             meta.code,
             meta.name,
             meta.area.title(),
