@@ -303,6 +303,33 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     ]
 }
 
+/// The words of a name in lower case, split at the characters `separator` takes and where
+/// an upper-case letter follows a lower-case one or a digit: `apiToken` and `api_token` are
+/// `api`, `token`.
+pub fn split_words(name: &str, separator: impl Fn(char) -> bool) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for character in name.chars() {
+        if separator(character) {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if character.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = character.is_lowercase() || character.is_ascii_digit();
+        current.extend(character.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
 /// Finds a rule by code or name.
 pub fn find_rule(selector: &str) -> Option<&'static RuleMeta> {
     registry().iter().map(|rule| rule.meta()).find(|meta| meta.is_named(selector))

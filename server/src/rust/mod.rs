@@ -695,6 +695,16 @@ impl Said {
     }
 }
 
+/// The arguments of a call expression, comments left out.
+pub fn call_arguments(call: Node<'_>) -> Vec<Node<'_>> {
+    call.child_by_field_name("arguments")
+        .map(|arguments| {
+            let mut cursor = arguments.walk();
+            arguments.named_children(&mut cursor).filter(|argument| !argument.is_extra()).collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The units of a file: each top-level item with the attributes and comments right above
 /// it, in order, and the kind of the item.
 pub fn units(tree: &Tree) -> Vec<(std::ops::Range<usize>, u16)> {

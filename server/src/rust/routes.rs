@@ -406,13 +406,7 @@ impl<'t> Reader<'t> {
         let text = self.text;
         let fresh = ChainState { prefix: prefix.to_owned(), resource: None };
         let Some(function) = call.child_by_field_name("function") else { return fresh };
-        let arguments: Vec<Node<'t>> = call
-            .child_by_field_name("arguments")
-            .map(|arguments| {
-                let mut cursor = arguments.walk();
-                arguments.named_children(&mut cursor).filter(|node| !node.is_extra()).collect()
-            })
-            .unwrap_or_default();
+        let arguments = super::call_arguments(call);
         let literal =
             |index: usize| arguments.get(index).and_then(|node| string_value(*node, text).map(|value| (value, node.byte_range())));
         if function.kind() != "field_expression" {

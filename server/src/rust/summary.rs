@@ -223,17 +223,10 @@ impl FileSummary {
         summary.finish()
     }
 
-    /// [`FileSummary::merge`] of parts that are kept.
+    /// [`FileSummary::merge`] of parts that are kept: a [`FileSummary::remerge`] with no
+    /// earlier merge to move from.
     pub fn merge_shared(parts: &[Arc<FileSummary>]) -> FileSummary {
-        let mut summary = FileSummary::default();
-        for part in parts {
-            summary.imports.extend_from_slice(&part.imports);
-            summary.modules.extend_from_slice(&part.modules);
-            summary.functions.extend_from_slice(&part.functions);
-            summary.test_only |= part.test_only;
-            summary.signs.merge(part.signs.clone());
-        }
-        summary.finish()
+        FileSummary::remerge(FileSummary::default(), parts, &[])
     }
 
     /// [`FileSummary::merge_shared`] that moves what it can out of an earlier merge: `old`
@@ -684,13 +677,7 @@ impl Reader<'_, '_> {
             }
             _ => return None,
         };
-        let argument_nodes: Vec<Node<'_>> = call
-            .child_by_field_name("arguments")
-            .map(|arguments| {
-                let mut cursor = arguments.walk();
-                arguments.named_children(&mut cursor).filter(|argument| !argument.is_extra()).collect()
-            })
-            .unwrap_or_default();
+        let argument_nodes = super::call_arguments(call);
         let database = match (&target, receiver) {
             (Target::Method { name, .. }, Some(receiver)) => {
                 let texts: Vec<&str> = argument_nodes.iter().map(|argument| &self.text[argument.byte_range()]).collect();

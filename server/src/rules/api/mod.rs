@@ -53,27 +53,7 @@ pub fn report_path_segment(
 
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.
 pub fn segment_words(segment: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for character in segment.chars() {
-        if matches!(character, '-' | '_' | '.' | ' ') {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if character.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = character.is_lowercase() || character.is_ascii_digit();
-        current.extend(character.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    super::split_words(segment, |character| matches!(character, '-' | '_' | '.' | ' '))
 }
 
 #[cfg(test)]

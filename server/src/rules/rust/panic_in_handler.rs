@@ -280,13 +280,7 @@ fn checked_by_helper(before: &str, value: &str) -> bool {
 /// Calls whose result is there by construction: see the rule's documentation.
 fn known_present_call(file: &RustFile<'_>, call: Node<'_>, before: &str) -> bool {
     let Some(function) = call.child_by_field_name("function") else { return false };
-    let arguments: Vec<Node<'_>> = call
-        .child_by_field_name("arguments")
-        .map(|arguments| {
-            let mut cursor = arguments.walk();
-            arguments.named_children(&mut cursor).filter(|argument| !argument.is_extra()).collect()
-        })
-        .unwrap_or_default();
+    let arguments = crate::rust::call_arguments(call);
     let constant = |argument: &Node<'_>| {
         let argument =
             if argument.kind() == "reference_expression" { argument.child_by_field_name("value").unwrap_or(*argument) } else { *argument };

@@ -202,27 +202,7 @@ pub(crate) fn means(name: &str, meaning: Meaning) -> bool {
 
 /// The words of a name in lower case: `apiToken` and `api_token` are `api`, `token`.
 fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for character in name.chars() {
-        if character == '_' || character == '-' || !character.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if character.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = character.is_lowercase() || character.is_ascii_digit();
-        current.push(character.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    crate::rules::split_words(name, |character| !character.is_alphanumeric())
 }
 
 /// Words that name a secret.
