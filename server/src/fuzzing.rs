@@ -130,7 +130,7 @@ pub fn sql_migration(data: &[u8]) {
     migrations.push((path.to_path_buf(), Arc::from(text.as_str())));
     let history = crate::project::migrations::MigrationHistory::build(Path::new("/fuzz/migrations"), dialect, migrations);
     let released = selector & 4 != 0;
-    let report = crate::analysis::migrations::check_file(path, Arc::from(text.as_str()), &config, Some(&history), released);
+    let report = crate::analysis::migrations::check_file(path, Arc::from(text.as_str()), &config, dialect, Some(&history), released);
     for diagnostic in report.files.iter().flat_map(|file| &file.diagnostics) {
         assert_inside(diagnostic, text.len());
         assert!(text.is_char_boundary(diagnostic.span.start) && text.is_char_boundary(diagnostic.span.end));

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::analysis::{Diagnostic, FileReport, Fix, Report, Sink};
-use crate::config::Config;
+use crate::config::{Config, SqlDialect};
 use crate::line_index::{ColumnUnit, LineIndex};
 use crate::openapi::edit::TextEdit;
 use crate::project::migrations::MigrationHistory;
@@ -15,14 +15,20 @@ use crate::rules::RuleMeta;
 use crate::sql::schema::Schema;
 use crate::sql::{ParsedMigration, SqlFile, Statement, is_down_migration};
 
-/// Checks one migration with every enabled SQL rule, in the `history` of its folder when it
-/// has a place there. Down migrations are not checked: what they bring back was reported
-/// where it was first made.
-pub fn check_file(path: &Path, text: Arc<str>, config: &Config, history: Option<&MigrationHistory>, released: bool) -> Report {
+/// Checks one migration, written for `dialect`, with every enabled SQL rule, in the `history`
+/// of its folder when it has a place there. Down migrations are not checked: what they bring
+/// back was reported where it was first made.
+pub fn check_file(
+    path: &Path,
+    text: Arc<str>,
+    config: &Config,
+    dialect: SqlDialect,
+    history: Option<&MigrationHistory>,
+    released: bool,
+) -> Report {
     let mut diagnostics = Vec::new();
     if !is_down_migration(path) && !crate::sql::is_example(path) {
         let started = std::time::Instant::now();
-        let dialect = history.map_or_else(|| crate::sql::dialect_for(path, config), |history| history.dialect);
         let file = match history.filter(|history| history.holds(path, &text)) {
             Some(history) => {
                 let parsed = history.parsed(path).map(|parsed| (*parsed).clone()).unwrap_or_default();

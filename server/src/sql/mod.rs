@@ -136,9 +136,9 @@ pub fn is_versioned(path: &Path) -> bool {
 
 /// The database a migration is written for: the one its folder names (`migrations/mysql`,
 /// `db-sqlx-maria/migrations`, `migrations/sqlite` or `hiqlite`, `migrations/postgres`), else
-/// `[sql] dialect`, else the one database the crate that holds the folder is built for (see
-/// [`manifest_dialect`]), else PostgreSQL.
-pub fn dialect_for(path: &Path, config: &Config) -> SqlDialect {
+/// `[sql] dialect`, else what `of_crate` says of the folder (the one database the crate that
+/// holds it is built for, see [`manifest_dialect`]), else PostgreSQL.
+pub fn dialect_for(path: &Path, config: &Config, of_crate: impl FnOnce(&Path) -> Option<SqlDialect>) -> SqlDialect {
     let root = migration_root(path);
     let folders: Vec<String> =
         root.components().rev().take(3).map(|part| part.as_os_str().to_string_lossy().to_ascii_lowercase()).collect();
@@ -154,31 +154,7 @@ pub fn dialect_for(path: &Path, config: &Config) -> SqlDialect {
             return SqlDialect::Postgres;
         }
     }
-    config.sql_dialect.or_else(|| crate_dialect(root)).unwrap_or_default()
-}
-
-/// The dialect of the crate whose `Cargo.toml` is nearest above `folder`, read once per
-/// manifest and again when it changes.
-fn crate_dialect(folder: &Path) -> Option<SqlDialect> {
-    type Known = std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, Option<SqlDialect>)>;
-    static KNOWN: std::sync::LazyLock<std::sync::Mutex<Known>> = std::sync::LazyLock::new(Default::default);
-    let manifest = folder.ancestors().take(4).map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file())?;
-    let modified = std::fs::metadata(&manifest).and_then(|metadata| metadata.modified()).ok();
-    let mut known = KNOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((seen, dialect)) = known.get(&manifest)
-        && *seen == modified
-    {
-        return *dialect;
-    }
-    let text = std::fs::read_to_string(&manifest).ok()?;
-    let workspace = manifest
-        .parent()
-        .and_then(Path::parent)
-        .and_then(|above| above.ancestors().map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file()))
-        .and_then(|manifest| std::fs::read_to_string(manifest).ok());
-    let dialect = manifest_dialect(&text, workspace.as_deref());
-    known.insert(manifest, (modified, dialect));
-    dialect
+    config.sql_dialect.or_else(|| of_crate(root)).unwrap_or_default()
 }
 
 /// The one database a crate's manifest builds its database crates for: sqlx's, diesel's and
@@ -313,10 +289,10 @@ mod tests {
     #[test]
     fn dialects_from_folders_and_releases_from_settings() {
         let config = Config::default();
-        assert_eq!(dialect_for(Path::new("/w/migrations/mysql/2024-01-01-000000_a/up.sql"), &config), SqlDialect::Mysql);
-        assert_eq!(dialect_for(Path::new("/w/db/db-sqlx-maria/migrations/0001_a.sql"), &config), SqlDialect::Mysql);
-        assert_eq!(dialect_for(Path::new("/w/migrations/sqlite/0001_a.sql"), &config), SqlDialect::Sqlite);
-        assert_eq!(dialect_for(Path::new("/w/migrations/0001_a.sql"), &config), SqlDialect::Postgres);
+        assert_eq!(dialect_for(Path::new("/w/migrations/mysql/2024-01-01-000000_a/up.sql"), &config, |_| None), SqlDialect::Mysql);
+        assert_eq!(dialect_for(Path::new("/w/db/db-sqlx-maria/migrations/0001_a.sql"), &config, |_| None), SqlDialect::Mysql);
+        assert_eq!(dialect_for(Path::new("/w/migrations/sqlite/0001_a.sql"), &config, |_| None), SqlDialect::Sqlite);
+        assert_eq!(dialect_for(Path::new("/w/migrations/0001_a.sql"), &config, |_| None), SqlDialect::Postgres);
         assert_eq!(
             manifest_dialect("[dependencies]\nsqlx = { workspace = true, features = [\"sqlite\"] }", None),
             Some(SqlDialect::Sqlite)

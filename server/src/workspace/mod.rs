@@ -392,7 +392,8 @@ pub fn check_document(
             None
         };
         let released = crate::sql::is_released(path, config, changes.as_deref());
-        return Ok(Some(crate::analysis::migrations::check_file(path, text, config, history.as_deref(), released)));
+        let dialect = history.as_ref().map_or_else(|| model::migration_dialect(path, config), |history| history.dialect);
+        return Ok(Some(crate::analysis::migrations::check_file(path, text, config, dialect, history.as_deref(), released)));
     }
     if crate::rust::is_rust_file(path) {
         if !compiled_by_cargo(path) {

@@ -164,7 +164,7 @@ impl ModelCache {
     /// first), built once per generation and per text of the folder's open buffers.
     pub fn history_for(&self, path: &Path, config: &Config, source: &dyn FileSource) -> Arc<MigrationHistory> {
         let root = crate::sql::migration_root(path).to_path_buf();
-        let dialect = crate::sql::dialect_for(path, config);
+        let dialect = migration_dialect(path, config);
         let generation = source.generation();
         let mut hasher = std::hash::DefaultHasher::new();
         let mut open: Vec<(PathBuf, Arc<str>)> =
@@ -277,6 +277,36 @@ impl ModelCache {
         let lock = std::fs::read_to_string(root.join("Cargo.lock")).ok();
         ProjectModel::build(ModelInput { root: root.to_path_buf(), manifests, lock, files: files.into_iter().flatten().collect() })
     }
+}
+
+/// The database the migration at `path` is written for (`sql::dialect_for`), the crate's
+/// manifest read here.
+pub fn migration_dialect(path: &Path, config: &Config) -> SqlDialect {
+    crate::sql::dialect_for(path, config, crate_dialect)
+}
+
+/// The dialect of the crate whose `Cargo.toml` is nearest above `folder`, read once per
+/// manifest and again when it changes.
+fn crate_dialect(folder: &Path) -> Option<SqlDialect> {
+    type Known = std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, Option<SqlDialect>)>;
+    static KNOWN: std::sync::LazyLock<std::sync::Mutex<Known>> = std::sync::LazyLock::new(Default::default);
+    let manifest = folder.ancestors().take(4).map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file())?;
+    let modified = std::fs::metadata(&manifest).and_then(|metadata| metadata.modified()).ok();
+    let mut known = KNOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, dialect)) = known.get(&manifest)
+        && *seen == modified
+    {
+        return *dialect;
+    }
+    let text = std::fs::read_to_string(&manifest).ok()?;
+    let workspace = manifest
+        .parent()
+        .and_then(Path::parent)
+        .and_then(|above| above.ancestors().map(|folder| folder.join("Cargo.toml")).find(|manifest| manifest.is_file()))
+        .and_then(|manifest| std::fs::read_to_string(manifest).ok());
+    let dialect = crate::sql::manifest_dialect(&text, workspace.as_deref());
+    known.insert(manifest, (modified, dialect));
+    dialect
 }
 
 fn text_hash(text: &str) -> u64 {
