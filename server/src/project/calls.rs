@@ -10,6 +10,9 @@
 //! - from async code into the sync functions it calls, which then run on the executor
 //!   ([`CallGraph::async_caller`]);
 //! - from `main` into the functions only start-up calls ([`CallGraph::is_start_up`]);
+//! - from what keeps a process running (a server start, a loop that waits for work) and
+//!   from `main` into everything they call ([`CallGraph::runs_in`]), which tells a
+//!   server's or worker's code from the one-shot commands of the same binary;
 //! - up from the functions that run a database query to their callers
 //!   ([`CallGraph::runs_query`]);
 //! - down from call sites into parameters that every caller passes a constant
@@ -26,6 +29,11 @@ use crate::rust::summary::{Argument, Call, CallContext, FunctionSummary, Target}
 pub struct FunctionId {
     pub file: usize,
     pub index: usize,
+}
+
+/// Whether a function's text starts a server.
+fn serves(text: &str) -> bool {
+    crate::rust::summary::SERVE_SIGNS.iter().any(|sign| text.contains(sign)) || text.contains(".launch()")
 }
 
 /// How far context is carried along calls.
@@ -109,6 +117,39 @@ pub struct CallGraph {
     async_caller: Vec<Option<(usize, usize)>>,
     start_up: Vec<bool>,
     runs_query: Vec<bool>,
+    runs_in: Vec<RunsIn>,
+}
+
+/// What runs a function: which roots reach it through calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunsIn {
+    /// An HTTP handler, or a function that starts a server.
+    pub server: bool,
+    /// A loop that waits for work (a worker, a scheduler, a consumer).
+    pub worker: bool,
+    /// A binary's `main`.
+    pub main: bool,
+    /// A command of the binary reaches it: a function `main` reaches that returns nothing
+    /// to use (`()`, `Result<()>`), neither serves nor loops, and starts no server, as
+    /// `main`'s `admin`, `migrate` or `monitor` arm does. A helper that builds what the
+    /// server then uses returns it, and is no command.
+    pub command: bool,
+}
+
+impl RunsIn {
+    /// Run by a one-shot command of the binary (an admin task, a migration, a command-line
+    /// client), and by neither a server nor a worker loop.
+    pub fn one_shot(&self) -> bool {
+        self.command && !self.server && !self.worker
+    }
+}
+
+/// Whether a return type gives the caller nothing to use: `()`, `Result<()>`,
+/// `Result<(), E>`, `ExitCode`.
+fn returns_nothing(return_type: Option<&str>) -> bool {
+    let Some(written) = return_type else { return true };
+    let compact: String = written.split_whitespace().collect();
+    compact == "()" || compact.ends_with("ExitCode") || compact.ends_with("Result<()>") || compact.contains("Result<(),")
 }
 
 struct Resolver<'m> {
@@ -219,12 +260,86 @@ impl CallGraph {
             async_caller: Vec::new(),
             start_up: Vec::new(),
             runs_query: Vec::new(),
+            runs_in: Vec::new(),
         };
         graph.reached_from = graph.reach_from_handlers();
         graph.async_caller = graph.reach_from_async(files);
         graph.start_up = graph.start_up_functions(files);
         graph.runs_query = graph.query_runners(files);
+        graph.runs_in = graph.what_runs(files);
         graph
+    }
+
+    /// For each function, which of the long-running roots (servers, handlers, waiting loops)
+    /// and `main` reach it through calls, without a depth limit.
+    fn what_runs(&self, files: &[ModelFile]) -> Vec<RunsIn> {
+        let text_of = |dense: usize| {
+            let id = self.functions[dense];
+            let file = &files[id.file];
+            file.text.get(self.summary(files, dense).item.0.clone()).unwrap_or("")
+        };
+        let loops: Vec<bool> = files.iter().map(|file| file.text.contains("loop {")).collect();
+        let mut starts = Vec::new();
+        let mut server = Vec::new();
+        let mut worker = Vec::new();
+        let mut main = Vec::new();
+        for dense in 0..self.functions.len() {
+            let function = self.summary(files, dense);
+            let file = &files[self.functions[dense].file];
+            if function.test || file.kind.test {
+                continue;
+            }
+            if function.serves || (file.summary.signs.serves && serves(text_of(dense))) {
+                starts.push(dense);
+            } else if self.handler[dense] {
+                server.push(dense);
+            }
+            if loops[self.functions[dense].file] && super::waits_in_loop(text_of(dense)) {
+                worker.push(dense);
+            }
+            if function.name == "main" && function.owner.is_none() && function.module.is_empty() {
+                main.push(dense);
+            }
+        }
+        let mut runs = vec![RunsIn::default(); self.functions.len()];
+        let spread = |runs: &mut [RunsIn], roots: Vec<usize>, mark: fn(&mut RunsIn) -> &mut bool| {
+            let mut queue = roots;
+            while let Some(dense) = queue.pop() {
+                let flag = mark(&mut runs[dense]);
+                if *flag {
+                    continue;
+                }
+                *flag = true;
+                queue.extend(self.callees[dense].iter().map(|(_, callee)| *callee));
+            }
+        };
+        server.extend(&starts);
+        spread(&mut runs, server, |runs| &mut runs.server);
+        spread(&mut runs, worker, |runs| &mut runs.worker);
+        spread(&mut runs, main, |runs| &mut runs.main);
+        // The functions that lead to a server start: `main` and what builds the server.
+        let mut leads = vec![false; self.functions.len()];
+        let mut queue = starts.clone();
+        while let Some(dense) = queue.pop() {
+            for (caller, _) in &self.callers[dense] {
+                if !leads[*caller] {
+                    leads[*caller] = true;
+                    queue.push(*caller);
+                }
+            }
+        }
+        let commands: Vec<usize> = (0..self.functions.len())
+            .filter(|dense| {
+                let runs = runs[*dense];
+                runs.main
+                    && !runs.server
+                    && !runs.worker
+                    && !leads[*dense]
+                    && returns_nothing(self.summary(files, *dense).return_type.as_deref())
+            })
+            .collect();
+        spread(&mut runs, commands, |runs| &mut runs.command);
+        runs
     }
 
     fn summary<'f>(&self, files: &'f [ModelFile], dense: usize) -> &'f FunctionSummary {
@@ -363,6 +478,11 @@ impl CallGraph {
     /// start-up code calls (outside closures and spawned tasks).
     pub fn is_start_up(&self, function: FunctionId) -> bool {
         self.dense(function).is_some_and(|dense| self.start_up[dense])
+    }
+
+    /// Which roots reach the function: servers and handlers, waiting loops, `main`.
+    pub fn runs_in(&self, function: FunctionId) -> RunsIn {
+        self.dense(function).and_then(|dense| self.runs_in.get(dense).copied()).unwrap_or_default()
     }
 
     /// Whether calling the function runs a database query: it runs one, or calls a

@@ -284,6 +284,19 @@ impl ProjectModel {
         self.layers.contains(name)
     }
 
+    /// Whether a middleware layer of this name wraps a router of the binaries that run the
+    /// code of `path`: one in its own package, in a package it links, or in one that links
+    /// it (a server crate that mounts this crate's handlers).
+    pub fn layer_around(&self, path: &Path, name: &str) -> bool {
+        let Some(package) = self.package_of(path) else { return self.has_layer(name) };
+        let linked = self.linked_packages(path);
+        self.files.iter().filter(|file| !file.kind.test && file.summary.signs.layers.iter().any(|layer| layer == name)).any(|file| {
+            file.package.is_some_and(|index| {
+                linked.contains(&self.cargo.packages[index].folder) || self.linked_packages(&file.path).contains(&package.folder)
+            })
+        })
+    }
+
     /// The binaries of the package of `path` with their kinds.
     pub fn binaries_of(&self, path: &Path) -> &[(PathBuf, BinaryKind)] {
         match self.file(path).and_then(|file| file.package) {
@@ -462,15 +475,15 @@ fn is_tool_name(name: &str) -> bool {
     lower.starts_with("cargo-") || lower.split(['-', '_']).any(|word| matches!(word, "cli" | "tool" | "tools" | "xtask" | "ctl"))
 }
 
+/// Whether the text runs a loop that waits for work: it sleeps, ticks or receives.
+pub(crate) fn waits_in_loop(text: &str) -> bool {
+    text.contains("loop {")
+        && ["sleep(", "interval(", ".recv(", ".tick()", ".next().await", "select!"].iter().any(|sign| text.contains(sign))
+}
+
 fn binary_kinds(cargo: &Cargo, files: &[ModelFile], trees: &ModuleTrees) -> Vec<Vec<(PathBuf, BinaryKind)>> {
     // A long-running process: a loop that waits (sleeps, ticks, receives) in its own code.
-    let runs_a_loop = |indexes: &[usize]| {
-        indexes.iter().any(|index| {
-            let text = &files[*index].text;
-            text.contains("loop {")
-                && ["sleep(", "interval(", ".recv(", ".tick()", ".next().await", "select!"].iter().any(|sign| text.contains(sign))
-        })
-    };
+    let runs_a_loop = |indexes: &[usize]| indexes.iter().any(|index| waits_in_loop(&files[*index].text));
     let files_of = |root: &Path| -> Vec<usize> {
         trees.reached_from.iter().filter(|(_, roots)| roots.iter().any(|reached| reached == root)).map(|(index, _)| *index).collect()
     };

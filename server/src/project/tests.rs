@@ -153,3 +153,25 @@ fn a_name_routed_in_another_package_makes_handlers_only_of_the_packages_it_links
     assert!(handler("api/src/lib.rs"), "routed by the server, which depends on it");
     assert!(!handler("client/src/lib.rs"), "a namesake in a package the server does not link");
 }
+
+#[test]
+fn what_runs_a_function_tells_a_binary_s_commands_apart() {
+    let model = model_of(&[
+        ("Cargo.toml", "[package]\nname = \"ops\"\n[dependencies]\naxum = \"0.8\"\nclap = \"4\"\n"),
+        (
+            "src/main.rs",
+            "mod jobs;\nfn main() { let client = build_client(); match Command::parse() { Command::Serve => serve(client), Command::Work => jobs::work(), Command::Reindex => reindex() } }\nfn build_client() -> Client { Client::new() }\nfn serve(client: Client) { let app = Router::new().route(\"/\", get(index)); axum::serve(listener, app); }\nasync fn index(State(client): State<Client>) { fetch(&client).await; }\nasync fn fetch(client: &Client) {}\nfn reindex() { fetch_all(); }\nfn fetch_all() {}\n",
+        ),
+        ("src/jobs.rs", "pub fn work() { loop { poll(); std::thread::sleep(ONE_MINUTE); } }\nfn poll() {}\n"),
+    ]);
+    let runs = |path: &str, name: &str| {
+        let file = model.file_index(&PathBuf::from("/w").join(path)).unwrap();
+        let index = model.files[file].summary.functions.iter().position(|function| function.name == name).unwrap();
+        model.calls.runs_in(FunctionId { file, index })
+    };
+    assert!(runs("src/main.rs", "serve").server && runs("src/main.rs", "fetch").server, "a server start and what its handlers call");
+    assert!(runs("src/jobs.rs", "poll").worker, "called from a loop that waits");
+    assert!(runs("src/main.rs", "fetch_all").one_shot(), "reached from `main` through neither");
+    assert!(!runs("src/main.rs", "main").one_shot(), "`main` leads to the server");
+    assert!(!runs("src/main.rs", "build_client").one_shot(), "it builds what the server uses");
+}

@@ -71,6 +71,11 @@ pub struct FunctionSummary {
     pub parameters: Vec<String>,
     /// Takes `self` (a method called as `value.method(…)`).
     pub has_self: bool,
+    /// Its return type as written; `None` for `()`.
+    pub return_type: Option<String>,
+    /// Starts a server: calls a serving API (`axum::serve`, `HttpServer::new`…), as the
+    /// file's imports name it.
+    pub serves: bool,
     /// The function's name.
     pub place: Place,
     /// The whole item.
@@ -166,6 +171,23 @@ const SERVE_APIS: [&str; 14] = [
     "tonic::transport::Server::builder",
     "dropshot::HttpServerStarter::new",
     "hyper_util::server::conn::auto::Builder::new",
+];
+
+/// What text that starts a server says.
+pub const SERVE_SIGNS: [&str; 13] = [
+    "HttpServer::new",
+    "axum::serve",
+    "axum_server::bind",
+    "rocket::build",
+    "#[launch]",
+    "rocket::custom",
+    "warp::serve",
+    "poem::Server",
+    "salvo::Server",
+    "tonic::transport::Server",
+    "HttpServerStarter",
+    "serve_connection",
+    "Server::bind(",
 ];
 
 /// Middleware a project wraps its routers in, by type name.
@@ -289,8 +311,9 @@ impl FileSummary {
             .filter(|import| import.path.last().is_some_and(|end| ends.contains(end)))
             .map(|import| import.alias.as_str())
             .collect();
-        let serves = self.functions.iter().any(|function| {
-            function.calls.iter().any(|call| match &call.target {
+        for index in 0..self.functions.len() {
+            let function = &self.functions[index];
+            let serves = function.calls.iter().any(|call| match &call.target {
                 Target::Path(path) => {
                     let candidate = match path.as_slice() {
                         [only] => ends.contains(only) || aliases.contains(only.as_str()),
@@ -307,9 +330,10 @@ impl FileSummary {
                     }
                 }
                 Target::Method { .. } => false,
-            })
-        });
-        self.signs.serves |= serves;
+            });
+            self.functions[index].serves = serves;
+            self.signs.serves |= serves;
+        }
         self
     }
 
@@ -392,21 +416,7 @@ impl Signs {
     fn of_text(text: &str) -> Signs {
         let any = |signs: &[&str]| signs.iter().any(|sign| text.contains(sign));
         Signs {
-            serves: any(&[
-                "HttpServer::new",
-                "axum::serve",
-                "axum_server::bind",
-                "rocket::build",
-                "#[launch]",
-                "rocket::custom",
-                "warp::serve",
-                "poem::Server",
-                "salvo::Server",
-                "tonic::transport::Server",
-                "HttpServerStarter",
-                "serve_connection",
-                "Server::bind(",
-            ]),
+            serves: any(&SERVE_SIGNS),
             parses_arguments: any(&[
                 "clap::",
                 "derive(Parser",
@@ -567,6 +577,9 @@ impl Reader<'_, '_> {
             instrumented: attributes.iter().any(|attribute| attribute.contains("instrument")),
             parameters,
             has_self,
+            return_type: function.child_by_field_name("return_type").map(|kind| self.text[kind.byte_range()].to_owned()),
+            // Known once the whole file's imports are (`finish`).
+            serves: false,
             place: Place(name_node.byte_range()),
             item: Place(function.byte_range()),
             calls: Vec::new(),

@@ -11,7 +11,11 @@ declare_rule! {
     /// `Client::builder()` chains that set neither `timeout` nor `connect_timeout`. A
     /// builder kept in a local variable counts its later `.timeout(…)` calls; a client made
     /// with `Client::new()` in a file whose requests set their own `.timeout(…)` is left
-    /// alone, as are tests.
+    /// alone, as are tests. So is a client that nobody waits on forever: one built in a
+    /// command-line tool or in a one-shot command of a binary (`admin`, `migrate`: code
+    /// that `main` reaches through neither the server nor a worker loop), and one that
+    /// serves only requests the same binaries bound with a `TimeoutLayer`. A client that a
+    /// worker's loop reaches is always checked: a hung request there stops the worker.
     ///
     /// ## Why is this bad?
     /// reqwest waits forever by default. When a dependency hangs (a stuck connection, a
@@ -50,7 +54,7 @@ impl Check for HttpClientWithoutTimeout {
     fn check_rust(&self, file: &RustFile<'_>, sink: &mut Sink) {
         for found in file.matches(self.meta().code) {
             let (Some(call), Some(function)) = (found.get("call"), found.get("function")) else { continue };
-            if file.is_test(call) || file.code_kind().is_command_line_only() || !is_reqwest_client(file, function, call) {
+            if file.is_test(call) || !is_reqwest_client(file, function, call) || bounded_elsewhere(file, call) {
                 continue;
             }
             let path = file.text_of(function).trim_start_matches("::");
@@ -72,6 +76,23 @@ impl Check for HttpClientWithoutTimeout {
             finding.fix(Fix::new("Add `.timeout(Duration::from_secs(10))`", edits).preferred());
         }
     }
+}
+
+/// Whether what runs the client bounds its requests anyway, or nobody waits on it: code
+/// that runs only in command-line tools or in one-shot commands of a binary (the user
+/// watches it and can interrupt it), and code that serves only requests under a
+/// `TimeoutLayer` of the same binaries. A worker's loop reaching it bounds nothing.
+fn bounded_elsewhere(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    let kind = file.code_kind();
+    if kind.is_command_line_only() {
+        return true;
+    }
+    let Some(function) = file.enclosing_fn(call).and_then(|function| file.function_id(function)) else { return false };
+    let runs = file.model.calls.runs_in(function);
+    if runs.worker {
+        return false;
+    }
+    (kind.command_line && runs.one_shot()) || (runs.server && file.model.layer_around(file.path, "TimeoutLayer"))
 }
 
 /// Whether `Client::new()` / `Client::builder()` is reqwest's: the path says so, or the file
