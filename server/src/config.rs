@@ -20,8 +20,9 @@ pub struct Config {
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
-    /// `group-info`: whether info-level findings on most operations of a document are
-    /// reported once, with the list in related information (`None` means yes).
+    /// `group-info`: whether findings of one decision made across a document (most of a
+    /// rule's population failing, or info-level findings on most operations) are reported
+    /// once, with the list in related information (`None` means yes).
     pub group_info: Option<bool>,
     /// `[openapi] versioning`: where an API is expected to carry its version.
     pub versioning: VersioningPolicy,
@@ -579,7 +580,7 @@ pub fn json_schema() -> serde_json::Value {
                     "extend-select": {"type": "array", "items": selector, "description": "These rules too, besides the selected ones: how to turn on a rule that is off by default (measured precision under 0.9 on real projects; `archlens rules` lists them)."},
                     "ignore": {"type": "array", "items": selector, "description": "Never these rules."},
                     "severity": severity,
-                    "group-info": {"type": "boolean", "default": true, "description": "Report info-level findings on most operations of a document once, with the list in related information."},
+                    "group-info": {"type": "boolean", "default": true, "description": "Report the findings of one decision made across a document (a quarter or more of the items a rule judges, or info-level findings on most operations) once, with the list in related information."},
                 },
             },
             "openapi": {

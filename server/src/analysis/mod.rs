@@ -155,6 +155,8 @@ pub struct Finding {
     pub elsewhere: Vec<Related>,
     /// Overrides the rule's severity for one variant of a finding.
     pub severity: Option<Severity>,
+    /// The population of items it is one of ([`Sink::population`]), if any.
+    pub population: Option<&'static str>,
 }
 
 impl Finding {
@@ -165,6 +167,13 @@ impl Finding {
 
     pub fn related(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Self {
         self.related.push((file, span, message.into()));
+        self
+    }
+
+    /// Makes it one of the items of the rule's population `key`: when most of those fail,
+    /// they are reported as one finding where the decision is made.
+    pub fn of(&mut self, key: &'static str) -> &mut Self {
+        self.population = Some(key);
         self
     }
 
@@ -179,10 +188,57 @@ impl Finding {
     }
 }
 
+/// The items a rule judged for one choice an API makes everywhere (every operation answers
+/// `429`, every create takes an idempotency key), and where that choice is made. When most
+/// of the items fail, the API made the choice: the findings become one, there.
+#[derive(Debug, Clone)]
+pub struct Population {
+    /// How many items the rule judged.
+    pub applicable: usize,
+    /// What the items are, plural: "operations", "GET operations that answer 200".
+    pub noun: String,
+    /// What the failing ones do, a plural predicate: "document no 429 response".
+    pub predicate: String,
+    /// What to do, in one place.
+    pub advice: String,
+    /// Where the decision belongs (the `paths` key, a shared response, `components`); the
+    /// document's first key when `None`.
+    pub at: Option<(FileId, Span, JsonPointer)>,
+    /// A fix that makes the decision in one place, where one exists.
+    pub fix: Option<Fix>,
+}
+
+impl Population {
+    pub fn new(applicable: usize, noun: impl Into<String>, predicate: impl Into<String>, advice: impl Into<String>) -> Population {
+        Population { applicable, noun: noun.into(), predicate: predicate.into(), advice: advice.into(), at: None, fix: None }
+    }
+
+    /// Places the grouped finding on `at` (its key).
+    pub fn at(mut self, at: &NodeAt<'_>) -> Population {
+        self.at = Some((at.file, at.span(), at.pointer.clone()));
+        self
+    }
+
+    /// Places the grouped finding on the document's `paths` key: a choice made for every
+    /// operation.
+    pub fn at_paths(self, model: &ApiModel<'_>) -> Population {
+        match model.document.child("paths") {
+            Some(paths) => self.at(&paths),
+            None => self,
+        }
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Population {
+        self.fix = Some(fix);
+        self
+    }
+}
+
 /// Collects a rule's findings.
 #[derive(Debug, Default)]
 pub struct Sink {
     findings: Vec<Finding>,
+    populations: Vec<(&'static str, Population)>,
 }
 
 impl Sink {
@@ -202,6 +258,12 @@ impl Sink {
         self.findings
     }
 
+    /// Declares the population `key` of the findings marked with [`Finding::of`].
+    pub fn population(&mut self, key: &'static str, population: Population) {
+        self.populations.retain(|(known, _)| *known != key);
+        self.populations.push((key, population));
+    }
+
     pub fn span(&mut self, file: FileId, span: Span, pointer: JsonPointer, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             file,
@@ -212,6 +274,7 @@ impl Sink {
             related: Vec::new(),
             elsewhere: Vec::new(),
             severity: None,
+            population: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -308,8 +371,9 @@ pub fn check_project_with(
         project.files.iter().map(|file| FileReport { path: file.path.clone(), text: file.text.clone(), diagnostics: Vec::new() }).collect();
     let line_indexes: Vec<std::cell::OnceCell<LineIndex>> = project.files.iter().map(|_| std::cell::OnceCell::new()).collect();
     let operation_count = model.as_ref().map_or(0, |model| model.operations().count());
-    for (meta, findings) in findings_by_rule {
-        let kept: Vec<Finding> = findings
+    for (meta, sink) in findings_by_rule {
+        let kept: Vec<Finding> = sink
+            .findings
             .into_iter()
             .filter(|finding| {
                 finding.file < project.files.len()
@@ -318,7 +382,16 @@ pub fn check_project_with(
                     && (meta.code == "API024" || !hidden_by_syntax_error(project, finding))
             })
             .collect();
-        let kept = if config.groups_info() { group_info_findings(project, config, meta, kept, operation_count) } else { kept };
+        let kept = if config.groups_info() {
+            let (members, loose): (Vec<Finding>, Vec<Finding>) = kept.into_iter().partition(|finding| finding.population.is_some());
+            let mut kept = group_by_population(project, meta, members, &sink.populations);
+            kept.extend(group_info_findings(project, config, meta, loose, operation_count));
+            // A grouped finding sits where the decision is made: a suppression there silences it.
+            kept.retain(|finding| !suppressions[finding.file].allows(&finding.pointer, meta));
+            kept
+        } else {
+            kept
+        };
         for finding in kept {
             let file = finding.file;
             let index = line_indexes[file].get_or_init(|| LineIndex::new(&project.file(file).text));
@@ -333,6 +406,90 @@ pub fn check_project_with(
     }
     tracing::debug!(elapsed = ?started.elapsed(), "findings assembled");
     Some(Report { files })
+}
+
+/// Findings of one population, when a quarter or more of its items fail, become one finding
+/// where the decision belongs, naming how many items fail, with each in related information
+/// (the first [`GROUP_LIST_LIMIT`]) and the population's one-place fix; the rule's own fixes
+/// of each item come along as one "fix all" when they all edit the grouped finding's file
+/// without overlapping. That many failing items are a choice the API made (or never made),
+/// one problem; when fewer fail, the few that deviate from what the rest do are each a
+/// finding.
+fn group_by_population(
+    project: &Project,
+    meta: &'static RuleMeta,
+    findings: Vec<Finding>,
+    populations: &[(&'static str, Population)],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut by_key: Vec<(&'static str, Vec<Finding>)> = Vec::new();
+    for finding in findings {
+        let key = finding.population.unwrap_or_default();
+        match by_key.iter_mut().find(|(known, _)| *known == key) {
+            Some((_, members)) => members.push(finding),
+            None => by_key.push((key, vec![finding])),
+        }
+    }
+    for (key, members) in by_key {
+        let Some((_, population)) = populations.iter().find(|(known, _)| *known == key) else {
+            out.extend(members);
+            continue;
+        };
+        if members.len() < 2 || members.len() * 4 < population.applicable {
+            out.extend(members);
+            continue;
+        }
+        let (file, span, pointer) = population.at.clone().unwrap_or_else(|| {
+            let root = project.root_node();
+            let span = root.and_then(|root| root.as_map()).and_then(|entries| entries.first()).map_or(0..0, |entry| entry.key_span.clone());
+            (project.root, span, JsonPointer::root())
+        });
+        let count = members.len();
+        let applicable = population.applicable.max(count);
+        let share = if count == applicable { format!("all {count}") } else { format!("{count} of {applicable}") };
+        let message = format!(
+            "{share} {} {}: {}; each is listed in the related information",
+            population.noun, population.predicate, population.advice
+        );
+        let mut grouped = Finding {
+            file,
+            span,
+            pointer,
+            message,
+            fixes: population.fix.iter().cloned().collect(),
+            related: Vec::new(),
+            elsewhere: Vec::new(),
+            // The rule's own severity when any item has it, else the items' variant's.
+            severity: if members.iter().any(|finding| finding.severity.is_none()) { None } else { members[0].severity },
+            population: None,
+        };
+        if let Some(all) = fix_all(file, &members, meta) {
+            grouped.fixes.push(all);
+        }
+        for finding in members.into_iter().take(GROUP_LIST_LIMIT) {
+            grouped.related.push((finding.file, finding.span, finding.message));
+        }
+        out.push(grouped);
+    }
+    out
+}
+
+/// The preferred fix of every finding as one, when each has one, all edit `file` and none
+/// overlap.
+fn fix_all(file: FileId, members: &[Finding], meta: &'static RuleMeta) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for finding in members {
+        let fix = finding.fixes.iter().find(|fix| fix.preferred)?;
+        if finding.file != file || fix.target.is_some() {
+            return None;
+        }
+        edits.extend(fix.edits.iter().cloned());
+    }
+    edits.sort_by_key(|edit: &TextEdit| (edit.span.start, edit.span.end));
+    if edits.windows(2).any(|pair| pair[0].span.end > pair[1].span.start) {
+        return None;
+    }
+    Some(Fix::new(format!("Fix all {} findings of {}", members.len(), meta.code), edits))
 }
 
 /// Info-level findings at or above this count, and on more than half of the operations,
@@ -373,6 +530,7 @@ fn group_info_findings(
         fixes: Vec::new(),
         related: Vec::new(),
         severity: Some(Severity::Info),
+        population: None,
     };
     for finding in info.into_iter().take(GROUP_LIST_LIMIT) {
         grouped.related.push((finding.file, finding.span, finding.message));
@@ -387,7 +545,7 @@ fn run_rules(
     rules: &[&dyn Rule],
     context: &RuleContext<'_>,
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<Vec<(&'static RuleMeta, Vec<Finding>)>> {
+) -> Option<Vec<(&'static RuleMeta, Sink)>> {
     // Longest first (by the time each rule took last time), so that no core idles while
     // another runs a slow rule alone at the end.
     // The costs are read once: other checks update them meanwhile.
@@ -406,7 +564,7 @@ fn run_rules(
         tracing::debug!(rule = rule.meta().code, ?elapsed, "rule ran");
         Some(findings)
     });
-    let mut by_rule: Vec<Option<Vec<Finding>>> = rules.iter().map(|_| None).collect();
+    let mut by_rule: Vec<Option<Sink>> = rules.iter().map(|_| None).collect();
     for (index, findings) in order.into_iter().zip(results) {
         by_rule[index] = findings;
     }
@@ -430,13 +588,13 @@ fn record_cost(code: &'static str, elapsed: std::time::Duration) {
     RULE_COSTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(code, micros);
 }
 
-fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Vec<Finding> {
+fn run_rule(rule: &dyn Rule, context: &RuleContext<'_>) -> Sink {
     let mut sink = Sink::default();
     match catch_unwind(AssertUnwindSafe(|| rule.check(context, &mut sink))) {
-        Ok(()) => sink.findings,
+        Ok(()) => sink,
         Err(panic) => {
             tracing::error!(rule = rule.meta().code, reason = %panic_reason(panic.as_ref()), "rule panicked; its findings are dropped");
-            Vec::new()
+            Sink::default()
         }
     }
 }
@@ -581,7 +739,7 @@ mod tests {
     }
 
     #[test]
-    fn info_findings_on_most_operations_are_grouped_unless_configured_otherwise() {
+    fn findings_of_one_decision_are_grouped_unless_configured_otherwise() {
         let project = Project::load(Path::new("/w/api.yaml"), Path::new("/w"), &ManyReads).unwrap();
         let rules: [&dyn Rule; 1] = [&crate::rules::sec::unsecured_operation::UnsecuredOperation];
         let grouped = check_project_with(&project, &Config::default(), None, &rules, &|| false).unwrap();
@@ -589,7 +747,13 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
         assert_eq!(diagnostics[0].severity, Severity::Info);
         assert_eq!(diagnostics[0].related.len(), 12);
-        assert!(diagnostics[0].message.starts_with("12 findings of unsecured-operation"), "{}", diagnostics[0].message);
+        assert!(diagnostics[0].message.starts_with("all 12 operations have no security requirement"), "{}", diagnostics[0].message);
+        assert_eq!(diagnostics[0].span.start, 0, "a missing root `security` is reported at the document's top");
+        assert!(
+            diagnostics[0].fixes.iter().any(|fix| fix.title == "Require `token` security for the whole API"),
+            "one fix, in one place: {:?}",
+            diagnostics[0].fixes
+        );
         let config = Config::from_toml("[rules]\ngroup-info = false\n").unwrap();
         let listed = check_project_with(&project, &config, None, &rules, &|| false).unwrap();
         assert_eq!(listed.files[0].diagnostics.len(), 12);

@@ -1,9 +1,12 @@
 use crate::analysis::{Fix, RuleContext, Sink};
+use crate::openapi::model::{NodeAt, resolve_at};
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for a `requestBody` on GET, HEAD and DELETE operations.
+    /// Checks for a `requestBody` on GET, HEAD and DELETE operations. An optional body whose
+    /// schemas accept only an empty object (no properties, `additionalProperties: false`:
+    /// how generators write "no input") is no body, and is left alone.
     ///
     /// ## Why is this bad?
     /// HTTP gives a body on these methods no defined meaning: proxies, caches, CDNs and
@@ -39,6 +42,9 @@ impl Check for BodyOnSafeMethod {
             let Some(body) = operation.at.child("requestBody") else {
                 continue;
             };
+            if accepts_nothing(context, &body) {
+                continue;
+            }
             let finding = sink.at(
                 &body,
                 format!(
@@ -52,4 +58,21 @@ impl Check for BodyOnSafeMethod {
             }
         }
     }
+}
+
+/// An optional body whose every schema accepts only `{}` (an object with no properties and
+/// no others allowed, as generators write for "no parameters"): no body at all.
+fn accepts_nothing(context: &RuleContext<'_>, body: &NodeAt<'_>) -> bool {
+    let body = resolve_at(context.project, body);
+    if body.node.get("required").and_then(|required| required.as_bool()) == Some(true) {
+        return false;
+    }
+    let media = body.child("content").map(|content| content.entries()).unwrap_or_default();
+    !media.is_empty()
+        && media.iter().all(|media| {
+            let Some(schema) = media.child("schema").map(|schema| resolve_at(context.project, &schema)) else { return false };
+            let closed = schema.node.get("additionalProperties").and_then(|additional| additional.as_bool()) == Some(false);
+            let no_properties = schema.node.get("properties").is_none_or(|properties| properties.as_map().is_some_and(<[_]>::is_empty));
+            closed && no_properties
+        })
 }

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
 use crate::openapi::model::{OperationView, literal_segments, resolve_at};
 use crate::openapi::syntax::sub_span;
@@ -16,6 +16,10 @@ declare_rule! {
     /// paths whose last segment is a verb (`/orders/{id}/cancel`, `/search`, `/login`,
     /// `/tokens/refresh`, `/members/add`, …), singular resources (`/token`) and POSTs
     /// answering only `204` are not reported.
+    ///
+    /// When a quarter or more of the creates fail, that is one choice the API made: one finding
+    /// on `paths`, naming how many, with each in related information and every fix at once; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// `201 Created` with a `Location` header tells the client that a resource now exists and
@@ -89,10 +93,12 @@ pub fn creates_in_collection(operation: &OperationView<'_>) -> bool {
 impl Check for CreateWithout201 {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
+        let mut judged = 0;
         for operation in model.operations().filter(|operation| creates_in_collection(operation)) {
             let Some(responses) = operation.responses_map() else {
                 continue;
             };
+            judged += 1;
             let codes = operation.response_codes();
             if !codes.iter().any(|code| code == "200") || codes.iter().any(|code| code == "201" || code == "202") {
                 continue;
@@ -100,7 +106,8 @@ impl Check for CreateWithout201 {
             let Some(ok) = responses.child("200") else {
                 continue;
             };
-            let finding = sink.at(&ok, format!("{} creates in a collection but answers 200, not 201 Created", operation.label()));
+            let finding =
+                sink.at(&ok, format!("{} creates in a collection but answers 200, not 201 Created", operation.label())).of("creates");
             let text = &context.project.file(ok.file).text;
             let Some(key_span) = ok.key_span.clone() else {
                 continue;
@@ -118,5 +125,15 @@ impl Check for CreateWithout201 {
             }
             finding.fix(Fix::new("Answer 201 Created with a Location header", edits));
         }
+        sink.population(
+            "creates",
+            Population::new(
+                judged,
+                "creating operations",
+                "answer 200, not 201 Created",
+                "answer creates with 201 and `Location`, or, if 200 is the API's convention, say so in `info.description`",
+            )
+            .at_paths(model),
+        );
     }
 }

@@ -1,4 +1,4 @@
-use crate::analysis::{RuleContext, Sink};
+use crate::analysis::{Population, RuleContext, Sink};
 use crate::openapi::model::ParameterView;
 use crate::openapi::syntax::{Node, Value};
 use crate::rules::{Check, declare_rule};
@@ -7,6 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Checks for path parameters named like identifiers (`id`, `userId`, `order_id`, `ID`)
     /// whose schema is an `integer` (also `type: [integer, "null"]` in 3.1).
+    ///
+    /// When a quarter or more of the id path parameters fail, that is one choice the API made: one finding
+    /// on `paths`, naming how many, with each in related information; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// Sequential ids can be enumerated: `/invoices/1001`, `/invoices/1002`, … Broken
@@ -64,8 +68,13 @@ fn is_integer(parameter: &ParameterView<'_>) -> bool {
 impl Check for GuessableResourceId {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
+        let mut judged = 0;
         for parameter in model.unique_parameters() {
-            if parameter.location != "path" || !is_id_name(&parameter.name) || !is_integer(parameter) {
+            if parameter.location != "path" || !is_id_name(&parameter.name) {
+                continue;
+            }
+            judged += 1;
+            if !is_integer(parameter) {
                 continue;
             }
             let at =
@@ -75,8 +84,19 @@ impl Check for GuessableResourceId {
                 at.node.span.clone(),
                 parameter.resolved.pointer.clone(),
                 format!("path parameter `{}` is a sequential integer id that can be guessed", parameter.name),
-            );
+            )
+            .of("ids");
         }
+        sink.population(
+            "ids",
+            Population::new(
+                judged,
+                "id path parameters",
+                "are sequential integers that can be guessed",
+                "integer ids are a design choice: every object lookup must check authorisation, and random or opaque ids for new resources make enumeration harder",
+            )
+            .at_paths(model),
+        );
     }
 }
 

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
 use crate::openapi::model::{NodeAt, resolve_at};
 use crate::openapi::syntax::Format;
@@ -16,6 +16,10 @@ declare_rule! {
     ///   schema, the most used one), every error body with another schema is reported;
     /// - every error body whose media type is `application/json` (or another JSON type)
     ///   instead of `application/problem+json` (RFC 9457) is reported.
+    ///
+    /// When a quarter or more of the JSON error bodies that are not problem details fail, that is one choice the API made: one finding
+    /// on `components.responses`, naming how many, with each in related information; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// Clients handle errors in one place. When each endpoint invents its own error shape,
@@ -113,8 +117,19 @@ impl Check for InconsistentErrorFormat {
             }
             let media_type = media.name();
             if !media_type.to_ascii_lowercase().starts_with("application/problem+json") {
-                sink.at(media, format!("{label} is `{media_type}`, not `application/problem+json` (RFC 9457)"));
+                sink.at(media, format!("{label} is `{media_type}`, not `application/problem+json` (RFC 9457)")).of("media");
             }
         }
+        let population = Population::new(
+            bodies.len(),
+            "JSON error bodies",
+            "are not `application/problem+json`",
+            "the API has an error format of its own; adopting RFC 9457 problem details is one decision, made in the shared error responses",
+        );
+        let population = match model.document.child("components").and_then(|components| components.child("responses")) {
+            Some(responses) => population.at(&responses),
+            None => population.at_paths(model),
+        };
+        sink.population("media", population);
     }
 }

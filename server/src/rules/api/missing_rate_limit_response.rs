@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use std::collections::BTreeMap;
 
 use crate::openapi::model::{NodeAt, resolve_at};
@@ -16,7 +16,9 @@ declare_rule! {
     /// `components.headers` are followed; header names compare case-insensitively. A shared
     /// `429` response (a `$ref`) without the header is reported once, where it is defined,
     /// with the operations that use it in related information: it is one defect, fixed in
-    /// one place.
+    /// one place. When most operations document no `429`, that is the API's choice, reported
+    /// once on `paths` with every operation in related information; otherwise each operation
+    /// that deviates is reported.
     ///
     /// ## Why is this bad?
     /// Every public API is rate limited sooner or later. When the contract does not say how
@@ -67,14 +69,18 @@ impl Check for MissingRateLimitResponse {
         let Some(model) = context.model else { return };
         // Shared 429 responses without the header, with the operations that use them.
         let mut shared: BTreeMap<(FileId, JsonPointer), (NodeAt<'_>, Vec<Use>)> = BTreeMap::new();
+        let mut judged = 0;
+        let mut inline_429 = 0;
         for operation in model.operations() {
             let Some(responses) = operation.responses_map() else {
                 continue;
             };
+            judged += 1;
             let Some(too_many) = responses.child("429") else {
                 let response = json!({"description": "Too many requests", "headers": {"Retry-After": retry_after_header()}});
                 let edit = context.insert_member(responses, "429", &response);
                 sink.at(&operation.at, format!("{} documents no 429 response for rate limiting", operation.label()))
+                    .of("missing")
                     .fix(Fix::new("Add a 429 response with Retry-After", vec![edit]).preferred());
                 continue;
             };
@@ -95,11 +101,30 @@ impl Check for MissingRateLimitResponse {
                 users.1.push((too_many.file, too_many.span(), format!("{} uses it", operation.label())));
                 continue;
             }
-            let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label()));
+            inline_429 += 1;
+            let finding = sink.at(&too_many, format!("the 429 response of {} has no `Retry-After` header", operation.label())).of("header");
             if let Some(edits) = context.add_response_headers(&resolved, json!({ "Retry-After": retry_after_header() })) {
                 finding.fix(Fix::new("Add a Retry-After header", edits).preferred());
             }
         }
+        let mut missing = Population::new(
+            judged,
+            "operations",
+            "document no 429 response",
+            "describe rate limiting once (a shared `429` response with `Retry-After` in `components.responses`) and reference it from every operation",
+        );
+        let mut header = Population::new(
+            inline_429,
+            "inline 429 responses",
+            "have no `Retry-After` header",
+            "define one shared `429` response with `Retry-After` in `components.responses` and reference it",
+        );
+        if let Some(paths) = model.document.child("paths") {
+            missing = missing.at(&paths);
+            header = header.at(&paths);
+        }
+        sink.population("missing", missing);
+        sink.population("header", header);
         for (response, users) in shared.into_values() {
             let name = match response.name() {
                 name if !name.is_empty() => name,

@@ -31,15 +31,15 @@ pub mod verb_in_path;
 
 /// Reports a literal segment of a path key, with a fix that renames it to `replacement`
 /// unless the renamed path already exists or the key is written with escapes.
-pub fn report_path_segment(
+pub fn report_path_segment<'s>(
     context: &crate::analysis::RuleContext<'_>,
-    sink: &mut crate::analysis::Sink,
+    sink: &'s mut crate::analysis::Sink,
     path: &crate::openapi::model::PathItemView<'_>,
     range: std::ops::Range<usize>,
     message: String,
     replacement: &str,
-) {
-    let Some(model) = context.model else { return };
+) -> Option<&'s mut crate::analysis::Finding> {
+    let model = context.model?;
     let text = &context.project.file(path.entry.file).text;
     let key_span = path.entry.span();
     let span = crate::openapi::syntax::sub_span(text, &key_span, &path.path, range.clone());
@@ -49,6 +49,7 @@ pub fn report_path_segment(
         let edit = crate::openapi::edit::TextEdit::replace(span, replacement);
         finding.fix(crate::analysis::Fix::new(format!("Rename segment to `{replacement}`"), vec![edit]).preferred());
     }
+    Some(finding)
 }
 
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.

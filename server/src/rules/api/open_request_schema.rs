@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
 use crate::openapi::model::{NodeAt, SpecVersion};
 use crate::rules::{Check, declare_rule};
@@ -16,6 +16,10 @@ declare_rule! {
     /// `unevaluatedProperties: false`). A schema given as `additionalProperties` (a typed
     /// map) is a decision and not reported. Each schema is reported once, where it is
     /// defined, however many operations use it.
+    ///
+    /// When a quarter or more of the request body schemas fail, that is one choice the API made: one finding
+    /// on `components.schemas`, naming how many, with each in related information and every fix at once; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// Mass assignment (OWASP API3): a client adds `"role": "admin"` or `"price": 0` to a
@@ -56,10 +60,12 @@ impl Check for OpenRequestSchema {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         let mut seen = HashSet::new();
+        let mut judged = HashSet::new();
         for (operation, schema) in json_body_schemas(context, model) {
             if !is_object_schema(schema.node) || schema.node.reference().is_some() {
                 continue;
             }
+            judged.insert((schema.file, schema.pointer.clone()));
             let closed_by =
                 |key: &str| schema.node.get(key).is_some_and(|value| value.as_bool() == Some(false) || value.as_map().is_some());
             if closed_by("additionalProperties") || (model.version == SpecVersion::V31 && closed_by("unevaluatedProperties")) {
@@ -74,8 +80,20 @@ impl Check for OpenRequestSchema {
                 _ => format!("the request body schema of {operation}"),
             };
             sink.at(&schema, format!("{which} accepts properties it does not declare (mass assignment)"))
+                .of("bodies")
                 .fix(Fix::new("Add `additionalProperties: false`", vec![close(context, &schema)]));
         }
+        let population = Population::new(
+            judged.len(),
+            "request body schemas",
+            "accept properties they do not declare",
+            "if the server rejects or ignores unknown properties, close the schemas (`additionalProperties: false`) so that clients and validators know",
+        );
+        let population = match model.document.child("components").and_then(|components| components.child("schemas")) {
+            Some(schemas) => population.at(&schemas),
+            None => population.at_paths(model),
+        };
+        sink.population("bodies", population);
     }
 }
 

@@ -1,7 +1,8 @@
 use std::collections::HashSet;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::project::RefTarget;
+use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
 
 declare_rule! {
@@ -9,7 +10,10 @@ declare_rule! {
     /// Checks for entries under the document's `components` (schemas, responses, parameters,
     /// examples, request bodies, headers, links, callbacks, path items) that no `$ref` in the
     /// document or the files it references points to, and for security schemes that no
-    /// security requirement names. A component used only by another component counts as used.
+    /// security requirement names. A component used only by another component counts as used,
+    /// and so does one named by a `$ref` anywhere: in `webhooks`, callbacks, links and `x-`
+    /// extensions too. When a quarter or more of the components are unused, the document
+    /// ships a library it does not use: one finding on `components`.
     ///
     /// ## Why is this bad?
     /// Unused components are dead code in the contract: they are still rendered in the
@@ -58,21 +62,38 @@ impl Check for UnusedComponent {
                 }
             }
         }
+        // Extensions (`x-codeSamples`, vendor metadata) are data to the resolver, but a
+        // `$ref` there still uses what it names.
+        for file in &project.files {
+            if let Some(root) = file.root() {
+                references_in_extensions(root, &mut used);
+            }
+        }
+        let mut judged = 0;
         for kind in COMPONENT_KINDS {
             let Some(entries) = components.child(kind) else {
                 continue;
             };
             for component in entries.entries() {
                 let name = component.name();
-                if name.starts_with("x-") || used.contains(&(kind.to_owned(), name.clone())) {
+                if name.starts_with("x-") {
                     continue;
                 }
-                let finding = sink.at(&component, format!("component `{kind}/{name}` is not referenced anywhere"));
+                judged += 1;
+                if used.contains(&(kind.to_owned(), name.clone())) {
+                    continue;
+                }
+                let finding = sink.at(&component, format!("component `{kind}/{name}` is not referenced anywhere")).of("components");
                 if let Some(edit) = context.remove_member(&entries, &name) {
                     finding.fix(Fix::new(format!("Remove `{name}`"), vec![edit]));
                 }
             }
         }
+        sink.population(
+            "components",
+            Population::new(judged, "components", "are referenced nowhere", "remove them, or publish them as a library of their own")
+                .at(&components),
+        );
         let Some(schemes) = components.child("securitySchemes") else {
             return;
         };
@@ -91,6 +112,30 @@ impl Check for UnusedComponent {
             if let Some(edit) = context.remove_member(&schemes, &name) {
                 finding.fix(Fix::new(format!("Remove `{name}`"), vec![edit]));
             }
+        }
+    }
+}
+
+/// The local `#/components/<kind>/<name>` references under `x-` keys, anywhere in `root`.
+fn references_in_extensions(root: &Node, used: &mut HashSet<(String, String)>) {
+    // (node, inside an extension)
+    let mut stack: Vec<(&Node, bool)> = vec![(root, false)];
+    while let Some((node, inside)) = stack.pop() {
+        if let Some(entries) = node.as_map() {
+            for entry in entries {
+                let inside = inside || entry.key.starts_with("x-");
+                if inside
+                    && entry.key == "$ref"
+                    && let Some(reference) = entry.value.as_str()
+                    && let Some(rest) = reference.strip_prefix("#/components/")
+                    && let Some((kind, name)) = rest.split_once('/')
+                {
+                    used.insert((kind.to_owned(), name.replace("~1", "/").replace("~0", "~")));
+                }
+                stack.push((&entry.value, inside));
+            }
+        } else if let Some(items) = node.as_seq() {
+            stack.extend(items.iter().map(|item| (item, inside)));
         }
     }
 }

@@ -2,7 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::model::{NodeAt, resolve_at};
 use crate::openapi::syntax::Node;
 use crate::rules::{Check, declare_rule};
@@ -20,6 +20,10 @@ declare_rule! {
     /// value). Schemas under `components/schemas` and the inline schemas of request and
     /// response bodies are read, with nested properties, array items and `allOf`/`oneOf`/
     /// `anyOf` members; a schema reached through `$ref` is checked where it is defined.
+    ///
+    /// When a quarter or more of the personal-data properties fail, that is one choice the API made: one finding
+    /// on `components.schemas`, naming how many, with each in related information and every fix at once; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// GDPR asks for a record of which personal data a system processes (Art. 30), and data
@@ -90,6 +94,7 @@ impl Check for UnclassifiedPersonalData {
         // Property names repeat across schemas; each is classified once.
         let mut kinds: HashMap<&str, Option<&'static str>> = HashMap::new();
         let mut stack: Vec<(NodeAt<'_>, bool)> = schema_roots(context).into_iter().map(|root| (root, false)).collect();
+        let mut judged = 0;
         while let Some((schema, classified)) = stack.pop() {
             let schema = resolve_at(context.project, &schema);
             if schema.node.as_map().is_none() || !visited.insert((std::ptr::from_ref(schema.node), classified)) {
@@ -117,13 +122,17 @@ impl Check for UnclassifiedPersonalData {
                 let marked = property.node.get(CLASSIFICATION).is_some() || resolved.node.get(CLASSIFICATION).is_some();
                 let types = schema_types(resolved.node);
                 let is_switch = !types.is_empty() && types.iter().all(|kind| matches!(*kind, "boolean" | "integer" | "number"));
+                if kind.is_some() && !is_switch && !is_reference {
+                    judged += 1;
+                }
                 if let Some(kind) = kind
                     && !classified
                     && !marked
                     && !is_switch
                     && !is_reference
                 {
-                    let finding = sink.at(&property, format!("property `{name}` holds {kind} but has no `{CLASSIFICATION}` marker"));
+                    let finding =
+                        sink.at(&property, format!("property `{name}` holds {kind} but has no `{CLASSIFICATION}` marker")).of("properties");
                     if property.node.as_map().is_some() {
                         finding.fix(
                             Fix::new(
@@ -154,5 +163,17 @@ impl Check for UnclassifiedPersonalData {
                 stack.push((additional, classified));
             }
         }
+        let population = Population::new(
+            judged,
+            "properties that hold personal data",
+            format!("have no `{CLASSIFICATION}` marker"),
+            format!("if the API's users need a classification (GDPR records, log redaction), mark personal data with `{CLASSIFICATION}`"),
+        );
+        let population =
+            match context.model.and_then(|model| model.document.child("components")).and_then(|components| components.child("schemas")) {
+                Some(schemas) => population.at(&schemas),
+                None => population,
+            };
+        sink.population("properties", population);
     }
 }

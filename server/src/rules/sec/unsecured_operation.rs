@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::analysis::{Fix, RuleContext, Severity, Sink};
+use crate::analysis::{Fix, Population, RuleContext, Severity, Sink};
 use crate::openapi::model::NodeAt;
 use crate::rules::{Check, declare_rule};
 
@@ -18,6 +18,10 @@ declare_rule! {
     /// at the root or on any operation) has one defect, not one per operation: it gets a
     /// single error on `paths` that counts the operations and lists each in related
     /// information.
+    ///
+    /// When a quarter or more of the operations fail, that is one choice the API made: one finding
+    /// on the top of the document, naming how many, with each in related information and a fix that requires the first scheme at the root; when fewer fail,
+    /// each is reported.
     ///
     /// ## Why is this bad?
     /// Broken authentication is the second item of the OWASP API Security Top 10. An
@@ -72,13 +76,15 @@ impl Check for UnsecuredOperation {
             report_document(context, sink);
             return;
         }
+        let mut judged = 0;
         for operation in model.operations() {
+            judged += 1;
             if operation.security.is_some() || globally_secured {
                 // Operation-level security, secured or explicitly public, is a decision.
                 continue;
             }
             let kind = if operation.is_write() { "write operation" } else { "operation" };
-            let finding = sink.at(&operation.at, format!("{kind} {} has no security requirement", operation.label()));
+            let finding = sink.at(&operation.at, format!("{kind} {} has no security requirement", operation.label())).of("operations");
             if !operation.is_write() {
                 finding.severity(Severity::Info);
             }
@@ -87,6 +93,18 @@ impl Check for UnsecuredOperation {
                 finding.fix(Fix::new(format!("Require `{scheme}` security"), vec![edit]).preferred());
             }
         }
+        // Most operations unsecured: the document lacks a root `security`, one fix at its top.
+        let mut population = Population::new(
+            judged,
+            "operations",
+            "have no security requirement",
+            "require security at the root and mark the public operations with `security: []`",
+        );
+        if let (Some(scheme), None) = (schemes.first(), &model.security) {
+            let edit = context.insert_member(&model.document, "security", &json!([{ scheme.clone(): [] }]));
+            population = population.fix(Fix::new(format!("Require `{scheme}` security for the whole API"), vec![edit]).preferred());
+        }
+        sink.population("operations", population);
     }
 }
 
