@@ -16,7 +16,7 @@ use super::project::{FileId, Project};
 use super::syntax::{Node, Span, Value};
 
 /// Problems reported per document; past this, the document needs more than a list.
-pub const MAX_PROBLEMS: usize = 50;
+pub const MAX_PROBLEMS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -620,6 +620,9 @@ impl<'p> Walker<'p> {
             let other_version = named.peek().is_some();
             match named.find(applies) {
                 Some(field) => self.check(&entry.value, Some(&entry.key_span), place, field.shape),
+                // 3.1 schemas are JSON Schema 2020-12, where unknown keywords are allowed: a
+                // 3.0 keyword there (`nullable`) is valid, and API027 says it has no effect.
+                None if other_version && object == Object::Schema && self.version == SpecVersion::V31 => {}
                 None if other_version => {
                     let other = if self.version == SpecVersion::V30 { "3.1" } else { "3.0" };
                     let message = format!("`{}` belongs to OpenAPI {other}, not to this document's version", entry.key);
@@ -645,6 +648,19 @@ impl<'p> Walker<'p> {
     /// Requirements that depend on other fields of the same object.
     fn check_object_rules(&mut self, node: &'p Node, span: Span, place: &mut Place<'p>, object: Object) {
         let has = |key: &str| node.get(key).is_some();
+        if object == Object::Schema
+            && let Some(required) = node.get("required").and_then(Node::as_seq)
+        {
+            // JSON Schema: the items of `required` must be unique.
+            let mut seen = HashSet::new();
+            for item in required {
+                if let Some(name) = item.as_str()
+                    && !seen.insert(name)
+                {
+                    self.report(place, item.span.clone(), format!("`{name}` is listed twice in `required`; its items must be unique"));
+                }
+            }
+        }
         match object {
             Object::Parameter if !has("schema") && !has("content") => {
                 self.report(place, span, "a parameter needs `schema` or `content`".to_owned());
@@ -828,6 +844,16 @@ mod tests {
             "{found:#?}"
         );
         assert!(found[2].1.contains("did you mean `summary`"), "{found:#?}");
+    }
+
+    #[test]
+    fn judges_3_1_schemas_as_json_schema_2020_12() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: object\n      nullable: true\n      required: [id, name, id]\n      properties:\n        n: {type: integer, exclusiveMinimum: true}\n";
+        let found = problems(text, SpecVersion::V31);
+        let pointers: Vec<&str> = found.iter().map(|(pointer, _)| pointer.as_str()).collect();
+        // `nullable` is an unknown keyword, which 2020-12 allows (API027 says it does nothing).
+        assert_eq!(pointers, ["/components/schemas/A/properties/n/exclusiveMinimum", "/components/schemas/A"], "{found:#?}");
+        assert!(found[1].1.contains("`id` is listed twice"), "{found:#?}");
     }
 
     #[test]

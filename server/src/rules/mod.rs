@@ -255,6 +255,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &api::invalid_document::InvalidDocument,
         &api::unresolved_ref::UnresolvedRef,
         &api::unused_component::UnusedComponent,
+        &api::nullable_in_openapi_3_1::NullableInOpenApi31,
         &rust::layer_violation::LayerViolation,
         &arc::route_missing_from_spec::RouteMissingFromSpec,
         &arc::operation_not_implemented::OperationNotImplemented,

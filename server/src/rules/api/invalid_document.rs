@@ -14,7 +14,8 @@ declare_rule! {
     /// field it defines, allowed values (`in`, status codes, schema types of each version),
     /// and fields it does not define (with the likely meant one when it is a typo; custom
     /// fields start with `x-`). Schemas are open: only the type of the keywords OpenAPI lists
-    /// is checked. Every problem is reported where it is, up to 50 per document. Swagger 2.0
+    /// is checked. Every problem is reported where it is (a guard stops at 10,000 per document, for
+    /// generated garbage). Swagger 2.0
     /// documents get one diagnostic saying they are not supported.
     ///
     /// References are followed the way tools follow them: the target of a reference object
