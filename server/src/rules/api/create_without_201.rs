@@ -2,7 +2,7 @@ use serde_json::json;
 
 use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::openapi::edit::TextEdit;
-use crate::openapi::model::{OperationView, literal_segments, resolve_at};
+use crate::openapi::model::{OperationView, literal_segments, resolve_at, response_header_names};
 use crate::openapi::syntax::sub_span;
 use crate::rules::{Check, declare_rule};
 
@@ -15,7 +15,9 @@ declare_rule! {
     /// as in `/orders`) that answer `200` with no `201 Created` and no `202 Accepted`. Action
     /// paths whose last segment is a verb (`/orders/{id}/cancel`, `/search`, `/login`,
     /// `/tokens/refresh`, `/members/add`, …), singular resources (`/token`) and POSTs
-    /// answering only `204` are not reported.
+    /// answering only `204` are not reported, nor are POSTs that create nothing: a create
+    /// answers `201`, or its `200` carries a `Location` header or returns one object (the
+    /// new resource); a POST that answers a list or no body runs a query or an action.
     ///
     /// When a quarter or more of the creates fail, that is one choice the API made: one finding
     /// on `paths`, naming how many, with each in related information and every fix at once; when fewer fail,
@@ -90,11 +92,35 @@ pub fn creates_in_collection(operation: &OperationView<'_>) -> bool {
     operation.method == "post" && ends_with_literal && !is_action && is_plural && !is_version_segment(last)
 }
 
+/// A POST to a collection that creates: it answers `201`, or its success response carries
+/// a `Location` header or returns one object (the new resource). A POST to a collection that
+/// answers a list, or nothing, runs a query or an action and creates nothing.
+pub fn creates(context: &RuleContext<'_>, operation: &OperationView<'_>) -> bool {
+    if !creates_in_collection(operation) {
+        return false;
+    }
+    let Some(responses) = operation.responses_map() else { return false };
+    if responses.child("201").is_some() {
+        return true;
+    }
+    let Some(ok) = responses.child("200").map(|ok| resolve_at(context.project, &ok)) else { return false };
+    let has_location = response_header_names(context.project, &ok).iter().any(|name| name.eq_ignore_ascii_case("location"));
+    let returns_one_object = ok.child("content").map(|content| content.entries()).unwrap_or_default().iter().any(|media| {
+        media.child("schema").is_some_and(|schema| {
+            let schema = resolve_at(context.project, &schema);
+            let types = super::request_schemas::schema_types(schema.node);
+            !types.contains(&"array")
+                && (types.contains(&"object") || schema.node.get("properties").is_some() || schema.node.get("allOf").is_some())
+        })
+    });
+    has_location || returns_one_object
+}
+
 impl Check for CreateWithout201 {
     fn check(&self, context: &RuleContext<'_>, sink: &mut Sink) {
         let Some(model) = context.model else { return };
         let mut judged = 0;
-        for operation in model.operations().filter(|operation| creates_in_collection(operation)) {
+        for operation in model.operations().filter(|operation| creates(context, operation)) {
             let Some(responses) = operation.responses_map() else {
                 continue;
             };

@@ -3,11 +3,12 @@ use serde_json::json;
 use crate::analysis::{Fix, Population, RuleContext, Sink};
 use crate::rules::{Check, declare_rule};
 
-use super::create_without_201::creates_in_collection;
+use super::create_without_201::creates;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for POST operations that create in a collection (`POST /orders`, as in API016)
+    /// Checks for POST operations that create in a collection (`POST /orders` answering
+    /// `201`, a `Location` or the new object, as in API016)
     /// and accept no `Idempotency-Key` header (or `X-Idempotency-Key`), on the operation or
     /// its path item.
     ///
@@ -53,7 +54,7 @@ impl Check for MissingIdempotencyKey {
         let Some(model) = context.model else { return };
         let mut judged = 0;
         for path in &model.paths {
-            for operation in path.operations.iter().filter(|operation| creates_in_collection(operation)) {
+            for operation in path.operations.iter().filter(|operation| creates(context, operation)) {
                 judged += 1;
                 let accepts_key = path.parameters.iter().chain(&operation.parameters).any(|parameter| {
                     parameter.location == "header"

@@ -15,6 +15,7 @@ pub mod missing_rate_limit_headers;
 pub mod missing_rate_limit_response;
 pub mod mixed_versioning;
 pub mod non_kebab_case_path;
+pub mod nouns;
 pub mod nullable_in_openapi_3_1;
 pub mod open_request_schema;
 pub mod operation_names;

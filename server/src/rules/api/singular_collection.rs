@@ -1,17 +1,18 @@
 use crate::analysis::{RuleContext, Sink};
 use crate::rules::{Check, declare_rule};
 
-use super::operation_names::{is_version_segment, plural};
+use super::operation_names::is_version_segment;
 use super::{report_path_segment, segment_words};
 
 declare_rule! {
     /// ## What it does
     /// Checks for collection segments in the singular: a literal path segment directly
-    /// followed by a `{parameter}` (`/user/{id}`), whose last word does not end in `s`.
-    /// The noun that counts is the last word, or the word before "of" (`codes_of_conduct`).
-    /// Uncountable and irregular words (data, media, news, info, people, children, health,
-    /// feedback, software, series, history, …), mass nouns in -ing (billing, pricing),
-    /// version segments (`v1`) and `me`/`self` are not reported.
+    /// followed by a `{parameter}` (`/user/{id}`), whose last word is a countable resource
+    /// noun in the singular. The noun that counts is the last word, or the word before "of"
+    /// (`codes_of_conduct`). Only nouns of a list of about 300 resource nouns with their
+    /// plurals (irregular ones included: `person` → `people`) are judged: a word the list
+    /// does not know (`custom`, `by`, `v2`) is left alone rather than given a guessed plural.
+    /// Version segments (`v1`) and `me`/`self` are not reported.
     ///
     /// ## Why is this bad?
     /// `/users` is the collection and `/users/{id}` one of its members: the same noun for both
@@ -77,13 +78,14 @@ fn head_noun(words: &[String]) -> Option<&String> {
     }
 }
 
+/// Whether the segment's head noun is a countable noun in the singular that the list of
+/// resource nouns knows; any other word is not judged.
 fn is_singular(segment: &str) -> bool {
     let words = segment_words(segment);
     let Some(head) = head_noun(&words) else {
         return false;
     };
-    // Mass nouns in -ing (billing, pricing, hosting) have no plural worth asking for.
-    !head.ends_with('s') && !head.ends_with("ing") && !UNCOUNTABLE.contains(&head.as_str()) && head.chars().any(char::is_alphabetic)
+    !UNCOUNTABLE.contains(&head.as_str()) && super::nouns::plural_of(head).is_some()
 }
 
 impl Check for SingularCollection {
@@ -127,7 +129,11 @@ fn plural_segment(segment: &str, last_word: &str) -> Option<String> {
         return None;
     }
     let tail = &segment[cut..];
-    let pluralised = plural(&tail.to_ascii_lowercase());
+    let pluralised = super::nouns::plural_of(&tail.to_ascii_lowercase())?;
+    if !pluralised.starts_with(&tail[..tail.len().saturating_sub(1)].to_ascii_lowercase()) {
+        // An irregular plural (`person` → `people`): written in lower case.
+        return Some(format!("{}{pluralised}", &segment[..cut]));
+    }
     // Keep the writer's capitalisation of the part that stays.
     let kept = tail.len() - usize::from(pluralised.ends_with("ies"));
     Some(format!("{}{}{}", &segment[..cut], &tail[..kept], &pluralised[kept..]))
