@@ -13,7 +13,9 @@ declare_rule! {
     /// Checks for error responses (4xx, 5xx, `4XX`, `5XX`, `default`; inline or `$ref`) with a
     /// JSON body that do not share one format:
     /// - when a `$ref`'d schema is used by at least two error bodies (the shared error
-    ///   schema, the most used one), every error body with another schema is reported;
+    ///   schema, the most used one), every error body with another schema is reported, once
+    ///   per distinct schema: an inline schema repeated in many responses is one finding,
+    ///   with the others in related information and a fix that replaces them all;
     /// - every error body whose media type is `application/json` (or another JSON type)
     ///   instead of `application/problem+json` (RFC 9457) is reported.
     ///
@@ -101,20 +103,48 @@ impl Check for InconsistentErrorFormat {
             .filter(|(_, count)| **count >= 2)
             .max_by_key(|(reference, count)| (**count, std::cmp::Reverse((*reference).clone())))
             .map(|(reference, _)| reference.clone());
-        for (label, media, schema) in &bodies {
+        // Error bodies that do not use the shared schema, grouped by what they use instead:
+        // one inline schema copied into many responses is one problem, reported once.
+        let mut deviations: Vec<(String, Vec<(&String, &NodeAt<'_>)>)> = Vec::new();
+        for (label, _, schema) in &bodies {
             if let (Some(shared), Some(schema)) = (&shared, schema)
                 && schema.node.reference() != Some(shared.as_str())
             {
-                let finding = sink.at(schema, format!("{label} does not use the shared error schema `{shared}`"));
+                let text = &context.project.file(schema.file).text;
+                let written: String = text.get(schema.node.span.clone()).unwrap_or_default().split_whitespace().collect();
+                match deviations.iter_mut().find(|(known, _)| *known == written) {
+                    Some((_, places)) => places.push((label, schema)),
+                    None => deviations.push((written, vec![(label, schema)])),
+                }
+            }
+        }
+        if let Some(shared) = &shared {
+            for (_, places) in &deviations {
+                let (label, schema) = places[0];
+                let message = match places.len() {
+                    1 => format!("{label} does not use the shared error schema `{shared}`"),
+                    2 => format!("{label} does not use the shared error schema `{shared}`; 1 more error body repeats the same schema"),
+                    count => format!(
+                        "{label} does not use the shared error schema `{shared}`; {} more error bodies repeat the same schema",
+                        count - 1
+                    ),
+                };
+                let finding = sink.at(schema, message);
+                for (other, at) in places.iter().skip(1) {
+                    finding.related(at.file, at.span(), format!("{other} repeats it"));
+                }
                 // A `#/…` reference only resolves in the document's own file.
-                if schema.file == context.project.root && shared.starts_with('#') {
+                if shared.starts_with('#') && places.iter().all(|(_, at)| at.file == context.project.root) {
                     let replacement = match context.project.file(schema.file).parsed.format {
                         Format::Json => json!({ "$ref": shared }).to_string(),
                         Format::Yaml => format!("{{$ref: {}}}", json!(shared)),
                     };
-                    finding.fix(Fix::new(format!("Use `{shared}`"), vec![TextEdit::replace(schema.node.span.clone(), replacement)]));
+                    let edits = places.iter().map(|(_, at)| TextEdit::replace(at.node.span.clone(), replacement.clone())).collect();
+                    finding.fix(Fix::new(format!("Use `{shared}`"), edits));
                 }
             }
+        }
+        for (label, media, _) in &bodies {
             let media_type = media.name();
             if !media_type.to_ascii_lowercase().starts_with("application/problem+json") {
                 sink.at(media, format!("{label} is `{media_type}`, not `application/problem+json` (RFC 9457)")).of("media");
