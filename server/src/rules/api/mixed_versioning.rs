@@ -8,7 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Checks for versioning that is applied unevenly or twice:
     /// - under the `path` policy, when the server URLs carry no version, some paths carry a
-    ///   version segment in their first two segments (`/v1/users`, `/api/v1/users`) and
+    ///   version segment before their first parameter (`/v1/users`, `/api/v1/users`) and
     ///   others do not (`/orders`): the paths in the
     ///   minority are reported (on a tie, the unversioned ones);
     /// - under any policy, a version both in the URL (servers or paths) and in a version

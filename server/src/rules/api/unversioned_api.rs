@@ -12,10 +12,10 @@ declare_rule! {
     /// ## What it does
     /// Checks for APIs that carry no version where the configured policy expects one
     /// (`[openapi] versioning` in `archlens.toml`):
-    /// - `path` (the default): a version segment (`/v1`, `/v2.1`, a date such as
-    ///   `/2024-01-15`) in a server URL's path, or in the first two segments of the paths
-    ///   (`/v1/users`, `/api/v1/users`; paths that lack it while others have it are API006's
-    ///   concern);
+    /// - `path` (the default): a version segment (`/v1`, `/v2.1`, `/2.0`, a date such as
+    ///   `/2024-01-15`) in a server URL's path, or among the literal segments of a path
+    ///   before its first parameter (`/v1/users`, `/api/v1/users`, `/ingest/api/v1/events`;
+    ///   paths that lack it while others have it are API006's concern);
     /// - `header`: a header parameter named like a version (`API-Version`, `X-API-Version`,
     ///   `Accept-Version`, `Version`, any `…-Version`);
     /// - `media-type`: a versioned media type (`application/vnd.acme.v2+json`,
@@ -50,7 +50,7 @@ declare_rule! {
     }
 }
 
-/// `v1`, `v2.1`, `V3`, or a date `2024-01-15`.
+/// `v1`, `v2.1`, `V3`, a dotted number `2.0`, or a date `2024-01-15`.
 pub fn is_version_segment(segment: &str) -> bool {
     let lower = segment.to_ascii_lowercase();
     let numbered = lower.strip_prefix('v').is_some_and(|rest| {
@@ -63,7 +63,9 @@ pub fn is_version_segment(segment: &str) -> bool {
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && bytes.iter().enumerate().all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit());
-    numbered || dated
+    let dotted = segment.split('.').count() >= 2
+        && segment.split('.').all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()));
+    numbered || dated || dotted
 }
 
 /// The path part of a server URL (`https://host/api/v1` → `/api/v1`).
@@ -89,9 +91,10 @@ pub fn servers_carry_version(model: &ApiModel<'_>) -> bool {
     servers.iter().any(|server| server.node.get("url").and_then(|url| url.as_str()).is_some_and(server_has_version))
 }
 
-/// `/v1/users` or `/api/v1/users`: a version in the first two segments.
+/// `/v1/users`, `/api/v1/users`, `/ingest/api/v1/events`: a version among the literal
+/// segments before the first parameter.
 pub fn path_starts_with_version(path: &str) -> bool {
-    path.split('/').filter(|segment| !segment.is_empty()).take(2).any(is_version_segment)
+    path.split('/').filter(|segment| !segment.is_empty()).take_while(|segment| !segment.contains('{')).any(is_version_segment)
 }
 
 pub fn is_version_header(name: &str) -> bool {
@@ -228,13 +231,15 @@ impl Check for UnversionedApi {
 mod tests {
     #[test]
     fn version_segments_and_media_types() {
-        for segment in ["v1", "V2", "v2.1", "2024-01-15"] {
+        for segment in ["v1", "V2", "v2.1", "2024-01-15", "2.0"] {
             assert!(super::is_version_segment(segment), "{segment}");
         }
-        for segment in ["v", "video", "users", "2024"] {
+        for segment in ["v", "video", "users", "2024", "2.", "1.x"] {
             assert!(!super::is_version_segment(segment), "{segment}");
         }
         assert!(super::server_has_version("https://api.example.com/api/v3"));
+        assert!(super::path_starts_with_version("/ingest/api/v1/events"));
+        assert!(!super::path_starts_with_version("/users/{id}/v1"), "after a parameter, a version is data");
         assert!(!super::server_has_version("https://v1.example.com"));
         assert!(super::versioned_media_type("application/vnd.acme.v2+json"));
         assert!(super::versioned_media_type("application/json; version=2"));
