@@ -228,6 +228,15 @@ impl Population {
         }
     }
 
+    /// Places the grouped finding on a section of `components` (`schemas`, `responses`), or
+    /// on `paths` when the document has no such section.
+    pub fn at_components(self, model: &ApiModel<'_>, section: &str) -> Population {
+        match model.document.child("components").and_then(|components| components.child(section)) {
+            Some(at) => self.at(&at),
+            None => self.at_paths(model),
+        }
+    }
+
     pub fn fix(mut self, fix: Fix) -> Population {
         self.fix = Some(fix);
         self
@@ -496,7 +505,7 @@ fn fix_all(file: FileId, members: &[Finding], meta: &'static RuleMeta) -> Option
 /// are reported once per document.
 const GROUP_INFO_AT: usize = 10;
 /// How many places the grouped finding lists in its related information.
-const GROUP_LIST_LIMIT: usize = 500;
+pub(crate) const GROUP_LIST_LIMIT: usize = 500;
 
 /// An info-level rule that would fire on most operations of a document says so once, at the
 /// top of the document, with every place in related information: information must never

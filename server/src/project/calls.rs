@@ -31,6 +31,11 @@ pub struct FunctionId {
     pub index: usize,
 }
 
+/// A binary's entry point: a free `fn main` outside any inline module.
+fn is_main(function: &FunctionSummary) -> bool {
+    function.name == "main" && function.owner.is_none() && function.module.is_empty()
+}
+
 /// Whether a function's text starts a server.
 fn serves(text: &str) -> bool {
     crate::rust::summary::SERVE_SIGNS.iter().any(|sign| text.contains(sign)) || text.contains(".launch()")
@@ -297,7 +302,7 @@ impl CallGraph {
             if loops[self.functions[dense].file] && super::waits_in_loop(text_of(dense)) {
                 worker.push(dense);
             }
-            if function.name == "main" && function.owner.is_none() && function.module.is_empty() {
+            if is_main(function) {
                 main.push(dense);
             }
         }
@@ -319,7 +324,7 @@ impl CallGraph {
         spread(&mut runs, main, |runs| &mut runs.main);
         // The functions that lead to a server start: `main` and what builds the server.
         let mut leads = vec![false; self.functions.len()];
-        let mut queue = starts.clone();
+        let mut queue = starts;
         while let Some(dense) = queue.pop() {
             for (caller, _) in &self.callers[dense] {
                 if !leads[*caller] {
@@ -404,7 +409,7 @@ impl CallGraph {
         let mut start_up: Vec<bool> = (0..self.functions.len())
             .map(|dense| {
                 let function = self.summary(files, dense);
-                function.name == "main" && function.owner.is_none() && function.module.is_empty() && !self.handler[dense]
+                is_main(function) && !self.handler[dense]
             })
             .collect();
         loop {

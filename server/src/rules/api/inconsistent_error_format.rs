@@ -156,10 +156,6 @@ impl Check for InconsistentErrorFormat {
             "are not `application/problem+json`",
             "the API has an error format of its own; adopting RFC 9457 problem details is one decision, made in the shared error responses",
         );
-        let population = match model.document.child("components").and_then(|components| components.child("responses")) {
-            Some(responses) => population.at(&responses),
-            None => population.at_paths(model),
-        };
-        sink.population("media", population);
+        sink.population("media", population.at_components(model, "responses"));
     }
 }

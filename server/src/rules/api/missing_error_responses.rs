@@ -72,7 +72,6 @@ impl Check for MissingErrorResponses {
                     .fix(Fix::new("Add a 500 response", vec![edit]).preferred());
             }
         }
-        let paths = model.document.child("paths");
         for (key, predicate, advice) in [
             (
                 "client",
@@ -85,11 +84,7 @@ impl Check for MissingErrorResponses {
                 "describe the API's server errors once (a shared `5XX` or `default` error response in `components.responses`) and reference it",
             ),
         ] {
-            let mut population = Population::new(judged, "operations", predicate, advice);
-            if let Some(paths) = &paths {
-                population = population.at(paths);
-            }
-            sink.population(key, population);
+            sink.population(key, Population::new(judged, "operations", predicate, advice).at_paths(model));
         }
     }
 }

@@ -107,24 +107,20 @@ impl Check for MissingRateLimitResponse {
                 finding.fix(Fix::new("Add a Retry-After header", edits).preferred());
             }
         }
-        let mut missing = Population::new(
+        let missing = Population::new(
             judged,
             "operations",
             "document no 429 response",
             "describe rate limiting once (a shared `429` response with `Retry-After` in `components.responses`) and reference it from every operation",
         );
-        let mut header = Population::new(
+        let header = Population::new(
             inline_429,
             "inline 429 responses",
             "have no `Retry-After` header",
             "define one shared `429` response with `Retry-After` in `components.responses` and reference it",
         );
-        if let Some(paths) = model.document.child("paths") {
-            missing = missing.at(&paths);
-            header = header.at(&paths);
-        }
-        sink.population("missing", missing);
-        sink.population("header", header);
+        sink.population("missing", missing.at_paths(model));
+        sink.population("header", header.at_paths(model));
         for (response, users) in shared.into_values() {
             let name = match response.name() {
                 name if !name.is_empty() => name,

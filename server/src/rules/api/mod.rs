@@ -42,9 +42,8 @@ pub fn report_path_segment<'s>(
     replacement: &str,
 ) -> Option<&'s mut crate::analysis::Finding> {
     let model = context.model?;
-    let text = &context.project.file(path.entry.file).text;
     let key_span = path.entry.span();
-    let span = crate::openapi::syntax::sub_span(text, &key_span, &path.path, range.clone());
+    let span = segment_span(context, path, range.clone());
     let finding = sink.span(path.entry.file, span.clone(), path.entry.pointer.clone(), message);
     let renamed = format!("{}{replacement}{}", &path.path[..range.start], &path.path[range.end..]);
     if !replacement.is_empty() && span != key_span && !model.paths.iter().any(|other| other.path == renamed) {
@@ -52,6 +51,17 @@ pub fn report_path_segment<'s>(
         finding.fix(crate::analysis::Fix::new(format!("Rename segment to `{replacement}`"), vec![edit]).preferred());
     }
     Some(finding)
+}
+
+/// Where the part `range` of a path is written in its key (the whole key when it is written
+/// with escapes).
+pub fn segment_span(
+    context: &crate::analysis::RuleContext<'_>,
+    path: &crate::openapi::model::PathItemView<'_>,
+    range: std::ops::Range<usize>,
+) -> crate::openapi::syntax::Span {
+    let text = &context.project.file(path.entry.file).text;
+    crate::openapi::syntax::sub_span(text, &path.entry.span(), &path.path, range)
 }
 
 /// Splits a path segment into lower-case words at `-`, `_`, `.` and camelCase boundaries.

@@ -4,7 +4,8 @@ use crate::analysis::{RuleContext, Severity, Sink};
 use crate::openapi::model::literal_segments;
 use crate::rules::{Check, declare_rule};
 
-use super::{report_path_segment, segment_words};
+use super::{report_path_segment, segment_span, segment_words};
+use crate::analysis::GROUP_LIST_LIMIT;
 
 declare_rule! {
     /// ## What it does
@@ -184,11 +185,9 @@ impl Check for NonKebabCasePath {
             };
             let (first, range) = places[0].clone();
             let Some(finding) = report_path_segment(context, sink, &model.paths[first], range, message, &suggestion) else { continue };
-            for (index, range) in places.iter().skip(1).take(GROUP_LIST) {
+            for (index, range) in places.iter().skip(1).take(GROUP_LIST_LIMIT) {
                 let path = &model.paths[*index];
-                let text = &context.project.file(path.entry.file).text;
-                let span = crate::openapi::syntax::sub_span(text, &path.entry.span(), &path.path, range.clone());
-                finding.related(path.entry.file, span, format!("`{}` uses it", path.path));
+                finding.related(path.entry.file, segment_span(context, path, range.clone()), format!("`{}` uses it", path.path));
             }
         }
         let (Some(own), Some(paths)) = (own, model.document.child("paths")) else { return };
@@ -199,17 +198,16 @@ impl Check for NonKebabCasePath {
         );
         let finding = sink.at(&paths, message);
         finding.severity(Severity::Info);
-        for (index, range) in styled.into_iter().take(GROUP_LIST) {
+        for (index, range) in styled.into_iter().take(GROUP_LIST_LIMIT) {
             let path = &model.paths[index];
-            let text = &context.project.file(path.entry.file).text;
-            let span = crate::openapi::syntax::sub_span(text, &path.entry.span(), &path.path, range.clone());
-            finding.related(path.entry.file, span, format!("`{}` in `{}`", &path.path[range], path.path));
+            finding.related(
+                path.entry.file,
+                segment_span(context, path, range.clone()),
+                format!("`{}` in `{}`", &path.path[range], path.path),
+            );
         }
     }
 }
-
-/// How many segments in the document's own style the style finding lists.
-const GROUP_LIST: usize = 500;
 
 /// `userProfiles` → `user-profiles`, keeping dotted parts (`Report.PDF` → `report.pdf`).
 fn kebab_case(segment: &str) -> String {

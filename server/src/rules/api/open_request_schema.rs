@@ -89,11 +89,7 @@ impl Check for OpenRequestSchema {
             "accept properties they do not declare",
             "if the server rejects or ignores unknown properties, close the schemas (`additionalProperties: false`) so that clients and validators know",
         );
-        let population = match model.document.child("components").and_then(|components| components.child("schemas")) {
-            Some(schemas) => population.at(&schemas),
-            None => population.at_paths(model),
-        };
-        sink.population("bodies", population);
+        sink.population("bodies", population.at_components(model, "schemas"));
     }
 }
 
